@@ -1,0 +1,261 @@
+"""Turn the places GeoDataFrame into the plain JSON-ready records the map page reads.
+
+Everything that comes from the article (names, sentences, the article itself) leaves
+Python only through :func:`script_json`, which makes it safe to sit inside a
+``<script type="application/json">`` block; the page's own script shows it with DOM
+text APIs, never as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+
+__all__ = [
+    "KINDS",
+    "PlaceRecord",
+    "place_records",
+    "script_json",
+    "highlight_segments",
+    "clean_text",
+    "marker_radius",
+]
+
+# Okabe & Ito's palette: distinguishable with protanopia, deuteranopia and tritanopia.
+KINDS: dict[str, tuple[str, str]] = {
+    "continent": ("#CC79A7", "Continent"),
+    "country": ("#0072B2", "Country"),
+    "admin1": ("#009E73", "State / province"),
+    "city": ("#D55E00", "City or town"),
+    "place": ("#E69F00", "Other place"),
+    "unknown": ("#6E6E6E", "Unknown kind"),
+}
+UNRESOLVED_COLOUR = "#6E6E6E"
+
+_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
+
+
+def script_json(value: Any) -> str:
+    """``json.dumps`` that is safe inside any ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` (and the two JavaScript line terminators) only ever occur inside
+    JSON strings, where ``\\uXXXX`` means the same character, so ``</script>`` or ``<!--``
+    in the data can neither close nor confuse the element.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _JSON_ESCAPE_RE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
+
+
+def clean_text(value: Any) -> str:
+    """A str that encodes to UTF-8: lone surrogates become '?' (one for one, offsets keep)."""
+    if _is_missing(value):
+        return ""
+    text = str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def marker_radius(mentions: int) -> float:
+    """Circle radius in pixels: area grows with the number of mentions (capped)."""
+    return round(min(5.0 + 3.0 * math.sqrt(max(mentions, 1)), 32.0), 1)
+
+
+def _is_missing(value: Any) -> bool:
+    """True for None, NaN, pandas.NA and NaT (the frame's missing values)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _opt_str(value: Any) -> str | None:
+    if _is_missing(value):
+        return None
+    text = clean_text(value)
+    return text or None
+
+
+def _opt_int(value: Any) -> int | None:
+    if _is_missing(value):
+        return None
+    return int(value)
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable):
+        return list(value)
+    if _is_missing(value):
+        return []
+    return [value]
+
+
+def _spans(value: Any) -> list[tuple[int, int]]:
+    spans = []
+    for item in _as_list(value):
+        pair = _as_list(item)
+        if len(pair) >= 2:
+            start, end = int(pair[0]), int(pair[1])
+            if 0 <= start < end:
+                spans.append((start, end))
+    return spans
+
+
+def highlight_segments(text: str, needles: Sequence[str]) -> list[str]:
+    """Split ``text`` into alternating plain / highlighted pieces.
+
+    The result always has an odd length: even indexes are plain text, odd indexes are
+    occurrences of one of ``needles`` (longest first, whole words only).
+    """
+    words = sorted({n for n in needles if n and n.strip()}, key=lambda n: (-len(n), n))
+    if not words or not text:
+        return [text]
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)"
+    )
+    out: list[str] = []
+    pos = 0
+    for match in pattern.finditer(text):
+        out.append(text[pos : match.start()])
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(text[pos:])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRecord:
+    """One row of the frame, in the plain types the page needs."""
+
+    index: int
+    name: str
+    kind: str
+    country: str | None
+    country_code: str | None
+    geonameid: int | None
+    population: int | None
+    mentions: int
+    adjectival_mentions: int
+    surface_forms: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    adjectival_spans: tuple[tuple[int, int], ...]
+    snippets: tuple[str, ...]
+    confidence: float
+    resolved: bool
+    source: str
+    reason: str | None
+    lat: float | None
+    lon: float | None
+
+    @property
+    def total_mentions(self) -> int:
+        return self.mentions + self.adjectival_mentions
+
+    @property
+    def colour(self) -> str:
+        if not self.resolved:
+            return UNRESOLVED_COLOUR
+        return KINDS.get(self.kind, KINDS["unknown"])[0]
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, KINDS["unknown"])[1]
+
+    def to_json(self, article: str | None = None) -> dict[str, Any]:
+        """The record as the page script reads it (short keys: this is repeated per place)."""
+        forms = list(self.surface_forms) or [self.name]
+        data: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "kindLabel": self.kind_label,
+            "colour": self.colour,
+            "country": self.country,
+            "cc": self.country_code,
+            "gid": self.geonameid,
+            "pop": self.population,
+            "n": self.mentions,
+            "adj": self.adjectival_mentions,
+            "forms": forms,
+            "conf": round(self.confidence, 2),
+            "resolved": self.resolved,
+            "snippets": [highlight_segments(s, forms) for s in self.snippets],
+        }
+        if self.resolved:
+            data["lat"] = self.lat
+            data["lon"] = self.lon
+        else:
+            data["reason"] = self.reason or _default_reason(self)
+        return data
+
+
+def _default_reason(record: PlaceRecord) -> str:
+    return "No entry of the gazetteer matched this name."
+
+
+def _coords(geometry: Any) -> tuple[float | None, float | None]:
+    if geometry is None or getattr(geometry, "is_empty", True):
+        return None, None
+    try:
+        lon, lat = float(geometry.x), float(geometry.y)
+    except (AttributeError, ValueError, TypeError):  # not a point: use its centroid
+        centroid = geometry.centroid
+        lon, lat = float(centroid.x), float(centroid.y)
+    if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90 or abs(lon) > 180:
+        return None, None
+    return round(lat, 5), round(lon, 5)
+
+
+def place_records(frame: Any) -> list[PlaceRecord]:
+    """Read the places frame row by row; a row without usable coordinates is unresolved."""
+    records = []
+    columns = set(frame.columns)
+    for index, (_, row) in enumerate(frame.iterrows()):
+        get = row.get
+        lat, lon = _coords(get("geometry"))
+        resolved_flag = get("resolved", True)
+        resolved = bool(resolved_flag) if not _is_missing(resolved_flag) else False
+        resolved = resolved and lat is not None
+        kind = _opt_str(get("kind")) or "unknown"
+        confidence = get("confidence", 0.0)
+        confidence = 0.0 if _is_missing(confidence) else min(max(float(confidence), 0.0), 1.0)
+        records.append(
+            PlaceRecord(
+                index=index,
+                name=_opt_str(get("name")) or "(unnamed)",
+                kind=kind if kind in KINDS else "unknown",
+                country=_opt_str(get("country")),
+                country_code=(_opt_str(get("country_code")) or "").upper() or None,
+                geonameid=_opt_int(get("geonameid")),
+                population=_opt_int(get("population")),
+                mentions=_opt_int(get("mentions")) or 0,
+                adjectival_mentions=_opt_int(get("adjectival_mentions")) or 0,
+                surface_forms=tuple(clean_text(s) for s in _as_list(get("surface_forms")) if s),
+                spans=tuple(_spans(get("spans"))),
+                adjectival_spans=tuple(_spans(get("adjectival_spans"))),
+                snippets=tuple(clean_text(s) for s in _as_list(get("snippets")) if s),
+                confidence=confidence,
+                resolved=resolved,
+                source=_opt_str(get("source")) or "",
+                reason=_opt_str(get("reason")) if "reason" in columns else None,
+                lat=lat if resolved else None,
+                lon=lon if resolved else None,
+            )
+        )
+    return records
