@@ -18,6 +18,8 @@ import pandas as pd
 
 __all__ = [
     "KINDS",
+    "DEFAULT_REASON",
+    "UNRESOLVED_COLOUR",
     "PlaceRecord",
     "place_records",
     "script_json",
@@ -201,12 +203,11 @@ class PlaceRecord:
             data["lat"] = self.lat
             data["lon"] = self.lon
         else:
-            data["reason"] = self.reason or _default_reason(self)
+            data["reason"] = self.reason or DEFAULT_REASON
         return data
 
 
-def _default_reason(record: PlaceRecord) -> str:
-    return "No entry of the gazetteer matched this name."
+DEFAULT_REASON = "No entry of the gazetteer matched this name."
 
 
 def _coords(geometry: Any) -> tuple[float | None, float | None]:

@@ -3,16 +3,18 @@
 :func:`render_map` takes the GeoDataFrame that :func:`geo.geoparse` returns and gives back
 the whole HTML document as a str (the caller writes it). The map itself (tiles, layers,
 markers, layer control) is built with folium; every string that comes from the article
-travels as JSON in one ``<script type="application/json" id="geo-data">`` block and is
-shown by the page's own script (``geo/_data/geo_map.js``) with DOM text APIs, so no
-name or sentence is ever parsed as HTML or JavaScript. Element ids are numbered in tree
-order, so the same input gives byte-identical output.
+travels as JSON in one ``<script type="application/json" id="geo-data">`` block, or as
+escaped text in the side panel, and is shown by the page's own script
+(``geo/_data/geo_map.js``) with DOM text APIs, so no name or sentence is ever parsed as HTML
+or JavaScript. Element ids are numbered in tree order, so the same input gives
+byte-identical output.
 """
 
 from __future__ import annotations
 
 import html
 import itertools
+import json
 import math
 from functools import lru_cache
 from importlib import resources
@@ -23,22 +25,25 @@ from branca.element import Element, Figure, MacroElement
 from folium.map import Layer
 from folium.template import Template
 
-from geo._render_data import KINDS, PlaceRecord, marker_radius, place_records, script_json
+from geo._render_assets import head_assets
+from geo._render_data import PlaceRecord, clean_text, marker_radius, place_records, script_json
+from geo._render_page import header_html, kind_css, panel_html
+from geo._render_tiles import API_KEY_ENV, TileSpec, resolve_tiles
 
 if TYPE_CHECKING:
     import geopandas
 
-__all__ = ["render_map"]
+__all__ = ["render_map", "CLUSTER_THRESHOLD"]
 
-_LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
-_LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
+CLUSTER_THRESHOLD = 300  # above this many resolved places: one clustered GeoJSON layer
 
 _WORLD_CENTRE = (20.0, 0.0)
 _WORLD_ZOOM = 2
-# Zoom used when the map shows a single place, by kind.
+# Zoom used when the map shows a single place, by kind (the page script uses the same).
 _SINGLE_PLACE_ZOOM = {"continent": 3, "country": 5, "admin1": 6, "city": 10, "place": 11, "unknown": 8}
 _FIT_MAX_ZOOM = 9
-_OUTLINE_DECIMALS = 3  # ~100 m: plenty for a country outline, and keeps the file small
+_OUTLINE_TOLERANCE, _OUTLINE_DECIMALS = 0.005, 3  # outlines of the article's countries
+_BASEMAP_TOLERANCE, _BASEMAP_DECIMALS = 0.03, 2  # offline basemap of all countries (~2 km)
 
 
 def render_map(
@@ -47,6 +52,13 @@ def render_map(
     title: str,
     outlines: Mapping[str, dict] | None = None,
     article: str | None = None,
+    cdn: bool = False,
+    tiles: str | None = None,
+    attr: str | None = None,
+    api_key_env: str = API_KEY_ENV,
+    embed_api_key: bool = False,
+    basemap_outlines: bool = False,
+    cluster_threshold: int = CLUSTER_THRESHOLD,
 ) -> str:
     """Return the complete HTML document of the map of ``frame``.
 
@@ -54,61 +66,152 @@ def render_map(
     ----------
     frame:
         The places frame (one row per place, EPSG:4326) as made by :func:`geo.geoparse`.
-        Rows with ``resolved == False`` (no geometry) are not drawn but listed in the
-        panel "Names that could not be placed"; no row is dropped.
+        Rows with ``resolved == False`` (no geometry) are not drawn but listed under
+        "Names that could not be placed"; no row is dropped.
     title:
         Shown as the page heading and in ``<title>``; escaped, may hold any text.
     outlines:
         ISO 3166-1 alpha-2 code -> GeoJSON geometry (Polygon / MultiPolygon). Places of
         kind ``country`` whose code is here are drawn as their outline in the layer
-        "Country outlines".
+        "Country outlines". With ``basemap_outlines`` every outline given is also drawn
+        as the offline basemap, so pass all countries' outlines then.
     article:
-        The full article text the frame's spans index into (used by the article panel).
+        The full article text the frame's ``spans`` / ``adjectival_spans`` index into.
+        When given, the side panel shows it with every mention highlighted in its place's
+        colour; clicking a mention flies the map to the place.
+    cdn:
+        False (default): Leaflet (and Leaflet.markercluster) are inlined from the
+        ``xstatic-*`` packages, so the file works from ``file://`` with no network but for
+        the tiles. True: link folium's CDN URLs instead (smaller file, needs network).
+    tiles:
+        Basemap tiles: None for the default (:data:`geo._render_tiles.DEFAULT_TILES`,
+        which loads from a page opened from disk), an xyzservices name such as
+        ``"OpenStreetMap.Mapnik"``, a URL template ``"https://.../{z}/{x}/{y}.png"``
+        (needs ``attr``), or ``"none"`` for no tiles (offline basemap only).
+    attr:
+        Attribution (HTML allowed: it is the tile provider's credit line) for a tile URL;
+        overrides the provider's own for an xyzservices name.
+    api_key_env:
+        Environment variable that holds the tile API key, for sources that need one (an
+        xyzservices provider with a token, or ``{apikey}`` in a URL template).
+    embed_api_key:
+        Write the key from ``api_key_env`` into the file. By default it is not: the file
+        keeps an ``{apikey}`` placeholder and the reader adds ``#apikey=KEY`` to the
+        address; until then the offline basemap shows.
+    basemap_outlines:
+        Draw every outline in ``outlines`` as a light land-and-borders layer under the
+        tiles: where tiles cannot load, the reader still sees where places are.
+    cluster_threshold:
+        Up to this many resolved places each is its own marker; above it all are one
+        GeoJSON layer with marker clustering (small, fast file for thousands of places).
 
     The same arguments always give the same str, byte for byte.
+
+    Raises
+    ------
+    geo.errors.UsageError
+        A tile option is wrong (unknown name, URL without ``{z}/{x}/{y}`` or attribution).
+    geo.errors.GeoError
+        ``embed_api_key`` but no key in ``api_key_env``; an xstatic package is missing.
     """
     records = place_records(frame)
     resolved = [r for r in records if r.resolved]
     unresolved = [r for r in records if not r.resolved]
     title_text = " ".join(str(title).split()) or "Map"
+    article_text = _clean_article(article)
+    clustered = len(resolved) > max(int(cluster_threshold), 0)
+    tile_spec = resolve_tiles(tiles, attr, api_key_env=api_key_env, embed_api_key=embed_api_key)
+    outlines = outlines or {}
+    outline_features = _outline_features(resolved, outlines)
+    basemap_features = _basemap_features(outlines) if basemap_outlines else []
 
-    figure = Figure(title=html.escape(title_text, quote=True))
+    figure = Figure(title=_escape(title_text))
+    for markup in head_assets(cdn=cdn, cluster=clustered):
+        figure.header.add_child(_Raw(markup))
+    css = _asset_text("geo_map.css") + "\n" + kind_css()
+    figure.header.add_child(_Raw(f"<style>{css}</style>"))
+    figure.html.add_child(_Raw(header_html(title_text, len(resolved), len(unresolved))))
+
     fmap = folium.Map(
         location=list(_WORLD_CENTRE),
         zoom_start=_WORLD_ZOOM,
         tiles=None,
         control_scale=True,
+        prefer_canvas=clustered,
         world_copy_jump=False,
     )
-    # Only Leaflet is used: no jQuery, Bootstrap or awesome-markers.
-    fmap.default_js = [_LEAFLET_JS]
-    fmap.default_css = [_LEAFLET_CSS]
-    figure.header.add_child(_Raw(f"<style>{_asset_text('geo_map.css')}</style>"), name="geo_css")
-    figure.html.add_child(_Raw(_header_html(title_text, resolved, unresolved)), name="geo_header")
+    fmap.default_js = []  # head_assets() brings Leaflet; jQuery, Bootstrap, awesome-markers are not used
+    fmap.default_css = []
     figure.add_child(fmap)
 
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=True).add_to(fmap)
+    basemap_layer = None
+    if basemap_features:
+        basemap_layer = _BasemapLayer(basemap_features, name="Land and borders (offline)")
+        basemap_layer.add_to(fmap)
+    tile_layer = _tile_layer(tile_spec)
+    if tile_layer is not None:
+        tile_layer.add_to(fmap)
 
-    outline_features = _outline_features(resolved, outlines or {})
     outline_layer = None
     if outline_features:
         outline_layer = _OutlineLayer(outline_features, name="Country outlines")
         outline_layer.add_to(fmap)
 
-    places_layer = folium.FeatureGroup(name="Places", overlay=True, control=True)
-    for record in sorted(resolved, key=lambda r: (-r.total_mentions, r.index)):
-        # Larger circles first so that small ones stay clickable on top of them.
-        _PlaceMarker(record).add_to(places_layer)
+    # Larger circles first so that small ones stay clickable on top of them.
+    ranked = sorted(resolved, key=lambda r: (-r.total_mentions, r.index))
+    if clustered:
+        places_layer: Layer = _ClusterLayer(ranked, name="Places")
+    else:
+        places_layer = folium.FeatureGroup(name="Places", overlay=True, control=True)
+        for record in ranked:
+            _PlaceMarker(record).add_to(places_layer)
     places_layer.add_to(fmap)
 
     folium.LayerControl(collapsed=True).add_to(fmap)
     _fit_view(fmap, resolved, outline_features)
 
-    _PageScript(records, marker_layers=[places_layer], outline_layer=outline_layer).add_to(fmap)
+    _PageScript(
+        records,
+        panel=panel_html(records, article=article_text, outlines=bool(outline_features), basemap=bool(basemap_features)),
+        config={
+            "cluster": clustered,
+            "zoomByKind": _SINGLE_PLACE_ZOOM,
+            "tileNeedsKey": bool(tile_spec and tile_spec.needs_viewer_key),
+        },
+        layers={
+            "markers": places_layer,
+            "outlines": outline_layer,
+            "basemap": basemap_layer,
+            "tiles": tile_layer,
+        },
+    ).add_to(fmap)
 
     _number_elements(figure)
     document = figure.render()
     return document.replace("<!DOCTYPE html>\n<html>\n", '<!DOCTYPE html>\n<html lang="en">\n', 1)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _clean_article(article: str | None) -> str | None:
+    return None if article is None else clean_text(article)
+
+
+def _tile_layer(spec: TileSpec | None) -> folium.TileLayer | None:
+    if spec is None:
+        return None
+    return folium.TileLayer(
+        tiles=spec.url,
+        attr=spec.attribution,
+        name=spec.name,
+        max_zoom=spec.max_zoom,
+        subdomains=spec.subdomains,
+        overlay=False,
+        control=True,
+        show=not spec.needs_viewer_key,  # added by the page once the reader gives a key
+    )
 
 
 # --------------------------------------------------------------------------- folium parts
@@ -145,25 +248,42 @@ def _render_macros_raw(element: MacroElement, kwargs: dict) -> None:
         child.render(**kwargs)
 
 
+def _marker_options(record: PlaceRecord) -> dict[str, Any]:
+    return {
+        "radius": marker_radius(record.total_mentions),
+        "color": "#222222",
+        "weight": 1,
+        "opacity": 0.9,
+        "fill_color": record.colour,
+        "fill_opacity": 0.8,
+    }
+
+
 class _PlaceMarker(folium.CircleMarker):
     """A circle marker that knows which place (record index) it stands for."""
 
     def __init__(self, record: PlaceRecord):
         super().__init__(
             location=[record.lat, record.lon],
-            radius=marker_radius(record.total_mentions),
-            color="#222222",
-            weight=1,
-            opacity=0.9,
-            fill_color=record.colour,
-            fill_opacity=0.8,
-            class_name=f"geo-marker geo-kind-{record.kind}",
+            class_name=f"geo-marker geo-place-{record.index}",
+            **_marker_options(record),
         )
         self.options["geoId"] = record.index
 
 
-class _OutlineLayer(Layer):
-    """Country outlines as one Leaflet GeoJSON layer (feature property ``i``: place index)."""
+class _DataLayer(Layer):
+    """A layer whose script carries data: rendered without branca's second Jinja pass."""
+
+    def __init__(self, name: str, data: Any, *, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self.data_json = script_json(data)
+
+    def render(self, **kwargs: Any) -> None:
+        _render_macros_raw(self, kwargs)
+
+
+class _OutlineLayer(_DataLayer):
+    """Outlines of the article's countries (feature property ``i``: place index)."""
 
     _template = Template(
         """
@@ -171,7 +291,8 @@ class _OutlineLayer(Layer):
             var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {
                 style: function (feature) {
                     return {color: feature.properties.c, weight: 1.5, opacity: 0.9,
-                            fillColor: feature.properties.c, fillOpacity: 0.12};
+                            fillColor: feature.properties.c, fillOpacity: 0.12,
+                            className: "geo-outline"};
                 }
             });
             {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -180,16 +301,76 @@ class _OutlineLayer(Layer):
     )
 
     def __init__(self, features: list[dict], name: str):
-        super().__init__(name=name, overlay=True, control=True, show=True)
+        super().__init__(name, {"type": "FeatureCollection", "features": features})
         self._name = "OutlineLayer"
-        self.data_json = script_json({"type": "FeatureCollection", "features": features})
 
-    def render(self, **kwargs: Any) -> None:
-        _render_macros_raw(self, kwargs)
+
+class _BasemapLayer(_DataLayer):
+    """Land and borders from country outlines, in a pane under the tiles.
+
+    Where tiles load they cover it; where they cannot (offline, blocked, no key) it is what
+    the reader sees.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.createPane("geoBasemap");
+            {{ this._parent.get_name() }}.getPane("geoBasemap").style.zIndex = 150;
+            var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {
+                pane: "geoBasemap",
+                interactive: false,
+                style: function () {
+                    return {color: "#8c8c8c", weight: 0.7, opacity: 1, fillColor: "#f4f1ea",
+                            fillOpacity: 1, className: "geo-basemap"};
+                }
+            });
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: list[dict], name: str):
+        super().__init__(name, {"type": "FeatureCollection", "features": features})
+        self._name = "BasemapLayer"
+
+
+class _ClusterLayer(_DataLayer):
+    """All places as one GeoJSON layer of circle markers inside a marker-cluster group."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.markerClusterGroup({
+                showCoverageOnHover: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true
+            });
+            {{ this.get_name() }}.addLayers(L.geoJSON({{ this.data_json }}, {
+                pointToLayer: function (feature, latlng) {
+                    var p = feature.properties;
+                    return L.circleMarker(latlng, {radius: p.r, fillColor: p.c, color: "#222222",
+                        weight: 1, opacity: 0.9, fillOpacity: 0.8, geoId: p.i});
+                }
+            }).getLayers());
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, records: Sequence[PlaceRecord], name: str):
+        features = [
+            {
+                "type": "Feature",
+                "properties": {"i": r.index, "r": marker_radius(r.total_mentions), "c": r.colour},
+                "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+            }
+            for r in records
+        ]
+        super().__init__(name, {"type": "FeatureCollection", "features": features})
+        self._name = "ClusterLayer"
 
 
 class _PageScript(MacroElement):
-    """The place data block, the side panel and the script that binds popups to markers."""
+    """The place data block, the side panel and geo's page script."""
 
     _template = Template(
         """
@@ -203,26 +384,30 @@ class _PageScript(MacroElement):
         """
     )
 
-    def __init__(self, records: Sequence[PlaceRecord], *, marker_layers: Sequence[Element], outline_layer: Element | None):
+    def __init__(
+        self,
+        records: Sequence[PlaceRecord],
+        *,
+        panel: str,
+        config: Mapping[str, Any],
+        layers: Mapping[str, Element | None],
+    ):
         super().__init__()
         self._name = "GeoPage"
         self.records = list(records)
-        self.marker_layers = list(marker_layers)
-        self.outline_layer = outline_layer
-        self.panel_html = _panel_html(self.records)
+        self.config = dict(config)
+        self.layers = dict(layers)
+        self.panel_html = panel
         self.js = _asset_text("geo_map.js")
         self.data_json = ""
 
     def render(self, **kwargs: Any) -> None:
         # Layer names are only final once the element tree has been numbered.
-        self.data_json = script_json(
-            {
-                "map": self._parent.get_name(),
-                "markerLayers": [layer.get_name() for layer in self.marker_layers],
-                "outlineLayer": self.outline_layer.get_name() if self.outline_layer else None,
-                "places": [r.to_json() for r in self.records],
-            }
-        )
+        data = dict(self.config)
+        data["map"] = self._parent.get_name()
+        data["layers"] = {key: layer.get_name() if layer is not None else None for key, layer in self.layers.items()}
+        data["places"] = [r.to_json() for r in self.records]
+        self.data_json = script_json(data)
         _render_macros_raw(self, kwargs)
 
 
@@ -274,7 +459,7 @@ def _outline_features(resolved: Sequence[PlaceRecord], outlines: Mapping[str, di
         if record.kind != "country" or not record.country_code:
             continue
         geometry = by_code.get(record.country_code)
-        geometry = _clean_geometry(geometry) if geometry else None
+        geometry = _clean_geometry(geometry, _OUTLINE_TOLERANCE, _OUTLINE_DECIMALS) if geometry else None
         if geometry is None:
             continue
         features.append(
@@ -287,24 +472,54 @@ def _outline_features(resolved: Sequence[PlaceRecord], outlines: Mapping[str, di
     return features
 
 
-def _clean_geometry(geometry: Mapping[str, Any]) -> dict | None:
-    kind = geometry.get("type")
-    if kind not in ("Polygon", "MultiPolygon"):
+def _basemap_features(outlines: Mapping[str, dict]) -> list[dict]:
+    features = []
+    for code in sorted(outlines, key=str):
+        geometry = _clean_geometry(outlines[code], _BASEMAP_TOLERANCE, _BASEMAP_DECIMALS)
+        if geometry is not None:
+            features.append({"type": "Feature", "properties": {}, "geometry": geometry})
+    return features
+
+
+@lru_cache(maxsize=1024)
+def _simplified(geometry_json: str, tolerance: float, decimals: int) -> str | None:
+    from shapely.geometry import mapping, shape
+
+    try:
+        geom = shape(json.loads(geometry_json))
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+        return None
+    if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return None
+    simple = geom.simplify(tolerance, preserve_topology=True)
+    if simple.is_empty:
+        simple = geom
+    out = mapping(simple)
+    try:
+        return json.dumps({"type": out["type"], "coordinates": _round_coords(out["coordinates"], decimals)})
+    except (TypeError, ValueError):
+        return None
+
+
+def _clean_geometry(geometry: Any, tolerance: float, decimals: int) -> dict | None:
+    """A small, valid-enough copy of a Polygon / MultiPolygon for drawing (None if unusable)."""
+    if not isinstance(geometry, Mapping) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
         return None
     try:
-        coords = _round_coords(geometry["coordinates"])
-    except (KeyError, TypeError, ValueError):
+        key = json.dumps(geometry, sort_keys=True)
+    except (TypeError, ValueError):
         return None
-    return {"type": kind, "coordinates": coords}
+    simplified = _simplified(key, tolerance, decimals)
+    return json.loads(simplified) if simplified else None
 
 
-def _round_coords(value: Any) -> Any:
+def _round_coords(value: Any, decimals: int) -> Any:
     if isinstance(value, (int, float)):
         number = float(value)
         if not math.isfinite(number):
             raise ValueError("coordinate is not finite")
-        return round(number, _OUTLINE_DECIMALS)
-    return [_round_coords(v) for v in value]
+        return round(number, decimals)
+    return [_round_coords(v, decimals) for v in value]
 
 
 def _geometry_bounds(geometry: Mapping[str, Any]) -> list[list[float]] | None:
@@ -325,74 +540,11 @@ def _geometry_bounds(geometry: Mapping[str, Any]) -> list[list[float]] | None:
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-# --------------------------------------------------------------------------- static page parts
-
-
-def _header_html(title: str, resolved: Sequence[PlaceRecord], unresolved: Sequence[PlaceRecord]) -> str:
-    summary = f"{len(resolved)} place{'s' if len(resolved) != 1 else ''} on the map"
-    if unresolved:
-        summary += f", {len(unresolved)} name{'s' if len(unresolved) != 1 else ''} could not be placed"
-    return (
-        '<header class="geo-header">'
-        f'<h1 class="geo-title">{html.escape(title)}</h1>'
-        f'<p class="geo-summary">{html.escape(summary)}</p>'
-        "</header>"
-    )
-
-
-def _panel_html(records: Sequence[PlaceRecord]) -> str:
-    resolved = [r for r in records if r.resolved]
-    unresolved = [r for r in records if not r.resolved]
-    kinds_present = [k for k in KINDS if any(r.kind == k for r in resolved)] or list(KINDS)
-    parts = ['<aside class="geo-panel" id="geo-panel" aria-label="Legend and places">']
-
-    parts.append('<section class="geo-legend" aria-labelledby="geo-legend-h"><h2 id="geo-legend-h">Legend</h2><ul class="geo-legend-kinds">')
-    for kind in kinds_present:
-        colour, label = KINDS[kind]
-        parts.append(
-            f'<li><span class="geo-swatch" style="background:{colour}" aria-hidden="true"></span>{html.escape(label)}</li>'
-        )
-    if any(r.kind == "country" for r in resolved):
-        parts.append(
-            f'<li><span class="geo-swatch geo-swatch-outline" style="border-color:{KINDS["country"][0]}" aria-hidden="true"></span>'
-            "Country outline (layer &#8220;Country outlines&#8221;)</li>"
-        )
-    parts.append("</ul>")
-    parts.append('<p class="geo-legend-size">Circle area grows with the number of mentions:</p><ul class="geo-legend-sizes">')
-    for count in (1, 5, 20):
-        radius = marker_radius(count)
-        size = int(2 * radius + 2)
-        parts.append(
-            f'<li><svg width="{size}" height="{size}" aria-hidden="true" focusable="false">'
-            f'<circle cx="{size / 2}" cy="{size / 2}" r="{radius}" fill="#bbbbbb" stroke="#222222" stroke-width="1"/></svg>'
-            f"{count} mention{'s' if count != 1 else ''}</li>"
-        )
-    parts.append("</ul></section>")
-
-    parts.append('<section class="geo-unresolved" aria-labelledby="geo-unresolved-h">')
-    parts.append(f'<h2 id="geo-unresolved-h">Names that could not be placed ({len(unresolved)})</h2>')
-    if unresolved:
-        parts.append('<ul class="geo-unresolved-list">')
-        for record in unresolved:
-            count = record.total_mentions
-            reason = record.reason or "No entry of the gazetteer matched this name."
-            parts.append(
-                f'<li data-place="{record.index}"><span class="geo-unresolved-name">{html.escape(record.name)}</span>'
-                f' <span class="geo-count">({count} mention{"s" if count != 1 else ""})</span>'
-                f'<br><span class="geo-reason">{html.escape(reason)}</span></li>'
-            )
-        parts.append("</ul>")
-    else:
-        parts.append('<p class="geo-none">Every place name was placed on the map.</p>')
-    parts.append("</section></aside>")
-    return "".join(parts)
-
-
 @lru_cache(maxsize=None)
 def _asset_text(name: str) -> str:
+    """A page script or style written for geo, from ``geo/_data``."""
     text = resources.files("geo").joinpath("_data").joinpath(name).read_text(encoding="utf-8")
     lowered = text.lower()
     if "</script" in lowered or "</style" in lowered or "<!--" in lowered:
         raise RuntimeError(f"geo/_data/{name} must not contain '</script', '</style' or '<!--'")
     return text
-

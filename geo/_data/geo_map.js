@@ -1,14 +1,33 @@
-/* geo map page: binds place popups and tooltips to the folium-built layers.
- * Written for geo (not a vendored file). All article text comes from the JSON block
- * #geo-data and is put on the page with textContent / createTextNode only. */
+/* geo map page script (written for geo; not a vendored file).
+ *
+ * Links the map to the article: clicking a highlighted name in the text (or a place in
+ * the list) flies the map to the place and opens its popup; clicking a marker or an
+ * outline highlights the place's mentions in the text and scrolls to them.
+ * All article text comes from the JSON block #geo-data or from the escaped side panel,
+ * and is put on the page with textContent / createTextNode only: never as HTML. */
 (function () {
   "use strict";
+
+  var root = document.documentElement;
   var dataNode = document.getElementById("geo-data");
   if (!dataNode) { return; }
   var cfg = JSON.parse(dataNode.textContent);
-  var map = window[cfg.map];
   var places = cfg.places;
-  var layersById = {};
+  var panel = document.getElementById("geo-panel");
+  var statusNode = document.getElementById("geo-status");
+  var reduceMotion = !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  var hasLeaflet = typeof window.L !== "undefined" && !!window[cfg.map];
+  var map = hasLeaflet ? window[cfg.map] : null;
+  var layerOf = function (key) { var name = cfg.layers[key]; return name && window[name] ? window[name] : null; };
+
+  var markers = {};       // place id -> circle marker
+  var outlines = {};      // place id -> outline layer
+  var mentionsById = {};  // place id -> [mention buttons in the article]
+  var listById = {};      // place id -> [place list buttons]
+  var active = null;
+  var lastTrigger = null;
+
+  /* ---------------------------------------------------------------- helpers */
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -19,13 +38,29 @@
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
-  function mentionSummary(p) {
-    var parts = [plural(p.n, "mention")];
-    if (p.adj) { parts.push(plural(p.adj, "adjectival mention")); }
+  function describe(p) {
+    var parts = [p.kindLabel];
+    if (p.country && p.country !== p.name) { parts.push(p.country); }
+    parts.push(plural(p.n + p.adj, "mention"));
     return parts.join(", ");
   }
 
-  /* A snippet is [plain, highlighted, plain, ...]; odd items are the place's mentions. */
+  function announce(text) {
+    if (!statusNode) { return; }
+    statusNode.textContent = "";
+    statusNode.textContent = text;
+  }
+
+  function collect(selector, into) {
+    var nodes = document.querySelectorAll(selector);
+    for (var i = 0; i < nodes.length; i++) {
+      var id = Number(nodes[i].getAttribute("data-place"));
+      if (!places[id]) { continue; }
+      (into[id] = into[id] || []).push(nodes[i]);
+    }
+  }
+
+  /* A snippet is [plain, highlighted, plain, ...]: odd items are the place's mentions. */
   function snippetNode(segments) {
     var quote = el("blockquote", "geo-snippet");
     for (var i = 0; i < segments.length; i++) {
@@ -41,50 +76,261 @@
 
   function popupContent(id) {
     var p = places[id];
-    var root = el("div", "geo-popup");
-    root.setAttribute("role", "dialog");
-    root.setAttribute("aria-label", p.name);
-    root.appendChild(el("h2", "geo-popup-name", p.name));
+    var box = el("div", "geo-popup");
+    var heading = el("h2", "geo-popup-name", p.name);
+    heading.setAttribute("tabindex", "-1");
+    box.appendChild(heading);
     var meta = [p.kindLabel];
     if (p.country && p.country !== p.name) { meta.push(p.country); }
-    root.appendChild(el("p", "geo-popup-meta", meta.join(" \u00b7 ")));
-    root.appendChild(el("p", "geo-popup-count", mentionSummary(p)));
+    box.appendChild(el("p", "geo-popup-meta", meta.join(" \u00b7 ")));
+    var counts = [plural(p.n, "mention")];
+    if (p.adj) { counts.push(plural(p.adj, "adjectival mention")); }
+    box.appendChild(el("p", "geo-popup-count", counts.join(", ")));
+    if (mentionsById[id]) {
+      var show = el("button", "geo-popup-show", "Show in the text");
+      show.type = "button";
+      show.addEventListener("click", function () {
+        select(id, {scroll: true, fly: false, popup: false});
+        var first = mentionsById[id][0];
+        if (first) { first.focus({preventScroll: true}); }
+      });
+      box.appendChild(show);
+    }
     if (p.snippets.length) {
       var list = el("div", "geo-popup-snippets");
       for (var i = 0; i < p.snippets.length; i++) { list.appendChild(snippetNode(p.snippets[i])); }
-      root.appendChild(list);
+      box.appendChild(list);
     }
-    return root;
+    return box;
   }
 
-  function tooltipContent(id) {
+  /* ---------------------------------------------------------------- notes on the map */
+
+  var noteNode = null;
+  function note(text) {
+    if (!map) { return; }
+    if (!noteNode) {
+      var control = L.control({position: "bottomright"});
+      control.onAdd = function () {
+        noteNode = L.DomUtil.create("div", "geo-note");
+        noteNode.setAttribute("role", "status");
+        L.DomEvent.disableClickPropagation(noteNode);
+        return noteNode;
+      };
+      control.addTo(map);
+    }
+    noteNode.textContent = text || "";
+    noteNode.style.display = text ? "" : "none";
+  }
+
+  /* ---------------------------------------------------------------- selection */
+
+  function markerStyle(id, on) {
+    var m = markers[id];
+    if (m && m.setStyle) {
+      m.setStyle(on ? {weight: 3, color: "#000000"} : {weight: 1, color: "#222222"});
+      if (on && m._map && m.bringToFront) { m.bringToFront(); }
+    }
+    var o = outlines[id];
+    if (o && o.setStyle) { o.setStyle(on ? {weight: 3} : {weight: 1.5}); }
+  }
+
+  function mark(nodes, on) {
+    if (!nodes) { return; }
+    for (var i = 0; i < nodes.length; i++) {
+      nodes[i].classList.toggle("geo-active", on);
+      if (on) { nodes[i].setAttribute("aria-current", "true"); } else { nodes[i].removeAttribute("aria-current"); }
+    }
+  }
+
+  function setActive(id) {
+    if (active !== null) {
+      mark(mentionsById[active], false);
+      mark(listById[active], false);
+      markerStyle(active, false);
+    }
+    active = id;
+    if (id === null) { return; }
+    mark(mentionsById[id], true);
+    mark(listById[id], true);
+    markerStyle(id, true);
+  }
+
+  function scrollPanelTo(node) {
+    if (!panel || !node) { return; }
+    if (panel.scrollHeight <= panel.clientHeight + 1) {
+      return;  // narrow layout: the panel is below the map and does not scroll by itself
+    }
+    var top = node.getBoundingClientRect().top - panel.getBoundingClientRect().top + panel.scrollTop;
+    panel.scrollTo({top: Math.max(top - panel.clientHeight / 3, 0), behavior: reduceMotion ? "auto" : "smooth"});
+  }
+
+  var popup = hasLeaflet ? L.popup({maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24], className: "geo-leaflet-popup"}) : null;
+
+  function openPopup(id, autoPan) {
     var p = places[id];
-    return el("span", "geo-tooltip", p.name + " (" + p.kindLabel + ", " + plural(p.n + p.adj, "mention") + ")");
+    var radius = markers[id] && markers[id].options.radius ? markers[id].options.radius : 6;
+    popup.options.autoPan = autoPan;
+    popup.options.offset = L.point(0, -Math.round(radius / 2));
+    popup.setLatLng(L.latLng(p.lat, p.lon)).setContent(popupContent(id)).openOn(map);
   }
 
-  function bind(layer, id) {
-    if (!layersById[id]) { layersById[id] = layer; }
-    layer.bindPopup(function () { return popupContent(id); }, {maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24]});
-    layer.bindTooltip(function () { return tooltipContent(id); }, {direction: "top", sticky: false});
+  function flyTo(id) {
+    var p = places[id];
+    var outline = outlines[id];
+    if (outline && outline.getBounds && outline.getBounds().isValid()) {
+      var options = {maxZoom: cfg.zoomByKind.country + 1, padding: [24, 24]};
+      if (reduceMotion) { map.fitBounds(outline.getBounds(), options); } else { map.flyToBounds(outline.getBounds(), options); }
+      return;
+    }
+    var zoom = cfg.zoomByKind[p.kind] || 8;
+    if (reduceMotion) { map.setView([p.lat, p.lon], zoom); } else { map.flyTo([p.lat, p.lon], zoom, {duration: 0.8}); }
   }
 
-  cfg.markerLayers.forEach(function (name) {
-    var group = window[name];
-    if (!group) { return; }
-    group.eachLayer(function (layer) {
-      var id = layer.options && layer.options.geoId;
-      if (typeof id === "number" && places[id]) { bind(layer, id); }
-    });
+  /* opts.fly: move the map to the place; opts.scroll: scroll the text to its mentions;
+   * opts.popup (default true): open the place's popup. */
+  function select(id, opts) {
+    var p = places[id];
+    if (!p) { return; }
+    setActive(id);
+    if (p.resolved && map) {
+      if (markers[id] && markers[id].closeTooltip) { markers[id].closeTooltip(); }
+      if (opts.popup !== false) { openPopup(id, !opts.fly); }
+      if (opts.fly) { flyTo(id); }
+      announce(p.name + ": " + describe(p));
+    } else {
+      if (map) { map.closePopup(); }
+      var why = p.name + " could not be placed: " + (p.reason || "no match");
+      note(why);
+      announce(why);
+    }
+    if (opts.scroll) {
+      var targets = mentionsById[id] || listById[id];
+      if (targets) { scrollPanelTo(targets[0]); }
+    }
+  }
+
+  /* ---------------------------------------------------------------- wiring */
+
+  collect(".geo-mention[data-place]", mentionsById);
+  collect(".geo-place[data-place]", listById);
+
+  document.addEventListener("click", function (event) {
+    var target = event.target && event.target.closest ? event.target.closest("a[data-place], button[data-place]") : null;
+    if (!target) { return; }
+    event.preventDefault();
+    var id = Number(target.getAttribute("data-place"));
+    lastTrigger = target;
+    if (target.classList.contains("geo-mention")) {
+      select(id, {fly: true, scroll: false});
+    } else {
+      select(id, {fly: true, scroll: true});
+    }
   });
 
-  if (cfg.outlineLayer && window[cfg.outlineLayer]) {
-    window[cfg.outlineLayer].eachLayer(function (layer) {
-      var id = layer.feature && layer.feature.properties && layer.feature.properties.i;
-      if (typeof id === "number" && places[id]) {
-        layer.bindPopup(function () { return popupContent(id); }, {maxWidth: 360, minWidth: 220});
-      }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && map && popup.isOpen()) {
+      map.closePopup();
+      if (lastTrigger && document.body.contains(lastTrigger)) { lastTrigger.focus(); }
+    }
+  });
+
+  var toggle = document.getElementById("geo-panel-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var hidden = document.body.classList.toggle("geo-panel-hidden");
+      toggle.setAttribute("aria-expanded", hidden ? "false" : "true");
+      toggle.textContent = hidden ? "Show side panel" : "Hide side panel";
+      if (map) { map.invalidateSize(); }
     });
   }
 
-  window.geoMap = {map: map, places: places, layers: layersById};
+  if (!map) {
+    root.setAttribute("data-geo-ready", "no-map");
+    return;
+  }
+
+  var container = map.getContainer();
+  container.setAttribute("role", "region");
+  container.setAttribute("aria-label", "Map of the places named in the article");
+
+  var markerGroup = layerOf("markers");
+  if (markerGroup) {
+    markerGroup.eachLayer(function (layer) {
+      var id = layer.options ? layer.options.geoId : undefined;
+      if (typeof id !== "number" || !places[id]) { return; }
+      markers[id] = layer;
+      if (cfg.cluster) { return; }
+      var p = places[id];
+      layer.bindTooltip(function () { return el("span", "geo-tooltip", p.name + " (" + describe(p) + ")"); },
+                        {direction: "top"});
+      var path = layer.getElement ? layer.getElement() : null;
+      if (path) {  // SVG markers: reachable with the keyboard too
+        path.setAttribute("tabindex", "0");
+        path.setAttribute("role", "button");
+        path.setAttribute("aria-label", p.name + ", " + describe(p));
+        path.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            lastTrigger = path;
+            select(id, {fly: false, scroll: true});
+          }
+        });
+      }
+    });
+    markerGroup.on("click", function (event) {
+      var layer = event.propagatedFrom || event.layer;
+      var id = layer && layer.options ? layer.options.geoId : undefined;
+      if (typeof id === "number") { select(id, {fly: false, scroll: true}); }
+    });
+  }
+
+  var outlineGroup = layerOf("outlines");
+  if (outlineGroup) {
+    outlineGroup.eachLayer(function (layer) {
+      var id = layer.feature && layer.feature.properties ? layer.feature.properties.i : undefined;
+      if (typeof id === "number" && places[id]) { outlines[id] = layer; }
+    });
+    outlineGroup.on("click", function (event) {
+      var layer = event.propagatedFrom || event.layer;
+      var id = layer && layer.feature ? layer.feature.properties.i : undefined;
+      if (typeof id === "number") { select(id, {fly: false, scroll: true}); }
+    });
+  }
+
+  var legend = document.getElementById("geo-legend");
+  if (legend) {
+    var legendControl = L.control({position: "bottomleft"});
+    legendControl.onAdd = function () {
+      var box = L.DomUtil.create("div", "geo-legend-box");
+      box.appendChild(legend);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    legendControl.addTo(map);
+  }
+
+  var tiles = layerOf("tiles");
+  var offline = cfg.layers.basemap ? " The map shows country outlines instead." : "";
+  if (tiles && cfg.tileNeedsKey) {
+    var key = "";
+    try { key = new URLSearchParams(window.location.hash.slice(1)).get("apikey") || ""; } catch (err) { key = ""; }
+    if (key) {
+      tiles.options.apikey = key;
+      tiles.addTo(map);
+    } else {
+      note("The basemap needs an API key: add #apikey=YOUR_KEY to this file's address." + offline);
+    }
+  }
+  if (tiles) {
+    var loaded = 0;
+    tiles.on("tileload", function () { loaded += 1; });
+    tiles.on("tileerror", function () {
+      if (!loaded) { note("The basemap tiles could not be loaded." + offline); }
+    });
+  }
+
+  window.geoMap = {map: map, places: places, markers: markers, outlines: outlines, select: select};
+  root.setAttribute("data-geo-ready", "true");
 })();

@@ -1,0 +1,5 @@
+"""``python -m geo`` runs the command-line interface."""
+
+from geo.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,132 @@
+"""The scripts and styles the map page loads: inlined from the xstatic packages, or CDN links.
+
+By default the page carries Leaflet (and, for large maps, Leaflet.markercluster) inline, read
+from the ``xstatic-leaflet`` / ``xstatic-leaflet-markercluster`` packages installed with geo,
+with the stylesheet's images turned into ``data:`` URIs: the file then works from disk with
+no network. ``cdn=True`` links folium's own CDN URLs instead (a much smaller file).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from functools import lru_cache
+from importlib import import_module
+from pathlib import Path
+
+import folium.folium
+from folium.plugins import MarkerCluster
+
+from geo.errors import GeoError
+
+__all__ = ["head_assets", "leaflet_version_expected", "asset_versions"]
+
+_SOURCE_MAP_RE = re.compile(r"^\s*//# sourceMappingURL=\S+\s*$", re.M)
+_CSS_COMMENT_RE = re.compile(r"/\*.*?\*/", re.S)
+_CSS_URL_RE = re.compile(r"url\((['\"]?)(images/[A-Za-z0-9_.-]+\.png)\1\)")
+
+
+def leaflet_version_expected() -> str:
+    """The Leaflet version folium links (``leaflet@X.Y.Z`` in its CDN URL)."""
+    for _name, url in folium.folium._default_js:
+        match = re.search(r"leaflet@(\d+\.\d+\.\d+)", url)
+        if match:
+            return match.group(1)
+    raise GeoError("cannot tell which Leaflet version folium expects")
+
+
+def _xstatic(name: str):
+    try:
+        return import_module(f"xstatic.pkg.{name}")
+    except ImportError as err:
+        raise GeoError(
+            f"the package xstatic-{name.replace('_', '-')} is missing; reinstall geo, or render with cdn=True"
+        ) from err
+
+
+def asset_versions() -> dict[str, str]:
+    """Versions of the inlined libraries, as installed."""
+    return {
+        "leaflet": _xstatic("leaflet").VERSION,
+        "leaflet.markercluster": _xstatic("leaflet_markercluster").VERSION,
+    }
+
+
+def _read(package: str, filename: str) -> str:
+    base = Path(_xstatic(package).BASE_DIR)
+    try:
+        return (base / filename).read_text(encoding="utf-8")
+    except OSError as err:
+        raise GeoError(f"cannot read {filename} of xstatic-{package}: {err.strerror}") from err
+
+
+def _script_safe(text: str, what: str) -> str:
+    """Text to put inside an inline <script>/<style> element, checked to stay inside it."""
+    text = _SOURCE_MAP_RE.sub("", text)
+    lowered = text.lower()
+    if "</script" in lowered or "</style" in lowered or "<!--" in lowered:
+        raise GeoError(f"{what} cannot be inlined: it contains an HTML end tag or comment")
+    return text.strip()
+
+
+def _inline_images(css: str, package: str) -> str:
+    base = Path(_xstatic(package).BASE_DIR)
+
+    def data_uri(match: re.Match) -> str:
+        try:
+            payload = (base / match.group(2)).read_bytes()
+        except OSError:
+            return "none"  # an image we do not have: drawn without it rather than fetched
+        return "url(data:image/png;base64," + base64.b64encode(payload).decode("ascii") + ")"
+
+    return _CSS_URL_RE.sub(data_uri, css)
+
+
+@lru_cache(maxsize=None)
+def _inline_leaflet() -> tuple[str, str]:
+    module = _xstatic("leaflet")
+    expected = leaflet_version_expected()
+    if module.VERSION != expected:
+        raise GeoError(
+            f"xstatic-leaflet {module.VERSION} is installed but folium expects Leaflet {expected}; "
+            f"install xstatic-leaflet=={expected}.*"
+        )
+    css = _CSS_COMMENT_RE.sub("", _read("leaflet", "leaflet.css"))  # comments only: notes and bug links
+    css = _script_safe(_inline_images(css, "leaflet"), "leaflet.css")
+    js = _script_safe(_read("leaflet", "leaflet.js"), "leaflet.js")
+    return css, js
+
+
+@lru_cache(maxsize=None)
+def _inline_markercluster() -> tuple[str, str]:
+    css = _read("leaflet_markercluster", "MarkerCluster.css") + "\n" + _read(
+        "leaflet_markercluster", "MarkerCluster.Default.css"
+    )
+    js = _read("leaflet_markercluster", "leaflet.markercluster.js")
+    return (
+        _script_safe(_CSS_COMMENT_RE.sub("", css), "MarkerCluster.css"),
+        _script_safe(js, "leaflet.markercluster.js"),
+    )
+
+
+def head_assets(*, cdn: bool, cluster: bool) -> list[str]:
+    """The ``<head>`` markup that loads Leaflet (and markercluster when ``cluster``)."""
+    if cdn:
+        links = [url for _name, url in folium.folium._default_css if "leaflet@" in url]
+        links += [url for _name, url in folium.folium._default_js if "leaflet@" in url]
+        if cluster:
+            links += [url for _name, url in MarkerCluster.default_css] + [url for _name, url in MarkerCluster.default_js]
+        out = []
+        for url in links:
+            if url.endswith(".css"):
+                out.append(f'<link rel="stylesheet" href="{html.escape(url)}">')
+            else:
+                out.append(f'<script src="{html.escape(url)}"></script>')
+        return out
+    css, js = _inline_leaflet()
+    out = [f"<style>{css}</style>", f"<script>{js}</script>"]
+    if cluster:
+        cluster_css, cluster_js = _inline_markercluster()
+        out += [f"<style>{cluster_css}</style>", f"<script>{cluster_js}</script>"]
+    return out

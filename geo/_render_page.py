@@ -1,0 +1,192 @@
+"""The static parts of the map page around the map: header, article, place list, legend.
+
+Every piece of text here is passed through :func:`html.escape` (text and attribute
+contexts alike), so the page reads correctly with scripts off and no article text can
+become markup.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Sequence
+
+from geo._render_data import DEFAULT_REASON, KINDS, UNRESOLVED_COLOUR, PlaceRecord, marker_radius
+
+__all__ = ["header_html", "panel_html", "kind_css", "mention_spans", "PLACE_LIST_LIMIT"]
+
+PLACE_LIST_LIMIT = 250  # the list names the most-mentioned places; the map has them all
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def kind_css() -> str:
+    """One colour variable per kind, used by highlights, list dots and the legend."""
+    rules = [f".geo-k-{kind}{{--geo-c:{colour}}}" for kind, (colour, _label) in KINDS.items()]
+    rules.append(f".geo-k-unresolved{{--geo-c:{UNRESOLVED_COLOUR}}}")
+    return "\n".join(rules)
+
+
+def _kind_class(record: PlaceRecord) -> str:
+    return f"geo-k-{record.kind}" if record.resolved else "geo-k-unresolved"
+
+
+def header_html(title: str, resolved: int, unresolved: int, *, has_panel_toggle: bool = True) -> str:
+    summary = f"{_plural(resolved, 'place')} on the map"
+    if unresolved:
+        summary += f", {_plural(unresolved, 'name')} could not be placed"
+    toggle = (
+        '<button type="button" class="geo-toggle" id="geo-panel-toggle" aria-controls="geo-panel" '
+        'aria-expanded="true">Hide side panel</button>'
+        if has_panel_toggle
+        else ""
+    )
+    return (
+        '<header class="geo-header"><div class="geo-header-text">'
+        f'<h1 class="geo-title">{_esc(title)}</h1>'
+        f'<p class="geo-summary">{_esc(summary)}</p></div>{toggle}</header>'
+    )
+
+
+def mention_spans(article: str, records: Sequence[PlaceRecord]) -> list[tuple[int, int, PlaceRecord, bool]]:
+    """The article's mentions in text order: (start, end, place, adjectival), no overlaps.
+
+    Spans outside the article are ignored; of two overlapping spans the one starting first
+    (then the longer one) wins.
+    """
+    spans = []
+    for record in records:
+        for start, end in record.spans:
+            spans.append((start, end, record, False))
+        for start, end in record.adjectival_spans:
+            spans.append((start, end, record, True))
+    spans.sort(key=lambda s: (s[0], -s[1], s[2].index))
+    out = []
+    last_end = 0
+    for start, end, record, adjectival in spans:
+        if start < last_end or end > len(article) or not article[start:end].strip():
+            continue
+        out.append((start, end, record, adjectival))
+        last_end = end
+    return out
+
+
+def _article_html(article: str, records: Sequence[PlaceRecord]) -> str:
+    parts = []
+    pos = 0
+    for start, end, record, adjectival in mention_spans(article, records):
+        parts.append(_esc(article[pos:start]))
+        classes = f"geo-mention {_kind_class(record)}" + (" geo-adj" if adjectival else "")
+        # A link (to the place's entry in the list) rather than a button: it wraps like text.
+        parts.append(
+            f'<a class="{classes}" href="#geo-place-{record.index}" data-place="{record.index}" '
+            f'aria-describedby="geo-mention-help">{_esc(article[start:end])}</a>'
+        )
+        pos = end
+    parts.append(_esc(article[pos:]))
+    return "".join(parts)
+
+
+def _place_item(record: PlaceRecord) -> str:
+    meta = [record.kind_label]
+    if record.country and record.country != record.name:
+        meta.append(record.country)
+    meta.append(_plural(record.total_mentions, "mention"))
+    return (
+        f'<li id="geo-place-{record.index}"><button type="button" class="geo-place {_kind_class(record)}" data-place="{record.index}">'
+        '<span class="geo-dot" aria-hidden="true"></span>'
+        f'<span class="geo-place-name">{_esc(record.name)}</span> '
+        f'<span class="geo-place-meta">{_esc(" · ".join(meta))}</span></button></li>'
+    )
+
+
+def _legend_html(resolved: Sequence[PlaceRecord], unresolved: Sequence[PlaceRecord], *, outlines: bool, basemap: bool) -> str:
+    kinds_present = [k for k in KINDS if any(r.kind == k for r in resolved)] or list(KINDS)
+    parts = [
+        '<details class="geo-legend" id="geo-legend" open>'
+        '<summary><h2 class="geo-legend-h">Legend</h2></summary><ul class="geo-legend-kinds">'
+    ]
+    for kind in kinds_present:
+        parts.append(f'<li class="geo-k-{kind}"><span class="geo-dot" aria-hidden="true"></span>{_esc(KINDS[kind][1])}</li>')
+    if outlines:
+        parts.append(
+            '<li class="geo-k-country"><span class="geo-swatch-outline" aria-hidden="true"></span>'
+            "Country outline (layer &#8220;Country outlines&#8221;)</li>"
+        )
+    if unresolved:
+        parts.append('<li><span class="geo-mention geo-k-unresolved geo-legend-sample">name</span>Could not be placed (in the text)</li>')
+    if basemap:
+        parts.append('<li><span class="geo-swatch-land" aria-hidden="true"></span>Land (offline outlines, under the tiles)</li>')
+    parts.append('</ul><p class="geo-legend-size">Circle area: number of mentions</p><ul class="geo-legend-sizes">')
+    for count in (1, 5, 20):
+        radius = marker_radius(count)
+        size = int(2 * radius + 2)
+        parts.append(
+            f'<li><svg width="{size}" height="{size}" aria-hidden="true" focusable="false">'
+            f'<circle cx="{size / 2}" cy="{size / 2}" r="{radius}" fill="#bbbbbb" stroke="#222222" stroke-width="1"/></svg>'
+            f"{_plural(count, 'mention')}</li>"
+        )
+    parts.append("</ul></details>")
+    return "".join(parts)
+
+
+def panel_html(
+    records: Sequence[PlaceRecord],
+    *,
+    article: str | None,
+    outlines: bool,
+    basemap: bool,
+) -> str:
+    resolved = [r for r in records if r.resolved]
+    unresolved = [r for r in records if not r.resolved]
+    parts = ['<aside class="geo-panel" id="geo-panel" aria-label="Article and places">']
+    parts.append('<p id="geo-status" class="geo-sr-only" role="status" aria-live="polite"></p>')
+    parts.append(
+        '<p id="geo-mention-help" class="geo-sr-only">Shows this place on the map and its mentions in the text.</p>'
+    )
+
+    ranked = sorted(resolved, key=lambda r: (-r.total_mentions, r.name.casefold(), r.index))
+    parts.append(
+        f'<section class="geo-places" aria-labelledby="geo-places-h"><h2 id="geo-places-h">Places ({len(resolved)})</h2>'
+    )
+    if ranked:
+        parts.append('<ol class="geo-place-list">')
+        parts.extend(_place_item(r) for r in ranked[:PLACE_LIST_LIMIT])
+        parts.append("</ol>")
+        if len(ranked) > PLACE_LIST_LIMIT:
+            rest = len(ranked) - PLACE_LIST_LIMIT
+            parts.append(f'<p class="geo-more">and {_plural(rest, "more place")} with fewer mentions, on the map.</p>')
+    else:
+        parts.append('<p class="geo-none">No place could be put on the map.</p>')
+    parts.append("</section>")
+
+    if article is not None:
+        parts.append(
+            '<section class="geo-article" aria-labelledby="geo-article-h"><h2 id="geo-article-h">Article</h2>'
+            f'<div class="geo-article-text" id="geo-article-text">{_article_html(article, records)}</div></section>'
+        )
+
+    parts.append('<section class="geo-unresolved" aria-labelledby="geo-unresolved-h">')
+    parts.append(f'<h2 id="geo-unresolved-h">Names that could not be placed ({len(unresolved)})</h2>')
+    if unresolved:
+        parts.append('<ul class="geo-unresolved-list">')
+        for record in unresolved:
+            reason = record.reason or DEFAULT_REASON
+            parts.append(
+                f'<li id="geo-place-{record.index}"><button type="button" class="geo-place geo-k-unresolved" data-place="{record.index}">'
+                f'<span class="geo-unresolved-name">{_esc(record.name)}</span> '
+                f'<span class="geo-place-meta">({_plural(record.total_mentions, "mention")})</span></button>'
+                f'<span class="geo-reason">{_esc(reason)}</span></li>'
+            )
+        parts.append("</ul>")
+    else:
+        parts.append('<p class="geo-none">Every place name was placed on the map.</p>')
+    parts.append("</section>")
+    parts.append(_legend_html(resolved, unresolved, outlines=outlines, basemap=basemap))
+    parts.append("</aside>")
+    return "".join(parts)

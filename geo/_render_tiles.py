@@ -1,0 +1,112 @@
+"""Which basemap tiles the map page asks for, and what happens to an API key.
+
+A tile source is an xyzservices name (``"Esri.WorldGrayCanvas"``) or a Leaflet URL template
+(``"https://tiles.example.org/{z}/{x}/{y}.png"``, which then needs an attribution). A source
+that needs a key gets it from an environment variable and writes it into the file only when
+asked (``embed_api_key=True``); otherwise the file keeps an ``{apikey}`` placeholder and the
+reader supplies the key in the address (``map.html#apikey=KEY``: a fragment is never sent
+to any server). Until then the page shows the offline country-outline basemap.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from geo.errors import GeoError, UsageError
+
+__all__ = ["DEFAULT_TILES", "API_KEY_ENV", "TileSpec", "resolve_tiles"]
+
+# Loads from a page opened from disk (no Referer needed) and needs no key; its light grey
+# keeps the coloured markers readable. OpenStreetMap's own servers refuse file:// pages and
+# CARTO's now want a key.
+DEFAULT_TILES = "Esri.WorldGrayCanvas"
+API_KEY_ENV = "GEO_TILES_API_KEY"
+NO_TILES = ("none", "off", "offline")
+
+_KEY_PLACEHOLDER = "{apikey}"
+_TOKEN_MARK = "<insert your"
+
+
+@dataclass(frozen=True, slots=True)
+class TileSpec:
+    """A resolved tile source: a Leaflet URL template and what Leaflet needs with it."""
+
+    name: str
+    url: str
+    attribution: str
+    max_zoom: int = 18
+    subdomains: str = "abc"
+    needs_viewer_key: bool = False  # url holds {apikey}, to be filled by the reader
+
+
+def resolve_tiles(
+    tiles: str | None,
+    attr: str | None = None,
+    *,
+    api_key_env: str = API_KEY_ENV,
+    embed_api_key: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> TileSpec | None:
+    """The tile source for ``tiles`` (None: the default; "none": no tiles at all)."""
+    environ = os.environ if environ is None else environ
+    source = (tiles or DEFAULT_TILES).strip()
+    if source.lower() in NO_TILES:
+        return None
+    if "{z}" in source or "://" in source:
+        return _from_template(source, attr, api_key_env=api_key_env, embed=embed_api_key, environ=environ)
+    return _from_provider(source, attr, api_key_env=api_key_env, embed=embed_api_key, environ=environ)
+
+
+def _key(api_key_env: str, environ: Mapping[str, str], what: str) -> str:
+    key = environ.get(api_key_env, "").strip()
+    if not key:
+        raise GeoError(f"the tile source {what} needs an API key: set the environment variable {api_key_env}")
+    return key
+
+
+def _from_template(url: str, attr: str | None, *, api_key_env: str, embed: bool, environ: Mapping[str, str]) -> TileSpec:
+    if not re.match(r"^https?://", url, re.I):
+        raise UsageError(f"tile URL must start with http:// or https://: {url!r}")
+    if not all(part in url for part in ("{z}", "{x}", "{y}")):
+        raise UsageError(f"tile URL must contain {{z}}, {{x}} and {{y}}: {url!r}")
+    if not attr or not attr.strip():
+        raise UsageError("a tile URL needs an attribution (attr / --attr): who made the tiles and the data")
+    needs_key = _KEY_PLACEHOLDER in url
+    if needs_key and embed:
+        url = url.replace(_KEY_PLACEHOLDER, _key(api_key_env, environ, "URL"))
+        needs_key = False
+    return TileSpec(name="Basemap", url=url, attribution=attr.strip(), needs_viewer_key=needs_key)
+
+
+def _from_provider(name: str, attr: str | None, *, api_key_env: str, embed: bool, environ: Mapping[str, str]) -> TileSpec:
+    import xyzservices.providers
+
+    try:
+        provider = xyzservices.providers.query_name(name)
+    except ValueError:
+        raise UsageError(
+            f"unknown tile source {name!r}: give an xyzservices name such as {DEFAULT_TILES!r} "
+            "or a URL template with {z}/{x}/{y}"
+        ) from None
+    if "url" not in provider:  # a group of providers, not one
+        raise UsageError(f"{name!r} is a group of tile sources; name one of them, e.g. {name}.{next(iter(provider))}")
+    token_keys = [k for k, v in provider.items() if isinstance(v, str) and _TOKEN_MARK in v.lower()]
+    needs_key = bool(token_keys)
+    fill = {}
+    if needs_key:
+        value = _key(api_key_env, environ, provider.name) if embed else _KEY_PLACEHOLDER
+        fill = {k: value for k in token_keys}
+        needs_key = not embed
+    url = provider.build_url(fill_subdomain=False, scale_factor="{r}", **fill)
+    attribution = attr.strip() if attr and attr.strip() else provider.html_attribution
+    return TileSpec(
+        name=provider.name,
+        url=url,
+        attribution=attribution,
+        max_zoom=int(provider.get("max_zoom", 18)),
+        subdomains=str(provider.get("subdomains", "abc")),
+        needs_viewer_key=needs_key,
+    )

@@ -1,0 +1,59 @@
+"""Name normalisation shared by the gazetteer and the recogniser."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["normalize", "variant_key", "is_latin"]
+
+_PUNCT = re.compile(r"[\u2010-\u2015\-_/]+")
+_DROP = re.compile(r"[.'\u2018\u2019\u02bb\u02bc`\u00b4\"\u201c\u201d,()]+")
+_SPACE = re.compile(r"\s+")
+_NONLATIN = re.compile(r"[^a-z0-9 &]")
+
+
+def normalize(name: str) -> str:
+    """Accent- and case-insensitive lookup key: ``"Bāghūz"`` and ``"BAGHUZ"`` give ``"baghuz"``.
+
+    Periods and apostrophes are dropped (``"U.S."`` -> ``"us"``), dashes become spaces,
+    white space is collapsed.
+    """
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.replace("\u0131", "i").replace("\u00df", "ss").replace("\u00f8", "o").replace("\u00d8", "o")
+    s = s.replace("\u0142", "l").replace("\u0141", "l").replace("\u00e6", "ae").replace("\u0153", "oe")
+    s = s.casefold()
+    s = _PUNCT.sub(" ", s)
+    s = _DROP.sub("", s)
+    return _SPACE.sub(" ", s).strip()
+
+
+def is_latin(norm: str) -> bool:
+    """True when a normalised name is plain Latin letters, digits and spaces."""
+    return bool(norm) and not _NONLATIN.search(norm)
+
+
+_VARIANTS = [
+    (re.compile(r"^(al|el|ad|ar|as|ash|an|az) "), ""),
+    (re.compile(r"ou|oo|uu"), "u"),
+    (re.compile(r"ee|ii|ie|y"), "i"),
+    (re.compile(r"aa"), "a"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"(?<=[kgdtcsz])h"), ""),
+    (re.compile(r"q"), "k"),
+    (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r" "), ""),
+]
+
+
+def variant_key(name: str) -> str:
+    """A coarse key under which transliteration variants of one name meet.
+
+    ``"Baghuz"`` and ``"Baghouz"`` give the same key; so do ``"Al-Raqqah"`` and ``"Raqqa"``
+    up to the final vowel (which is dropped).
+    """
+    s = normalize(name)
+    for pat, rep in _VARIANTS:
+        s = pat.sub(rep, s)
+    return s.rstrip("aeh") or s

