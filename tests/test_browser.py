@@ -217,7 +217,10 @@ def test_clicking_syria_in_the_text_opens_its_popup(seed, open_map):
     assert quotes and all(q.strip() in " ".join(text.split()) or q.strip() in text for q in quotes)
     assert popup.locator("mark").first.inner_text() in ("Syria", "Syrian")
     assert mention.get_attribute("aria-current") == "true"
-    page.wait_for_timeout(1200)  # the fly-to animation
+    page.wait_for_selector("html:not([data-geo-moving])")  # the fly-to has ended
+    page.wait_for_timeout(400)  # and the popup has panned into view
+    box = popup.bounding_box()
+    assert box["y"] >= page.locator(".folium-map").bounding_box()["y"]
     _screenshot(page, "seed-map-syria.png")
 
 

@@ -196,7 +196,16 @@
     if (p.resolved && map) {
       if (markers[id] && markers[id].closeTooltip) { markers[id].closeTooltip(); }
       if (opts.popup !== false) { openPopup(id, !opts.fly); }
-      if (opts.fly) { flyTo(id); }
+      if (opts.fly) {
+        map.once("moveend", function () {
+          // Panned only now: panning during the flight would fight it.
+          if (popup.isOpen() && typeof popup._adjustPan === "function") {
+            popup.options.autoPan = true;
+            popup._adjustPan();
+          }
+        });
+        flyTo(id);
+      }
       announce(p.name + ": " + describe(p));
     } else {
       if (map) { map.closePopup(); }
@@ -249,6 +258,9 @@
     root.setAttribute("data-geo-ready", "no-map");
     return;
   }
+
+  map.on("movestart", function () { root.setAttribute("data-geo-moving", "true"); });
+  map.on("moveend", function () { root.removeAttribute("data-geo-moving"); });
 
   var container = map.getContainer();
   container.setAttribute("role", "region");

@@ -1,0 +1,259 @@
+"""Resolution: mentions -> places.
+
+Every distinct name of the article gets one meaning (one sense per discourse). Candidates from
+the gazetteer are ranked by what the text says, with population and feature type as priors:
+
+* the countries (and first-level divisions) the article is about, from literal mentions and demonyms;
+* containment patterns: "Marietta, Ga.", "Aleppo, Syria", "X in Y";
+* distance to the other places of the article, resolved in a first pass;
+* feature type: a country name is the country, a division outranks a town of the same name.
+
+Spelling variants (Baghuz / Baghouz) that resolve to one entry, or that stay unresolved with the
+same transliteration key, become one place with every mention.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Sequence
+
+from geo._text import normalize, variant_key
+from geo.gazetteer import Gazetteer, Match
+from geo.geocoders.base import Geocoder
+from geo.types import Candidate, Mention, Place
+
+__all__ = ["Resolver", "Weights"]
+
+_CONTAINER_GAP = re.compile(r"^\s*(?:,|\bin\b(?:\s+the)?|\bof\b)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The resolver's knobs, in score units (a candidate's score is the sum of its features)."""
+
+    population: float = 0.12  # per decade of population
+    kind: tuple = (("country", 1.4), ("continent", 1.2), ("admin1", 0.7), ("city", 0.0), ("place", 0.0))
+    primary_name: float = 0.4
+    country_context: float = 1.2
+    admin1_context: float = 0.8
+    container: float = 2.5
+    near_100km: float = 0.9
+    near_500km: float = 0.4
+    user_source: float = 0.5
+
+
+def _haversine(lat1, lon1, lat2, lon2) -> float:
+    p = math.pi / 180.0
+    a = math.sin((lat2 - lat1) * p / 2) ** 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass
+class _Group:
+    """All mentions of one name (or of one country, for demonyms)."""
+
+    key: str
+    query: str
+    mentions: list[Mention]
+    matches: tuple[Match, ...] = ()
+    choice: Candidate | None = None
+    confidence: float = 0.0
+
+
+class Resolver:
+    """Chooses one gazetteer entry per distinct name of an article."""
+
+    def __init__(self, gazetteer: Gazetteer, *, fallbacks: Sequence[Geocoder] = (), weights: Weights | None = None):
+        self.gazetteer = gazetteer
+        self.fallbacks = tuple(fallbacks)
+        self.w = weights or Weights()
+        self._kind_bonus = dict(self.w.kind)
+
+    # -- public -----------------------------------------------------------------------------
+    def resolve(self, mentions: Sequence[Mention], text: str = "") -> list[Place]:
+        groups = self._group(mentions)
+        countries, admin1s = self._document_context(groups)
+        by_start = {m.start: g for g in groups.values() for m in g.mentions}
+        ordered = sorted(mentions, key=lambda m: m.start)
+        containers = self._containers(ordered, by_start, text)
+
+        # Pass 1: priors and the document's countries; pass 2: add containment and proximity.
+        for g in groups.values():
+            self._choose(g, countries, admin1s, containers.get(g.key, ()), anchors=())
+        anchors = [g.choice for g in groups.values() if g.choice is not None and g.confidence >= 0.6]
+        for g in groups.values():
+            if g.matches:
+                own = [a for a in anchors if a is not g.choice]
+                self._choose(g, countries, admin1s, containers.get(g.key, ()), anchors=own)
+        self._fallback(groups, countries)
+        return self._places(groups)
+
+    # -- grouping and context ---------------------------------------------------------------
+    def _group(self, mentions: Sequence[Mention]) -> dict[str, _Group]:
+        groups: dict[str, _Group] = {}
+        for m in mentions:
+            if m.kind == "adjectival" and m.country_hint:
+                key = f"country:{m.country_hint}"
+                query = m.country_hint
+            else:
+                query = m.query
+                key = normalize(query)
+                if key.startswith("the "):
+                    key = key[4:]
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = _Group(key=key, query=query, mentions=[])
+            g.mentions.append(m)
+        for g in groups.values():
+            if g.key.startswith("country:"):
+                info = self.gazetteer.country(g.query)
+                g.matches = (Match(info.candidate, True),) if info else ()
+            else:
+                g.matches = self.gazetteer.lookup(g.query)
+        return groups
+
+    def _document_context(self, groups: dict[str, _Group]) -> tuple[Counter, Counter]:
+        """Weights of the countries and divisions the article names unambiguously (or by demonym)."""
+        countries: Counter = Counter()
+        admin1s: Counter = Counter()
+        for g in groups.values():
+            kinds = {m.candidate.kind for m in g.matches}
+            n = len(g.mentions)
+            if g.key.startswith("country:"):
+                countries[g.query] += 0.5 * n
+                continue
+            ctry = [m.candidate for m in g.matches if m.candidate.kind == "country"]
+            if ctry and (len(g.matches) == 1 or any(m.primary for m in g.matches if m.candidate.kind == "country")):
+                countries[ctry[0].country_code] += n
+                continue
+            if kinds == {"admin1"} or (len(g.matches) <= 3 and g.matches and g.matches[0].candidate.kind == "admin1"):
+                a = g.matches[0].candidate
+                admin1s[(a.raw or {}).get("pid")] += n
+                countries[a.country_code] += 0.5 * n
+            elif len({m.candidate.country_code for m in g.matches}) == 1 and g.matches:
+                countries[g.matches[0].candidate.country_code] += 0.5 * n
+        return countries, admin1s
+
+    @staticmethod
+    def _containers(ordered: Sequence[Mention], by_start: dict, text: str) -> dict[str, list["_Group"]]:
+        """For "X, Y" and "X in Y", the groups Y that may contain the group of X."""
+        out: dict[str, list[_Group]] = defaultdict(list)
+        if not text:
+            return out
+        for a, b in zip(ordered, ordered[1:]):
+            if b.start - a.end > 12 or not _CONTAINER_GAP.match(text[a.end:b.start]):
+                continue
+            ga, gb = by_start[a.start], by_start[b.start]
+            if ga is not gb:
+                out[ga.key].append(gb)
+        return out
+
+    # -- scoring ------------------------------------------------------------------------------
+    def _contains(self, outer: Candidate, inner: Candidate) -> bool:
+        if outer.kind == "country":
+            return inner.country_code == outer.country_code and inner.kind != "country"
+        if outer.kind == "admin1" and inner.kind == "city" and inner.country_code == outer.country_code:
+            return inner.admin1_code is not None and inner.admin1_code in self.gazetteer.admin1_codes(outer)
+        if outer.kind == "continent" and inner.kind == "country":
+            info = self.gazetteer.country(inner.country_code)
+            return bool(info and info.continent == outer.admin1_code)
+        return False
+
+    def _score(self, c: Candidate, primary: bool, g: _Group, countries: Counter, admin1s: Counter,
+               containers: Sequence[_Group], anchors: Sequence[Candidate]) -> float:
+        w = self.w
+        s = w.population * math.log10(c.population + 1) + self._kind_bonus.get(c.kind, 0.0)
+        if primary:
+            s += w.primary_name
+        own = len(g.mentions) if c.kind == "country" else 0
+        total = sum(countries.values()) or 1.0
+        if c.country_code and c.kind != "continent":
+            share = max(0.0, countries.get(c.country_code, 0) - own) / total
+            s += w.country_context * min(1.0, 2 * share)
+        if c.kind == "city" and admin1s:
+            a = self.gazetteer.admin1_of(c)
+            if a is not None and (a.raw or {}).get("pid") in admin1s:
+                s += w.admin1_context
+        for cg in containers:
+            outers = [cg.choice] if cg.choice is not None else [m.candidate for m in cg.matches]
+            if any(self._contains(o, c) for o in outers):
+                s += w.container
+                break
+        if anchors and c.kind in ("city", "admin1", "place"):
+            d = min(_haversine(c.lat, c.lon, a.lat, a.lon) for a in anchors)
+            s += w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)
+        if c.source == "user":
+            s += w.user_source
+        return s
+
+    def _city_of_division(self, c: Candidate, g: _Group) -> bool:
+        """A division named after its large city ("Paris", "Aleppo"): the name means the city."""
+        if c.kind != "admin1" or any(m.source == "trigger" for m in g.mentions):
+            return False
+        return any(m.primary and m.candidate.kind == "city" and m.candidate.country_code == c.country_code
+                   and m.candidate.population >= 0.2 * c.population for m in g.matches)
+
+    def _choose(self, g: _Group, countries, admin1s, containers, anchors) -> None:
+        if not g.matches:
+            return
+        scored = sorted(((self._score(m.candidate, m.primary, g, countries, admin1s, containers, anchors)
+                          - (self._kind_bonus["admin1"] + 0.3 if self._city_of_division(m.candidate, g) else 0.0),
+                          i, m.candidate)
+                         for i, m in enumerate(g.matches)), key=lambda t: (-t[0], t[1]))
+        best = scored[0][0]
+        z = sum(math.exp(2.0 * (s - best)) for s, _, _ in scored)
+        g.choice = scored[0][2]
+        g.confidence = round(1.0 / z, 3)
+
+    def _fallback(self, groups: dict[str, _Group], countries: Counter) -> None:
+        """Ask the fallback geocoders (online services, dumps) for the names still unresolved."""
+        if not self.fallbacks:
+            return
+        hint = [cc for cc, _ in countries.most_common(3)]
+        for g in groups.values():
+            if g.choice is not None:
+                continue
+            for geocoder in self.fallbacks:
+                found = geocoder.candidates(g.query, countries=hint)
+                if found:
+                    g.choice, g.confidence = found[0], 0.5
+                    break
+
+    # -- places -------------------------------------------------------------------------------
+    def _places(self, groups: dict[str, _Group]) -> list[Place]:
+        merged: dict[str, list[_Group]] = {}
+        unresolved_by_variant: dict[str, str] = {}
+        for g in groups.values():
+            if g.choice is not None:
+                merged.setdefault(f"c:{g.choice.key}", []).append(g)
+        resolved_variants = {}
+        for key, gs in merged.items():
+            for g in gs:
+                resolved_variants.setdefault(variant_key(g.query), key)
+        for g in groups.values():
+            if g.choice is not None:
+                continue
+            vk = variant_key(g.query)
+            target = resolved_variants.get(vk) or unresolved_by_variant.get(vk)
+            if target is None:
+                target = unresolved_by_variant[vk] = f"u:{vk}"
+            merged.setdefault(target, []).append(g)
+        places = []
+        for key, gs in merged.items():
+            mentions = tuple(sorted((m for g in gs for m in g.mentions), key=lambda m: m.start))
+            chosen = next((g for g in gs if g.choice is not None), None)
+            if chosen is not None:
+                c = chosen.choice
+                info = self.gazetteer.country(c.country_code)
+                conf = max(g.confidence for g in gs if g.choice is not None)
+                places.append(Place(name=c.name, mentions=mentions, candidate=c, confidence=conf,
+                                    country_name=info.name if info else None))
+            else:
+                forms = Counter(m.text for m in mentions if m.kind == "literal") or Counter(m.text for m in mentions)
+                name = sorted(forms.items(), key=lambda kv: (-kv[1], mentions.index(next(m for m in mentions if m.text == kv[0]))))[0][0]
+                places.append(Place(name=name, mentions=mentions, candidate=None, confidence=0.0))
+        places.sort(key=lambda p: p.mentions[0].start)
+        return places
