@@ -120,24 +120,36 @@ def _spans(value: Any) -> list[tuple[int, int]]:
     return spans
 
 
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def highlight_segments(text: str, needles: Sequence[str]) -> list[str]:
     """Split ``text`` into alternating plain / highlighted pieces.
 
     The result always has an odd length: even indexes are plain text, odd indexes are
-    occurrences of one of ``needles`` (longest first, whole words only).
+    occurrences of one of ``needles`` (longest first, not inside a longer word).
     """
     words = sorted({n for n in needles if n and n.strip()}, key=lambda n: (-len(n), n))
     if not words or not text:
         return [text]
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)"
-    )
+    found: list[tuple[int, int]] = []
+    for word in words:
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            clear = (start == 0 or not _is_word_char(text[start - 1])) and (
+                end == len(text) or not _is_word_char(text[end])
+            )
+            if clear and all(end <= s or start >= e for s, e in found):
+                found.append((start, end))
+            start = text.find(word, start + 1)
     out: list[str] = []
     pos = 0
-    for match in pattern.finditer(text):
-        out.append(text[pos : match.start()])
-        out.append(match.group(0))
-        pos = match.end()
+    for start, end in sorted(found):
+        out.append(text[pos:start])
+        out.append(text[start:end])
+        pos = end
     out.append(text[pos:])
     return out
 
@@ -180,28 +192,26 @@ class PlaceRecord:
     def kind_label(self) -> str:
         return KINDS.get(self.kind, KINDS["unknown"])[1]
 
-    def to_json(self, article: str | None = None) -> dict[str, Any]:
-        """The record as the page script reads it (short keys: this is repeated per place)."""
+    def to_json(self) -> dict[str, Any]:
+        """The record as the page script reads it (kept small: it is repeated per place).
+
+        Coordinates are not repeated here: the page takes them from the place's marker.
+        """
         forms = list(self.surface_forms) or [self.name]
         data: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
-            "kindLabel": self.kind_label,
-            "colour": self.colour,
             "country": self.country,
-            "cc": self.country_code,
-            "gid": self.geonameid,
-            "pop": self.population,
             "n": self.mentions,
             "adj": self.adjectival_mentions,
-            "forms": forms,
             "conf": round(self.confidence, 2),
             "resolved": self.resolved,
             "snippets": [highlight_segments(s, forms) for s in self.snippets],
         }
+        if self.geonameid is not None:
+            data["gid"] = self.geonameid
         if self.resolved:
-            data["lat"] = self.lat
-            data["lon"] = self.lon
+            data["r"] = marker_radius(self.total_mentions)
         else:
             data["reason"] = self.reason or DEFAULT_REASON
         return data
@@ -224,37 +234,50 @@ def _coords(geometry: Any) -> tuple[float | None, float | None]:
 
 
 def place_records(frame: Any) -> list[PlaceRecord]:
-    """Read the places frame row by row; a row without usable coordinates is unresolved."""
-    records = []
+    """Read the places frame; a row without usable coordinates is unresolved.
+
+    Columns are read whole (``tolist``): row-by-row access is far too slow for thousands
+    of places. A missing optional column reads as missing values.
+    """
+    size = len(frame)
     columns = set(frame.columns)
-    for index, (_, row) in enumerate(frame.iterrows()):
-        get = row.get
-        lat, lon = _coords(get("geometry"))
-        resolved_flag = get("resolved", True)
-        resolved = bool(resolved_flag) if not _is_missing(resolved_flag) else False
-        resolved = resolved and lat is not None
-        kind = _opt_str(get("kind")) or "unknown"
-        confidence = get("confidence", 0.0)
+
+    def column(name: str, default: Any = None) -> list:
+        return frame[name].tolist() if name in columns else [default] * size
+
+    geometries = column("geometry")
+    names, kinds, countries, codes = column("name"), column("kind"), column("country"), column("country_code")
+    gids, pops, literal, adjectival = column("geonameid"), column("population"), column("mentions"), column("adjectival_mentions")
+    forms, spans, adj_spans, snippets = column("surface_forms"), column("spans"), column("adjectival_spans"), column("snippets")
+    confidences, flags, sources, reasons = column("confidence"), column("resolved", True), column("source"), column("reason")
+
+    records = []
+    for index in range(size):
+        lat, lon = _coords(geometries[index])
+        flag = flags[index]
+        resolved = (False if _is_missing(flag) else bool(flag)) and lat is not None
+        kind = _opt_str(kinds[index]) or "unknown"
+        confidence = confidences[index]
         confidence = 0.0 if _is_missing(confidence) else min(max(float(confidence), 0.0), 1.0)
         records.append(
             PlaceRecord(
                 index=index,
-                name=_opt_str(get("name")) or "(unnamed)",
+                name=_opt_str(names[index]) or "(unnamed)",
                 kind=kind if kind in KINDS else "unknown",
-                country=_opt_str(get("country")),
-                country_code=(_opt_str(get("country_code")) or "").upper() or None,
-                geonameid=_opt_int(get("geonameid")),
-                population=_opt_int(get("population")),
-                mentions=_opt_int(get("mentions")) or 0,
-                adjectival_mentions=_opt_int(get("adjectival_mentions")) or 0,
-                surface_forms=tuple(clean_text(s) for s in _as_list(get("surface_forms")) if s),
-                spans=tuple(_spans(get("spans"))),
-                adjectival_spans=tuple(_spans(get("adjectival_spans"))),
-                snippets=tuple(clean_text(s) for s in _as_list(get("snippets")) if s),
+                country=_opt_str(countries[index]),
+                country_code=(_opt_str(codes[index]) or "").upper() or None,
+                geonameid=_opt_int(gids[index]),
+                population=_opt_int(pops[index]),
+                mentions=_opt_int(literal[index]) or 0,
+                adjectival_mentions=_opt_int(adjectival[index]) or 0,
+                surface_forms=tuple(clean_text(s) for s in _as_list(forms[index]) if s),
+                spans=tuple(_spans(spans[index])),
+                adjectival_spans=tuple(_spans(adj_spans[index])),
+                snippets=tuple(clean_text(s) for s in _as_list(snippets[index]) if s),
                 confidence=confidence,
                 resolved=resolved,
-                source=_opt_str(get("source")) or "",
-                reason=_opt_str(get("reason")) if "reason" in columns else None,
+                source=_opt_str(sources[index]) or "",
+                reason=_opt_str(reasons[index]),
                 lat=lat if resolved else None,
                 lon=lon if resolved else None,
             )

@@ -83,10 +83,8 @@ def _article_html(article: str, records: Sequence[PlaceRecord]) -> str:
         parts.append(_esc(article[pos:start]))
         classes = f"geo-mention {_kind_class(record)}" + (" geo-adj" if adjectival else "")
         # A link (to the place's entry in the list) rather than a button: it wraps like text.
-        parts.append(
-            f'<a class="{classes}" href="#geo-place-{record.index}" data-place="{record.index}" '
-            f'aria-describedby="geo-mention-help">{_esc(article[start:end])}</a>'
-        )
+        # Kept short, it is repeated for every mention; the page script reads the place from href.
+        parts.append(f'<a class="{classes}" href="#geo-place-{record.index}">{_esc(article[start:end])}</a>')
         pos = end
     parts.append(_esc(article[pos:]))
     return "".join(parts)
@@ -146,9 +144,6 @@ def panel_html(
     unresolved = [r for r in records if not r.resolved]
     parts = ['<aside class="geo-panel" id="geo-panel" aria-label="Article and places">']
     parts.append('<p id="geo-status" class="geo-sr-only" role="status" aria-live="polite"></p>')
-    parts.append(
-        '<p id="geo-mention-help" class="geo-sr-only">Shows this place on the map and its mentions in the text.</p>'
-    )
 
     ranked = sorted(resolved, key=lambda r: (-r.total_mentions, r.name.casefold(), r.index))
     parts.append(
@@ -168,6 +163,7 @@ def panel_html(
     if article is not None:
         parts.append(
             '<section class="geo-article" aria-labelledby="geo-article-h"><h2 id="geo-article-h">Article</h2>'
+            '<p class="geo-hint">Place names are links: each shows its place on the map.</p>'
             f'<div class="geo-article-text" id="geo-article-text">{_article_html(article, records)}</div></section>'
         )
 

@@ -161,6 +161,10 @@ class Recognizer:
                 d = self.gazetteer.demonym(ent.text)
                 if d and not self._org_follows(doc, ent.end):
                     found.append((ent.start_char, ent.end_char, "adjectival", "demonym", d[0], ent.text))
+                elif (not d and ent.start > 0 and doc[ent.start - 1].lower_ in LOCATIVE
+                      and self._looks_like_place(ent.text)):
+                    # "fighting in Aleppo": the small model sometimes takes a city for a group of people
+                    found.append((ent.start_char, ent.end_char, "literal", "locative", None, ent.text))
 
         found.extend(self._triggered(doc, blocked))
         found.extend(self._abbreviated(text))

@@ -26,7 +26,7 @@ from folium.map import Layer
 from folium.template import Template
 
 from geo._render_assets import head_assets
-from geo._render_data import PlaceRecord, clean_text, marker_radius, place_records, script_json
+from geo._render_data import KINDS, PlaceRecord, clean_text, marker_radius, place_records, script_json
 from geo._render_page import header_html, kind_css, panel_html
 from geo._render_tiles import API_KEY_ENV, TileSpec, resolve_tiles
 
@@ -174,6 +174,7 @@ def render_map(
         records,
         panel=panel_html(records, article=article_text, outlines=bool(outline_features), basemap=bool(basemap_features)),
         config={
+            "kinds": {kind: {"label": label, "colour": colour} for kind, (colour, label) in KINDS.items()},
             "cluster": clustered,
             "zoomByKind": _SINGLE_PLACE_ZOOM,
             "tileNeedsKey": bool(tile_spec and tile_spec.needs_viewer_key),
@@ -336,19 +337,24 @@ class _BasemapLayer(_DataLayer):
 
 
 class _ClusterLayer(_DataLayer):
-    """All places as one GeoJSON layer of circle markers inside a marker-cluster group."""
+    """All places as one GeoJSON layer of circle markers inside a marker-cluster group.
+
+    Each feature carries only its place index ``i``; size and colour come from the place
+    data block (parsed once here, shared with the page script as ``window.geoData``).
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+            window.geoData = window.geoData || JSON.parse(document.getElementById("geo-data").textContent);
             var {{ this.get_name() }} = L.markerClusterGroup({
                 showCoverageOnHover: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true
             });
             {{ this.get_name() }}.addLayers(L.geoJSON({{ this.data_json }}, {
                 pointToLayer: function (feature, latlng) {
-                    var p = feature.properties;
-                    return L.circleMarker(latlng, {radius: p.r, fillColor: p.c, color: "#222222",
-                        weight: 1, opacity: 0.9, fillOpacity: 0.8, geoId: p.i});
+                    var i = feature.properties.i, p = window.geoData.places[i];
+                    return L.circleMarker(latlng, {radius: p.r, fillColor: window.geoData.kinds[p.kind].colour,
+                        color: "#222222", weight: 1, opacity: 0.9, fillOpacity: 0.8, geoId: i});
                 }
             }).getLayers());
             {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -360,7 +366,7 @@ class _ClusterLayer(_DataLayer):
         features = [
             {
                 "type": "Feature",
-                "properties": {"i": r.index, "r": marker_radius(r.total_mentions), "c": r.colour},
+                "properties": {"i": r.index},
                 "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
             }
             for r in records

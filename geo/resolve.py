@@ -194,7 +194,7 @@ class Resolver:
         if c.kind != "admin1" or any(m.source == "trigger" for m in g.mentions):
             return False
         return any(m.primary and m.candidate.kind == "city" and m.candidate.country_code == c.country_code
-                   and m.candidate.population >= 0.2 * c.population for m in g.matches)
+                   and m.candidate.population >= 0.1 * c.population for m in g.matches)
 
     def _choose(self, g: _Group, countries, admin1s, containers, anchors) -> None:
         if not g.matches:

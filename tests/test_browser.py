@@ -208,7 +208,7 @@ def test_clicking_syria_in_the_text_opens_its_popup(seed, open_map):
     frame, text, document = seed
     page = open_map(document).page
     syria = _index(frame, "Syria")
-    mention = page.locator(f"a.geo-mention[data-place='{syria}']", has_text=re.compile(r"^Syria$")).first
+    mention = page.locator(f"a.geo-mention[href='#geo-place-{syria}']", has_text=re.compile(r"^Syria$")).first
     mention.click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(state="visible")
@@ -237,7 +237,7 @@ def test_clicking_a_marker_highlights_its_mentions(seed, open_map):
     active = page.locator("a.geo-mention.geo-active")
     active.first.wait_for()
     assert active.count() == expected
-    assert set(active.evaluate_all("els => els.map(e => e.dataset.place)")) == {str(iraq)}
+    assert set(active.evaluate_all("els => els.map(e => e.getAttribute('href'))")) == {f"#geo-place-{iraq}"}
     assert page.locator(".leaflet-popup-content .geo-popup-name").inner_text() == "Iraq"
     # The panel scrolled so that the first mention is in view.
     assert page.evaluate(
@@ -310,7 +310,7 @@ def test_hostile_article_is_shown_as_text_and_runs_nothing(open_map):
     assert listed == [h for i, h in enumerate(HOSTILE) if i % 2 == 1]
     assert page.locator("path.geo-marker").count() == 3
     for i in (0, 2, 4):
-        page.locator(f"a.geo-mention[data-place='{i}']").click()
+        page.locator(f"a.geo-mention[href='#geo-place-{i}']").click()
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for(state="visible")
         assert popup.locator(".geo-popup-name").evaluate("e => e.textContent") == HOSTILE[i]

@@ -162,7 +162,7 @@ def test_embedding_a_missing_key_is_a_clear_error(monkeypatch):
 def test_article_shows_every_mention_as_a_link_to_its_place():
     document = render_map(article_frame(), title="t", article=ARTICLE)
     page = _Page(document)
-    mentions = [(attrs["data-place"], attrs["class"]) for tag, attrs in page.tags
+    mentions = [(attrs["href"].removeprefix("#geo-place-"), attrs["class"]) for tag, attrs in page.tags
                 if tag == "a" and "geo-mention" in attrs.get("class", "")]
     assert mentions == [
         ("0", "geo-mention geo-k-country"),
@@ -183,8 +183,8 @@ def test_overlapping_spans_keep_the_first():
     syria = _span("Syria")
     frame.at[2, "spans"] = [[syria[0] + 1, syria[1] + 3]]  # overlaps "Syria": dropped
     document = render_map(frame, title="t", article=ARTICLE)
-    assert document.count('data-place="2" aria-describedby') == 0
-    assert document.count('data-place="0" aria-describedby') == 2
+    assert document.count('href="#geo-place-2"') == 0
+    assert document.count('href="#geo-place-0"') == 2
 
 
 def test_place_list_sorted_by_mentions_and_capped():

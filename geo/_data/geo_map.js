@@ -11,7 +11,8 @@
   var root = document.documentElement;
   var dataNode = document.getElementById("geo-data");
   if (!dataNode) { return; }
-  var cfg = JSON.parse(dataNode.textContent);
+  var cfg = window.geoData || JSON.parse(dataNode.textContent);
+  window.geoData = cfg;
   var places = cfg.places;
   var panel = document.getElementById("geo-panel");
   var statusNode = document.getElementById("geo-status");
@@ -38,8 +39,21 @@
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
+  function kindLabel(p) { return (cfg.kinds[p.kind] || cfg.kinds.unknown).label; }
+
+  /* Mentions link to "#geo-place-N"; list entries carry data-place="N". */
+  function placeOf(node) {
+    var value = node.getAttribute("data-place");
+    if (value === null) {
+      var match = /^#geo-place-(\d+)$/.exec(node.getAttribute("href") || "");
+      value = match ? match[1] : null;
+    }
+    var id = value === null ? NaN : Number(value);
+    return places[id] ? id : null;
+  }
+
   function describe(p) {
-    var parts = [p.kindLabel];
+    var parts = [kindLabel(p)];
     if (p.country && p.country !== p.name) { parts.push(p.country); }
     parts.push(plural(p.n + p.adj, "mention"));
     return parts.join(", ");
@@ -54,8 +68,8 @@
   function collect(selector, into) {
     var nodes = document.querySelectorAll(selector);
     for (var i = 0; i < nodes.length; i++) {
-      var id = Number(nodes[i].getAttribute("data-place"));
-      if (!places[id]) { continue; }
+      var id = placeOf(nodes[i]);
+      if (id === null) { continue; }
       (into[id] = into[id] || []).push(nodes[i]);
     }
   }
@@ -80,7 +94,7 @@
     var heading = el("h2", "geo-popup-name", p.name);
     heading.setAttribute("tabindex", "-1");
     box.appendChild(heading);
-    var meta = [p.kindLabel];
+    var meta = [kindLabel(p)];
     if (p.country && p.country !== p.name) { meta.push(p.country); }
     box.appendChild(el("p", "geo-popup-meta", meta.join(" \u00b7 ")));
     var counts = [plural(p.n, "mention")];
@@ -101,6 +115,9 @@
       for (var i = 0; i < p.snippets.length; i++) { list.appendChild(snippetNode(p.snippets[i])); }
       box.appendChild(list);
     }
+    var source = "confidence " + p.conf.toFixed(2);
+    if (p.gid !== undefined) { source = "GeoNames " + p.gid + ", " + source; }
+    box.appendChild(el("p", "geo-popup-source", source));
     return box;
   }
 
@@ -168,11 +185,11 @@
   var popup = hasLeaflet ? L.popup({maxWidth: 360, minWidth: 220, autoPanPadding: [24, 24], className: "geo-leaflet-popup"}) : null;
 
   function openPopup(id, autoPan) {
-    var p = places[id];
-    var radius = markers[id] && markers[id].options.radius ? markers[id].options.radius : 6;
+    var marker = markers[id];
+    if (!marker) { return; }
     popup.options.autoPan = autoPan;
-    popup.options.offset = L.point(0, -Math.round(radius / 2));
-    popup.setLatLng(L.latLng(p.lat, p.lon)).setContent(popupContent(id)).openOn(map);
+    popup.options.offset = L.point(0, -Math.round((marker.options.radius || 6) / 2));
+    popup.setLatLng(marker.getLatLng()).setContent(popupContent(id)).openOn(map);
   }
 
   function flyTo(id) {
@@ -183,8 +200,10 @@
       if (reduceMotion) { map.fitBounds(outline.getBounds(), options); } else { map.flyToBounds(outline.getBounds(), options); }
       return;
     }
+    if (!markers[id]) { return; }
+    var where = markers[id].getLatLng();
     var zoom = cfg.zoomByKind[p.kind] || 8;
-    if (reduceMotion) { map.setView([p.lat, p.lon], zoom); } else { map.flyTo([p.lat, p.lon], zoom, {duration: 0.8}); }
+    if (reduceMotion) { map.setView(where, zoom); } else { map.flyTo(where, zoom, {duration: 0.8}); }
   }
 
   /* opts.fly: move the map to the place; opts.scroll: scroll the text to its mentions;
@@ -193,7 +212,7 @@
     var p = places[id];
     if (!p) { return; }
     setActive(id);
-    if (p.resolved && map) {
+    if (p.resolved && map && markers[id]) {
       if (markers[id] && markers[id].closeTooltip) { markers[id].closeTooltip(); }
       if (opts.popup !== false) { openPopup(id, !opts.fly); }
       if (opts.fly) {
@@ -221,14 +240,14 @@
 
   /* ---------------------------------------------------------------- wiring */
 
-  collect(".geo-mention[data-place]", mentionsById);
+  collect("a.geo-mention", mentionsById);
   collect(".geo-place[data-place]", listById);
 
   document.addEventListener("click", function (event) {
-    var target = event.target && event.target.closest ? event.target.closest("a[data-place], button[data-place]") : null;
-    if (!target) { return; }
+    var target = event.target && event.target.closest ? event.target.closest("a.geo-mention, button[data-place]") : null;
+    var id = target ? placeOf(target) : null;
+    if (id === null) { return; }
     event.preventDefault();
-    var id = Number(target.getAttribute("data-place"));
     lastTrigger = target;
     if (target.classList.contains("geo-mention")) {
       select(id, {fly: true, scroll: false});

@@ -1,0 +1,130 @@
+"""Places -> GeoDataFrame (EPSG:4326), and the frame's exports (CSV, GeoJSON, JSON)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Sequence
+
+from geo.types import Place
+
+__all__ = ["COLUMNS", "to_frame", "empty_frame", "to_geojson", "to_json_records", "to_csv_text", "FORMATS"]
+
+#: the frame's columns, in order
+COLUMNS = [
+    "name", "kind", "country_code", "country", "geonameid", "population", "mentions", "adjectival_mentions",
+    "surface_forms", "spans", "adjectival_spans", "snippets", "confidence", "resolved", "source", "geometry",
+]
+FORMATS = ("csv", "geojson", "json")
+
+
+def _row(p: Place) -> dict:
+    c = p.candidate
+    literal, adjectival = p.literal_mentions, p.adjectival_mentions
+    forms: list[str] = []
+    snippets: list[str] = []
+    for m in p.mentions:
+        if m.text not in forms:
+            forms.append(m.text)
+        if m.sentence and m.sentence not in snippets:
+            snippets.append(m.sentence)
+    return {
+        "name": p.name,
+        "kind": c.kind if c else "unknown",
+        "country_code": c.country_code if c else None,
+        "country": p.country_name,
+        "geonameid": c.geonameid if c else None,
+        "population": c.population if c and c.population else None,
+        "mentions": len(literal),
+        "adjectival_mentions": len(adjectival),
+        "surface_forms": forms,
+        "spans": [[m.start, m.end] for m in literal],
+        "adjectival_spans": [[m.start, m.end] for m in adjectival],
+        "snippets": snippets,
+        "confidence": float(p.confidence),
+        "resolved": c is not None,
+        "source": c.source if c else None,
+        "lat": c.lat if c else None,
+        "lon": c.lon if c else None,
+    }
+
+
+def to_frame(places: Sequence[Place]):
+    """One row per distinct place; unresolved names stay in the frame with a null geometry."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    rows = [_row(p) for p in places]
+    geometry = [Point(r.pop("lon"), r.pop("lat")) if r["resolved"] else (r.pop("lon"), r.pop("lat"), None)[2]
+                for r in rows]
+    df = pd.DataFrame(rows, columns=COLUMNS[:-1])
+    for col in ("geonameid", "population"):
+        df[col] = df[col].astype("Int64")
+    for col in ("mentions", "adjectival_mentions"):
+        df[col] = df[col].astype("int64")
+    df["confidence"] = df["confidence"].astype("float64")
+    df["resolved"] = df["resolved"].astype(bool)
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+
+
+def empty_frame():
+    return to_frame([])
+
+
+def _plain(v):
+    """A frame cell as a JSON value (numpy scalars, pandas NA and NaN made plain)."""
+    if v is None:
+        return None
+    try:
+        import pandas as pd
+
+        if v is pd.NA:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    if hasattr(v, "tolist"):
+        v = v.tolist()
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    return v
+
+
+def to_json_records(frame) -> list[dict]:
+    """Rows as plain dicts with ``lat``/``lon`` (null when unresolved) instead of a geometry."""
+    out = []
+    for _, row in frame.iterrows():
+        rec = {c: _plain(row[c]) for c in COLUMNS[:-1]}
+        g = row.geometry
+        rec["lat"] = None if g is None or g.is_empty else round(g.y, 6)
+        rec["lon"] = None if g is None or g.is_empty else round(g.x, 6)
+        out.append(rec)
+    return out
+
+
+def to_geojson(frame) -> dict:
+    """An RFC 7946 FeatureCollection; unresolved names are features with ``"geometry": null``."""
+    features = []
+    for rec in to_json_records(frame):
+        lat, lon = rec.pop("lat"), rec.pop("lon")
+        geom = None if lat is None else {"type": "Point", "coordinates": [lon, lat]}
+        features.append({"type": "Feature", "geometry": geom, "properties": rec})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def to_csv_text(frame) -> str:
+    """CSV with lists as JSON strings and ``lat``/``lon`` columns."""
+    import csv
+    import io
+
+    recs = to_json_records(frame)
+    cols = COLUMNS[:-1] + ["lat", "lon"]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    for r in recs:
+        w.writerow([json.dumps(r[c], ensure_ascii=False) if isinstance(r[c], list)
+                    else ("" if r[c] is None else r[c]) for c in cols])
+    return buf.getvalue()
