@@ -1,0 +1,76 @@
+"""Shared fixtures: one gazetteer and one Geoparser for the whole session.
+
+The gazetteer (an SQLite file of ~50 MB that takes ~15 s to build) is built once, into a
+temporary directory named by ``GEO_CACHE_DIR``; the variable is set in ``os.environ`` so the
+CLI subprocesses the tests start inherit it and reuse the same file instead of the user's cache.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def geo_cache_dir(tmp_path_factory):
+    """A session-wide cache directory; GEO_GAZETTEER is cleared so nothing points elsewhere."""
+    cache = tmp_path_factory.mktemp("geo-cache")
+    saved = {k: os.environ.get(k) for k in ("GEO_CACHE_DIR", "GEO_GAZETTEER", "GEO_PROGRESS")}
+    os.environ["GEO_CACHE_DIR"] = str(cache)
+    os.environ.pop("GEO_GAZETTEER", None)
+    os.environ.pop("GEO_PROGRESS", None)  # keep stderr of CLI runs free of progress bars
+    yield cache
+    shutil.rmtree(cache, ignore_errors=True)  # 50 MB; pytest would keep it for three sessions
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def gazetteer(geo_cache_dir):
+    """The session's gazetteer, built on first use in ``geo_cache_dir``."""
+    from geo.gazetteer import open_gazetteer
+
+    gz = open_gazetteer(progress=False)
+    assert Path(gz.path).parent == geo_cache_dir, "the gazetteer must live in the session cache dir"
+    return gz
+
+
+@pytest.fixture(scope="session")
+def geoparser(gazetteer):
+    """One Geoparser (spaCy model + gazetteer) shared by every test of the session."""
+    from geo.pipeline import Geoparser
+
+    return Geoparser(gazetteer=gazetteer, progress=False)
+
+
+@pytest.fixture(scope="session")
+def seed_article() -> Path:
+    """The seed article beside the repository (../shared/seed/article.txt), never copied into it."""
+    if not SEED.is_file():
+        pytest.fail(f"seed article missing: {SEED} (it lives beside the repository, in ../shared/seed/)",
+                    pytrace=False)
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_article) -> str:
+    return seed_article.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def geo_exe() -> str:
+    """The ``geo`` console script of the Python running the tests."""
+    for candidate in (Path(sys.executable).parent / "geo", shutil.which("geo")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    pytest.fail("the `geo` console script is not installed; run `pip install -e .[test]`", pytrace=False)
