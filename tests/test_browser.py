@@ -26,7 +26,6 @@ from shapely.geometry import Point  # noqa: E402
 from geo.render import render_map  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SEED = REPO.parent / "shared" / "seed" / "article.txt"
 ARTIFACTS = REPO / "test-artifacts"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -35,72 +34,12 @@ BLANK_TILE = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC"
 )
 
-# Rough outlines (a few corners each), enough to draw and click; written for these tests.
-BOXES = {
-    "SY": [[35.7, 32.3], [36.8, 32.3], [38.8, 33.4], [41.0, 34.4], [42.4, 37.1], [36.6, 36.8], [35.7, 35.8], [35.7, 32.3]],
-    "IQ": [[38.8, 33.4], [41.0, 32.0], [46.5, 29.1], [48.6, 29.9], [46.1, 33.0], [45.0, 35.8], [44.8, 37.4],
-           [42.4, 37.1], [41.0, 34.4], [38.8, 33.4]],
-    "GB": [[-5.7, 50.0], [1.8, 51.0], [1.7, 52.7], [-0.2, 54.5], [-2.0, 55.8], [-3.0, 58.6], [-5.0, 58.6],
-           [-6.2, 56.3], [-4.6, 54.6], [-3.2, 53.4], [-5.7, 50.0]],
-    "US": [[-124.7, 48.4], [-95.2, 49.0], [-82.5, 45.3], [-67.0, 44.8], [-75.5, 35.2], [-80.0, 25.2],
-           [-97.2, 25.9], [-106.5, 31.8], [-117.1, 32.5], [-124.7, 48.4]],
-    "TR": [[26.0, 40.0], [35.0, 42.0], [44.8, 39.7], [44.2, 37.1], [36.6, 36.8], [27.3, 36.7], [26.0, 40.0]],
-}
-OUTLINES = {cc: {"type": "Polygon", "coordinates": [ring]} for cc, ring in BOXES.items()}
-
-
-# --------------------------------------------------------------------------- frames
-
 
 def _frame(rows):
     frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs="EPSG:4326")
     frame["geonameid"] = frame["geonameid"].astype("Int64")
     frame["population"] = frame["population"].astype("Int64")
     return frame
-
-
-def _sentences(text):
-    return [(m.start(), m.group(0)) for m in re.finditer(r"[^.!?\n]+(?:[.!?]+|$)", text)]
-
-
-def _row(text, name, kind, point, cc, gid, literal, adjectival=None, country=None):
-    """A place row for ``text``: spans found with the regexes, snippets are their sentences."""
-    spans = [[m.start(), m.end()] for m in re.finditer(literal, text)]
-    adj = [[m.start(), m.end()] for m in re.finditer(adjectival, text)] if adjectival else []
-    snippets = []
-    for start, sentence in _sentences(text):
-        if any(start <= s < start + len(sentence) for s, _ in spans + adj) and sentence.strip() not in snippets:
-            snippets.append(sentence.strip())
-    return {
-        "name": name, "kind": kind, "country_code": cc, "country": country or (name if kind == "country" else None),
-        "geonameid": gid, "population": None, "mentions": len(spans), "adjectival_mentions": len(adj),
-        "surface_forms": sorted({text[s:e] for s, e in spans}) or [name], "spans": spans, "adjectival_spans": adj,
-        "snippets": snippets, "confidence": 0.9 if point else 0.0, "resolved": point is not None,
-        "source": "gazetteer", "geometry": Point(*point) if point else None,
-    }
-
-
-def seed_frame(text):
-    """The seed article's places: from geo.geoparse when the pipeline is there.
-
-    NOTE: when geo.geoparse is not importable (the pipeline is written in parallel with
-    the map) the frame is built here by hand, with spans found in the article at run time.
-    """
-    try:
-        from geo import geoparse
-    except ImportError:
-        geoparse = None
-    if geoparse is not None:
-        return geoparse(text)
-    not_org = r"(?! Democratic Forces)"
-    rows = [
-        _row(text, "Syria", "country", (38.0, 35.0), "SY", 163843, r"\bSyria\b", r"\bSyrian\b" + not_org),
-        _row(text, "Iraq", "country", (44.0, 33.0), "IQ", 99237, r"\bIraq\b", r"\bIraqi\b"),
-        _row(text, "United Kingdom", "country", (-2.0, 54.0), "GB", 2635167, r"\bBritain\b"),
-        _row(text, "United States", "country", (-98.5, 39.76), "US", 6252001, r"\bU\.S\.(?=[\s-])"),
-        _row(text, "Baghuz", "city", (40.93, 34.46), "SY", None, r"\bBagh(?:u|ou)z\b", country="Syria"),
-    ]
-    return _frame([r for r in rows if r["mentions"] + r["adjectival_mentions"]])
 
 
 # --------------------------------------------------------------------------- browser
@@ -178,14 +117,32 @@ def _index(frame, name):
 
 
 @pytest.fixture(scope="module")
-def seed():
-    if not SEED.exists():
-        pytest.skip(f"the seed article is not at {SEED}")
-    text = SEED.read_text(encoding="utf-8")
-    frame = seed_frame(text)
-    document = render_map(frame, title="Islamic State defeated (seed article)", article=text,
-                          outlines=OUTLINES, basemap_outlines=True)
-    return frame, text, document
+def seed(geoparser, gazetteer, seed_text):
+    """The seed article geoparsed by the real pipeline, mapped with every country outline."""
+    frame = geoparser.geoparse(seed_text)
+    document = render_map(frame, title="Islamic State defeated (seed article)", article=seed_text,
+                          outlines=gazetteer.outlines(), basemap_outlines=True)
+    return frame, seed_text, document
+
+
+def _click_marker(page, place):
+    """Click a point of the place's circle that no other marker covers."""
+    point = page.evaluate(
+        """(id) => {
+            const path = document.querySelector('path.geo-place-' + id);
+            const box = path.getBoundingClientRect();
+            for (let fy = 0.5; fy < 1; fy += 0.1) for (const sy of [1, -1])
+              for (let fx = 0.5; fx < 1; fx += 0.1) for (const sx of [1, -1]) {
+                const x = box.left + box.width * (sy * sx > 0 ? fx : 1 - fx);
+                const y = box.top + box.height * (sy > 0 ? fy : 1 - fy);
+                if (document.elementFromPoint(x, y) === path) return [x, y];
+              }
+            return null;
+        }""",
+        place,
+    )
+    assert point, f"every point of marker {place} is covered"
+    page.mouse.click(*point)
 
 
 def test_seed_map_loads_cleanly_with_one_marker_per_place(seed, open_map):
@@ -217,10 +174,12 @@ def test_clicking_syria_in_the_text_opens_its_popup(seed, open_map):
     assert quotes and all(q.strip() in " ".join(text.split()) or q.strip() in text for q in quotes)
     assert popup.locator("mark").first.inner_text() in ("Syria", "Syrian")
     assert mention.get_attribute("aria-current") == "true"
-    page.wait_for_selector("html:not([data-geo-moving])")  # the fly-to has ended
-    page.wait_for_timeout(400)  # and the popup has panned into view
-    box = popup.bounding_box()
-    assert box["y"] >= page.locator(".folium-map").bounding_box()["y"]
+    page.wait_for_selector("html:not([data-geo-moving])")  # the fly-to has ended...
+    page.wait_for_function(  # ...and the map has panned the popup into view
+        """() => document.querySelector('.leaflet-popup').getBoundingClientRect().top >=
+                 document.querySelector('.folium-map').getBoundingClientRect().top""",
+        timeout=5_000,
+    )
     _screenshot(page, "seed-map-syria.png")
 
 
@@ -230,10 +189,7 @@ def test_clicking_a_marker_highlights_its_mentions(seed, open_map):
     iraq = _index(frame, "Iraq")
     expected = len(frame.iloc[iraq]["spans"]) + len(frame.iloc[iraq]["adjectival_spans"])
     assert page.locator("a.geo-mention.geo-active").count() == 0
-    marker = page.locator(f"path.geo-place-{iraq}")
-    box = marker.bounding_box()
-    # Click the marker's right edge: at world zoom Baghuz's smaller circle covers its centre.
-    marker.click(position={"x": box["width"] * 0.92, "y": box["height"] / 2})
+    _click_marker(page, iraq)
     active = page.locator("a.geo-mention.geo-active")
     active.first.wait_for()
     assert active.count() == expected
@@ -257,10 +213,12 @@ def test_outlines_show_land_when_tiles_fail(seed, open_map):
     for selector in ("path.geo-basemap", "path.geo-outline"):
         shapes = page.locator(selector)
         assert shapes.count() > 0, selector
-        box = shapes.first.bounding_box()
-        assert box and box["width"] > 5 and box["height"] > 5
-        assert shapes.first.evaluate("e => getComputedStyle(e).visibility === 'visible' && "
-                                     "Number(getComputedStyle(e).fillOpacity) > 0")
+        visible = shapes.evaluate_all(
+            """els => els.filter(e => { const b = e.getBoundingClientRect(), s = getComputedStyle(e);
+                                        return b.width > 20 && b.height > 20 && s.visibility === 'visible'
+                                               && s.display !== 'none' && Number(s.fillOpacity) > 0; }).length"""
+        )
+        assert visible > 0, f"no {selector} drawn large enough to see"
     page.locator(".geo-note", has_text="could not be loaded").wait_for()
     # What shows where there is land is the outline fill, not the empty map background.
     land = page.locator("path.geo-basemap").first.evaluate("e => getComputedStyle(e).fill")

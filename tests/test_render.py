@@ -199,7 +199,7 @@ def test_country_outlines_layer(page_html):
     layer = re.search(r"L\.geoJSON\((\{.*?\}), \{", page_html, re.S).group(1)
     collection = json.loads(layer)
     places = _Page(page_html).data()["places"]
-    assert sorted(places[f["properties"]["i"]]["cc"] for f in collection["features"]) == ["IQ", "SY"]
+    assert sorted(places[f["properties"]["i"]]["name"] for f in collection["features"]) == ["Iraq", "Syria"]
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in collection["features"])
     assert '"Country outlines" : outline_layer_' in page_html
     assert "L.control.layers(" in page_html
