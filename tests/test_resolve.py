@@ -1,0 +1,205 @@
+"""geo.resolve: mentions -> places, on its own (mentions made by hand, no spaCy)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from geo.resolve import Resolver
+from geo.types import Mention, Place
+
+
+@pytest.fixture(scope="module")
+def resolver(gazetteer):
+    return Resolver(gazetteer)
+
+
+def mentions_of(text: str, *names: str, adjectival: dict[str, str] | None = None) -> list[Mention]:
+    """A literal mention for every whole-word occurrence of each name (adjectival ones: name -> country code).
+
+    Longer names are placed first; an occurrence inside one already placed ("Raqqa" in "Ar-Raqqa") is skipped.
+    """
+    adjectival = adjectival or {}
+    out = []
+    for name in sorted((*names, *adjectival), key=len, reverse=True):
+        hits = list(re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
+        assert hits, f"{name!r} is not in the text"
+        for mo in hits:
+            s, e = mo.span()
+            if any(m.start < e and s < m.end for m in out):
+                continue
+            ss = text.rfind(". ", 0, s)
+            ss = 0 if ss < 0 else ss + 2
+            se = text.find(". ", e)
+            se = len(text) if se < 0 else se + 1
+            if name in adjectival:
+                out.append(Mention(s, e, name, text[ss:se], ss, kind="adjectival", source="demonym",
+                                   country_hint=adjectival[name]))
+            else:
+                out.append(Mention(s, e, name, text[ss:se], ss))
+    return sorted(out, key=lambda m: m.start)
+
+
+def resolve(resolver, text, *names, adjectival=None) -> list[Place]:
+    mentions = mentions_of(text, *names, adjectival=adjectival)
+    places = resolver.resolve(mentions, text)
+    # nothing is dropped and nothing counted twice: every mention is in exactly one place
+    got = sorted((m.start, m.end) for p in places for m in p.mentions)
+    assert got == sorted((m.start, m.end) for m in mentions)
+    return places
+
+
+def place_of(places: list[Place], surface: str) -> Place:
+    found = [p for p in places if any(m.text == surface for m in p.mentions)]
+    assert len(found) == 1, f"{surface!r} is in {len(found)} places: {found}"
+    return found[0]
+
+
+def ident(p: Place):
+    c = p.candidate
+    return (c.geonameid, c.kind, c.country_code, c.admin1_code) if c else None
+
+
+# -- "X, Y" and "X in Y" ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, names, expected_cc, expected_admin1, expected_gid",
+    [
+        ("Storms hit Paris, Texas, on Monday.", ("Paris", "Texas"), "US", "TX", 4717560),
+        ("Tourists crowded Paris, France, on Monday.", ("Paris", "France"), "FR", None, 2988507),
+        ("Storms hit Paris in Texas.", ("Paris", "Texas"), "US", "TX", 4717560),
+        ("Floods hit Springfield, Illinois.", ("Springfield", "Illinois"), "US", "IL", 4250542),
+        ("Floods hit Springfield in Massachusetts.", ("Springfield", "Massachusetts"), "US", "MA", 4951788),
+    ],
+)
+def test_container_patterns_choose_the_place_inside(resolver, text, names, expected_cc, expected_admin1, expected_gid):
+    places = resolve(resolver, text, *names)
+    inner = place_of(places, names[0])
+    assert inner.candidate is not None
+    assert inner.candidate.geonameid == expected_gid
+    assert inner.candidate.country_code == expected_cc
+    if expected_admin1:
+        assert inner.candidate.admin1_code == expected_admin1
+
+
+def test_paris_alone_is_the_french_capital(resolver):
+    (paris,) = resolve(resolver, "Crowds gathered in Paris.", "Paris")
+    assert paris.candidate.geonameid == 2988507
+
+
+def test_abbreviated_state_after_a_comma(resolver):
+    text = "The mine near Charleston, W.Va., closed."
+    places = resolve(resolver, text, "Charleston", "W.Va.")
+    charleston, wva = place_of(places, "Charleston"), place_of(places, "W.Va.")
+    assert (wva.candidate.name, wva.candidate.kind) == ("West Virginia", "admin1")
+    assert (charleston.candidate.country_code, charleston.candidate.admin1_code) == ("US", "WV")
+
+
+# -- context: the state or the country -------------------------------------------------------
+def test_georgia_with_us_context_is_the_state(resolver):
+    text = "Voters in Atlanta, Georgia, went to the polls. Georgia lawmakers in Savannah debated the budget."
+    places = resolve(resolver, text, "Atlanta", "Georgia", "Savannah")
+    georgia = place_of(places, "Georgia")
+    assert (georgia.candidate.kind, georgia.candidate.country_code) == ("admin1", "US")
+    assert place_of(places, "Savannah").candidate.country_code == "US"
+
+
+def test_georgia_with_caucasus_context_is_the_country(resolver):
+    text = "Russian troops entered Georgia after clashes in Tbilisi. Georgia accused Moscow of aggression."
+    places = resolve(resolver, text, "Georgia", "Tbilisi", "Moscow", adjectival={"Russian": "RU"})
+    georgia = place_of(places, "Georgia")
+    assert ident(georgia) == (614540, "country", "GE", None)
+    assert place_of(places, "Tbilisi").candidate.country_code == "GE"
+
+
+@pytest.mark.parametrize("name, gid", [("Lebanon", 272103), ("Jordan", 248816), ("Syria", 163843)])
+def test_a_country_name_is_the_country(resolver, name, gid):
+    (p,) = resolve(resolver, f"Aid reached {name} on Monday.", name)
+    assert ident(p) == (gid, "country", p.candidate.country_code, None)
+
+
+# -- one meaning per name; variants and demonyms merged ---------------------------------------
+def test_one_meaning_per_name(resolver):
+    text = "Voters in Atlanta, Georgia, went to the polls. Later, Georgia counted the votes. Georgia was calm."
+    places = resolve(resolver, text, "Atlanta", "Georgia")
+    georgias = [p for p in places if any(m.text == "Georgia" for m in p.mentions)]
+    assert len(georgias) == 1
+    assert len(georgias[0].mentions) == 3
+
+
+def test_spelling_variants_of_one_place_are_one_place(resolver, gazetteer):
+    text = "Forces entered the eastern Syrian village of Baghuz. Later they left Baghouz. Baghouz was empty."
+    places = resolve(resolver, text, "Baghuz", "Baghouz", adjectival={"Syrian": "SY"})
+    baghuz = place_of(places, "Baghuz")
+    assert baghuz is place_of(places, "Baghouz")
+    assert [m.text for m in baghuz.mentions] == ["Baghuz", "Baghouz", "Baghouz"]
+    # resolved if the gazetteer knows it, otherwise kept as an unresolved place
+    assert baghuz.resolved == (gazetteer.knows("Baghuz") or gazetteer.knows("Baghouz"))
+    if not baghuz.resolved:
+        assert baghuz.confidence == 0.0 and baghuz.name in ("Baghuz", "Baghouz")
+
+
+def test_resolved_transliterations_are_one_place(resolver):
+    # both spellings are alternate names of the same gazetteer entry
+    text = "Officials in Raqqah said Raqqa was quiet."
+    (raqqa,) = resolve(resolver, text, "Raqqah", "Raqqa")
+    assert (raqqa.candidate.geonameid, raqqa.candidate.country_code) == (172955, "SY")
+    assert [m.text for m in raqqa.mentions] == ["Raqqah", "Raqqa"]
+
+
+def test_unknown_spelling_joins_the_resolved_variant(resolver, gazetteer):
+    assert not gazetteer.knows("Ar-Raqqa")
+    text = "Raqqa was quiet. Ar-Raqqa residents returned."
+    (raqqa,) = resolve(resolver, text, "Raqqa", "Ar-Raqqa")
+    assert raqqa.resolved and raqqa.candidate.geonameid == 172955
+    assert [m.text for m in raqqa.mentions] == ["Raqqa", "Ar-Raqqa"]
+
+
+def test_demonym_joins_the_country_but_stays_adjectival(resolver):
+    text = "Syrian troops moved. Syria said the border was closed."
+    places = resolve(resolver, text, "Syria", adjectival={"Syrian": "SY"})
+    (syria,) = places
+    assert syria.candidate.geonameid == 163843
+    assert [m.text for m in syria.literal_mentions] == ["Syria"]
+    assert [m.text for m in syria.adjectival_mentions] == ["Syrian"]
+
+
+def test_unknown_name_stays_as_an_unresolved_place(resolver):
+    (p,) = resolve(resolver, "Fighters hid in Qwzxplorvania.", "Qwzxplorvania")
+    assert not p.resolved and p.candidate is None
+    assert p.name == "Qwzxplorvania" and p.confidence == 0.0
+
+
+def test_no_mentions_no_places(resolver):
+    assert resolver.resolve([], "Nothing here.") == []
+
+
+# -- confidence ---------------------------------------------------------------------------------
+def test_confidence_is_a_probability_on_the_seed(geoparser, seed_text):
+    places = geoparser.places(seed_text)
+    assert places
+    for p in places:
+        assert 0.0 <= p.confidence <= 1.0
+        if p.resolved:
+            assert p.confidence > 0.0
+        else:
+            assert p.confidence == 0.0
+    countries = [p for p in places if p.resolved and p.candidate.kind == "country"]
+    assert {p.candidate.geonameid for p in countries} >= {163843, 99237, 2635167, 6252001}
+    assert all(p.confidence >= 0.5 for p in countries)
+
+
+def test_context_raises_confidence(resolver):
+    (alone,) = [p for p in resolve(resolver, "Storms hit Paris.", "Paris")]
+    with_state = place_of(resolve(resolver, "Storms hit Paris, Texas.", "Paris", "Texas"), "Paris")
+    assert 0.0 < alone.confidence <= 1.0 and 0.0 < with_state.confidence <= 1.0
+    assert alone.candidate.country_code == "FR" and with_state.candidate.country_code == "US"
+    assert with_state.confidence > 0.9
+
+
+def test_place_rejects_confidence_out_of_range():
+    m = Mention(0, 5, "Syria")
+    with pytest.raises(ValueError):
+        Place(name="Syria", mentions=(m,), confidence=1.5)
+    with pytest.raises(ValueError):
+        Place(name="Syria", mentions=())
