@@ -154,6 +154,31 @@ def highlight_segments(text: str, needles: Sequence[str]) -> list[str]:
     return out
 
 
+def _snippet_segments(
+    snippet: str, spans: Sequence[tuple[int, int]], article: str | None, forms: Sequence[str]
+) -> list[str]:
+    """Like :func:`highlight_segments`, but from the spans when the snippet is in the article.
+
+    Only the window around each span is searched, so this stays fast for long texts.
+    """
+    size = len(snippet)
+    if article and size:
+        for start, end in spans:
+            pos = article.find(snippet, max(0, end - size), start + size)
+            if pos == -1:
+                continue
+            out: list[str] = []
+            cursor = 0
+            for a, b in spans:
+                a, b = a - pos, b - pos
+                if a >= cursor and b <= size:
+                    out += [snippet[cursor:a], snippet[a:b]]
+                    cursor = b
+            out.append(snippet[cursor:])
+            return out
+    return highlight_segments(snippet, forms)
+
+
 @dataclass(frozen=True, slots=True)
 class PlaceRecord:
     """One row of the frame, in the plain types the page needs."""
@@ -192,12 +217,15 @@ class PlaceRecord:
     def kind_label(self) -> str:
         return KINDS.get(self.kind, KINDS["unknown"])[1]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, article: str | None = None) -> dict[str, Any]:
         """The record as the page script reads it (kept small: it is repeated per place).
 
         Coordinates are not repeated here: the page takes them from the place's marker.
+        With the ``article``, a snippet's highlights are the place's own spans in it;
+        otherwise (or if the snippet is not found there) its surface forms.
         """
         forms = list(self.surface_forms) or [self.name]
+        spans = sorted(self.spans + self.adjectival_spans)
         data: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
@@ -206,7 +234,7 @@ class PlaceRecord:
             "adj": self.adjectival_mentions,
             "conf": round(self.confidence, 2),
             "resolved": self.resolved,
-            "snippets": [highlight_segments(s, forms) for s in self.snippets],
+            "snippets": [_snippet_segments(s, spans, article, forms) for s in self.snippets],
         }
         if self.geonameid is not None:
             data["gid"] = self.geonameid

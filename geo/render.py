@@ -42,6 +42,7 @@ _WORLD_ZOOM = 2
 # Zoom used when the map shows a single place, by kind (the page script uses the same).
 _SINGLE_PLACE_ZOOM = {"continent": 3, "country": 5, "admin1": 6, "city": 10, "place": 11, "unknown": 8}
 _FIT_MAX_ZOOM = 9
+_FOLIUM_VIEWPORT = "initial-scale=1.0, maximum-scale=1.0, user-scalable=no"
 _OUTLINE_TOLERANCE, _OUTLINE_DECIMALS = 0.005, 3  # outlines of the article's countries
 _BASEMAP_TOLERANCE, _BASEMAP_DECIMALS = 0.03, 2  # offline basemap of all countries (~2 km)
 
@@ -172,6 +173,7 @@ def render_map(
 
     _PageScript(
         records,
+        article=article_text,
         panel=panel_html(records, article=article_text, outlines=bool(outline_features), basemap=bool(basemap_features)),
         config={
             "kinds": {kind: {"label": label, "colour": colour} for kind, (colour, label) in KINDS.items()},
@@ -189,7 +191,9 @@ def render_map(
 
     _number_elements(figure)
     document = figure.render()
-    return document.replace("<!DOCTYPE html>\n<html>\n", '<!DOCTYPE html>\n<html lang="en">\n', 1)
+    document = document.replace("<!DOCTYPE html>\n<html>\n", '<!DOCTYPE html>\n<html lang="en">\n', 1)
+    # folium's viewport forbids pinch-zoom, which readers with low vision need (WCAG 1.4.4).
+    return document.replace(_FOLIUM_VIEWPORT, "initial-scale=1.0", 1)
 
 
 def _escape(text: str) -> str:
@@ -394,6 +398,7 @@ class _PageScript(MacroElement):
         self,
         records: Sequence[PlaceRecord],
         *,
+        article: str | None,
         panel: str,
         config: Mapping[str, Any],
         layers: Mapping[str, Element | None],
@@ -401,6 +406,7 @@ class _PageScript(MacroElement):
         super().__init__()
         self._name = "GeoPage"
         self.records = list(records)
+        self.article = article
         self.config = dict(config)
         self.layers = dict(layers)
         self.panel_html = panel
@@ -412,7 +418,7 @@ class _PageScript(MacroElement):
         data = dict(self.config)
         data["map"] = self._parent.get_name()
         data["layers"] = {key: layer.get_name() if layer is not None else None for key, layer in self.layers.items()}
-        data["places"] = [r.to_json() for r in self.records]
+        data["places"] = [r.to_json(self.article) for r in self.records]
         self.data_json = script_json(data)
         _render_macros_raw(self, kwargs)
 

@@ -59,6 +59,8 @@ def test_default_file_inlines_leaflet_and_needs_no_network():
     assert "sourceMappingURL" not in document
     # No jQuery, Bootstrap or awesome-markers: nothing on the page uses them.
     assert "jQuery" not in document and "bootstrap" not in document.lower()
+    assert document.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert "user-scalable=no" not in document  # readers may zoom the page
 
 
 def test_only_tile_and_attribution_urls_remain():
@@ -236,3 +238,20 @@ def test_deterministic_with_every_option(monkeypatch):
     first = render_map(article_frame(), **options)
     assert first == render_map(article_frame(), **options)
     assert not re.search(r"[0-9a-f]{32}", first)
+
+
+def test_popup_highlights_come_from_the_spans_when_the_article_is_given():
+    article = "The Syrian Democratic Forces said Syria is big. Later, Syrian officials agreed."
+    first, second = article[:47], article[48:]
+    syria = article.index("Syria ")
+    officials = article.index("Syrian officials")
+    row = _row("Syria", "country", point=(38.0, 35.0), cc="SY", forms=["Syria", "Syrian"], mentions=1, adj=1,
+               snippets=[first, second])
+    row["spans"] = [[syria, syria + 5]]
+    row["adjectival_spans"] = [[officials, officials + 6]]
+    with_article = _Page(render_map(_frame([row]), title="t", article=article)).data()["places"][0]["snippets"]
+    # The organisation's "Syrian" is not a mention of Syria: not highlighted.
+    assert with_article == [["The Syrian Democratic Forces said ", "Syria", " is big."],
+                            ["Later, ", "Syrian", " officials agreed."]]
+    without = _Page(render_map(_frame([row]), title="t")).data()["places"][0]["snippets"]
+    assert without[0] == ["The ", "Syrian", " Democratic Forces said ", "Syria", " is big."]
