@@ -169,23 +169,112 @@ class Recognizer:
         found.extend(self._triggered(doc, blocked))
         found.extend(self._abbreviated(text))
         found.extend(self._datelines(text))
+        found.extend(self._org_modifiers(doc))
+        found = self._filter_unknown(doc, found)
 
         # Keep the longest of overlapping spans; literal beats adjectival, NER beats rules at equal length.
-        rank = {"ner": 0, "abbreviation": 1, "trigger": 2, "dateline": 3, "locative": 4, "gazetteer": 5, "demonym": 6}
+        rank = {"ner": 0, "abbreviation": 1, "trigger": 2, "dateline": 3, "locative": 4, "gazetteer": 5, "modifier": 6, "demonym": 7}
         found.sort(key=lambda f: (-(f[1] - f[0]), f[2] != "literal", rank.get(f[3], 9), f[0]))
         taken: list[tuple[int, int]] = []
         out: list[Mention] = []
         for s, e, kind, source, cc, query in found:
             if any(s < te and ts < e for ts, te in taken):
                 continue
-            if source not in ("ner", "trigger", "abbreviation", "locative") and any(s < be and bs < e for bs, be in blocked):
+            if source not in ("ner", "trigger", "abbreviation", "locative", "modifier") and any(s < be and bs < e for bs, be in blocked):
                 continue
             taken.append((s, e))
             i = bisect_right(sent_starts, s) - 1
             ss, se = sents[max(i, 0)]
             out.append(Mention(start=s, end=e, text=text[s:e], sentence=text[ss:se].strip(), sentence_start=ss,
                                kind=kind, source=source, query=query, country_hint=cc))
+        out.extend(self._propagate(doc, out, sents, sent_starts))
         out.sort(key=lambda m: m.start)
+        return out
+
+    def _filter_unknown(self, doc, found: list[tuple]) -> list[tuple]:
+        """Drop entity spans that are neither in the gazetteer nor marked as places by the text.
+
+        Kept: names the gazetteer knows, names a rule found, GPE/LOC names that look like names.
+        Dropped: lower-case "names", facilities the gazetteer does not know, and a person's name
+        seen elsewhere in the document ("Mr Saakashvili" after "Mikheil Saakashvili").
+        """
+        text = doc.text
+        person_words = {t.text for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_title}
+        fac = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "FAC"}
+        out = []
+        for f in found:
+            s, e, kind, source = f[:4]
+            if source == "ner" and kind == "literal":
+                name = text[s:e]
+                if not any(ch.isupper() for ch in name):
+                    continue
+                if not self.gazetteer.knows(name):
+                    words = name.split()
+                    if any((a <= s and e <= b) for a, b in fac):
+                        continue
+                    if len(words) == 1 and name in person_words:
+                        continue
+            out.append(f)
+        return out
+
+    def _org_modifiers(self, doc) -> Iterator[tuple]:
+        """A place name leading an organisation's name: "Ohio State University", "the Texas Fire Service"."""
+        text = doc.text
+        for ent in doc.ents:
+            if ent.label_ != "ORG":
+                continue
+            toks = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+            for n in (3, 2, 1):
+                if len(toks) <= n:
+                    continue
+                head = toks[:n]
+                if not all(t.is_title or t.is_upper or t.text in ".-" for t in head):
+                    continue
+                s, e = head[0].idx, head[-1].idx + len(head[-1].text)
+                name = text[s:e]
+                if self.gazetteer.demonym(name):
+                    break
+                if self._is_major(name):
+                    yield (s, e, "literal", "modifier", None, name)
+                    break
+
+    def _is_major(self, name: str) -> bool:
+        """A name whose main sense is a country, a division or a large city."""
+        for m in self.gazetteer.lookup(name):
+            c = m.candidate
+            if m.primary and (c.kind in ("country", "admin1", "continent") or c.population >= 100_000):
+                return True
+            if c.kind == "country":
+                return True
+        return False
+
+    def _propagate(self, doc, found: list[Mention], sents, sent_starts) -> list[Mention]:
+        """One sense per discourse: other occurrences of a place name found in the document are mentions too."""
+        text = doc.text
+        names = {m.text for m in found if m.kind == "literal" and len(m.text) > 2
+                 and (m.source in ("trigger", "abbreviation") or self.gazetteer.knows(m.text))}
+        if not names:
+            return []
+        persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+        taken = [(m.start, m.end) for m in found]
+        pattern = re.compile(r"(?<![\w.\-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                             + r")(?![\w\-])")
+        out = []
+        for hit in pattern.finditer(text):
+            s, e = hit.span()
+            if any(s < b and a < e for a, b in taken) or any(s < b and a < e for a, b in persons):
+                continue
+            # not the first half of a longer capitalised name ("Paris Hilton", "Jordan Valley")
+            nxt = text[e:e + 2]
+            if len(nxt) == 2 and nxt[0] == " " and nxt[1].isupper() and not text[e + 1:e + 40].split(" ")[0] in names:
+                tail = text[e + 1:].split(" ", 1)[0].strip(".,;:")
+                if tail and tail[0].isupper() and tail.lower() not in ORG_HEADS and tail not in ("County", "City"):
+                    continue
+            i = bisect_right(sent_starts, s) - 1
+            ss, se = sents[max(i, 0)]
+            taken.append((s, e))
+            out.append(Mention(start=s, end=e, text=text[s:e], sentence=text[ss:se].strip(), sentence_start=ss,
+                               kind="literal", source="propagated", query=text[s:e]))
         return out
 
     def _trim(self, ent) -> tuple[int, int] | None:

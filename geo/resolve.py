@@ -87,7 +87,8 @@ class Resolver:
         for g in groups.values():
             if g.matches:
                 own = [a for a in anchors if a is not g.choice]
-                self._choose(g, countries, admin1s, containers.get(g.key, ()), anchors=own)
+                c2, a2 = self._first_pass_context(groups, g, countries, admin1s)
+                self._choose(g, c2, a2, containers.get(g.key, ()), anchors=own)
         self._fallback(groups, countries)
         return self._places(groups)
 
@@ -137,6 +138,22 @@ class Resolver:
                 countries[g.matches[0].candidate.country_code] += 0.5 * n
         return countries, admin1s
 
+    def _first_pass_context(self, groups: dict[str, _Group], g: _Group, countries: Counter,
+                            admin1s: Counter) -> tuple[Counter, Counter]:
+        """The document context with the other names' first-pass choices added (weighted by confidence)."""
+        c2, a2 = Counter(countries), Counter(admin1s)
+        for other in groups.values():
+            ch = other.choice
+            if other is g or ch is None or ch.kind in ("country", "continent") or other.key.startswith("country:"):
+                continue
+            if ch.country_code:
+                c2[ch.country_code] += 0.5 * other.confidence * len(other.mentions)
+            if ch.kind == "city":
+                a = self.gazetteer.admin1_of(ch)
+                if a is not None:
+                    a2[(a.raw or {}).get("pid")] += 0.5 * other.confidence
+        return c2, a2
+
     @staticmethod
     def _containers(ordered: Sequence[Mention], by_start: dict, text: str) -> dict[str, list["_Group"]]:
         """For "X, Y" and "X in Y", the groups Y that may contain the group of X."""
@@ -177,6 +194,8 @@ class Resolver:
             a = self.gazetteer.admin1_of(c)
             if a is not None and (a.raw or {}).get("pid") in admin1s:
                 s += w.admin1_context
+        elif c.kind == "admin1" and admin1s.get((c.raw or {}).get("pid"), 0) > 0:
+            s += w.admin1_context  # places of the article lie in this division
         for cg in containers:
             outers = [cg.choice] if cg.choice is not None else [m.candidate for m in cg.matches]
             if any(self._contains(o, c) for o in outers):
@@ -193,7 +212,7 @@ class Resolver:
         """A division named after its large city ("Paris", "Aleppo"): the name means the city."""
         if c.kind != "admin1" or any(m.source == "trigger" for m in g.mentions):
             return False
-        return any(m.primary and m.candidate.kind == "city" and m.candidate.country_code == c.country_code
+        return any(m.candidate.kind == "city" and m.candidate.country_code == c.country_code
                    and m.candidate.population >= 0.1 * c.population for m in g.matches)
 
     def _choose(self, g: _Group, countries, admin1s, containers, anchors) -> None:
@@ -209,18 +228,50 @@ class Resolver:
         g.confidence = round(1.0 / z, 3)
 
     def _fallback(self, groups: dict[str, _Group], countries: Counter) -> None:
-        """Ask the fallback geocoders (online services, dumps) for the names still unresolved."""
+        """Ask the fallback geocoders (online services, dumps) for the names still unresolved.
+
+        Spelling variants of a name are asked once (most mentioned form first). A geocoder that
+        fails is not asked again for this article: a GeocoderWarning names what it left unresolved.
+        """
         if not self.fallbacks:
             return
-        hint = [cc for cc, _ in countries.most_common(3)]
+        import warnings
+
+        from geo.errors import GeocoderError
+        from geo.geocoders.base import GeocoderWarning
+
+        hint = [cc for cc, _ in countries.most_common(3) if cc]
+        pending: dict[str, list[_Group]] = {}
         for g in groups.values():
-            if g.choice is not None:
-                continue
+            if g.choice is None and not g.key.startswith("country:"):
+                pending.setdefault(variant_key(g.query), []).append(g)
+        failed: dict[int, tuple[GeocoderError, list[list[_Group]]]] = {}
+        for variants in pending.values():
+            variants.sort(key=lambda g: -len(g.mentions))
+            found: list[Candidate] = []
             for geocoder in self.fallbacks:
-                found = geocoder.candidates(g.query, countries=hint)
+                if id(geocoder) in failed:
+                    failed[id(geocoder)][1].append(variants)
+                    continue
+                for g in variants:
+                    try:
+                        found = geocoder.candidates(g.query, countries=hint)
+                    except GeocoderError as exc:
+                        failed[id(geocoder)] = (exc, [variants])
+                        found = []
+                        break
+                    if found:
+                        break
+                if found:
+                    break
+            for g in variants:
                 if found:
                     g.choice, g.confidence = found[0], 0.5
-                    break
+        for exc, skipped in failed.values():
+            names = [vs[0].query for vs in skipped if vs[0].choice is None]
+            if names:
+                listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+                warnings.warn(f"{exc}; left unresolved: {listed}", GeocoderWarning, stacklevel=4)
 
     # -- places -------------------------------------------------------------------------------
     def _places(self, groups: dict[str, _Group]) -> list[Place]:

@@ -26,7 +26,7 @@ from geo.gazetteer._sources import load_json, outline_geometry, package_dir, pac
 
 __all__ = ["FORMAT_VERSION", "SCHEMA", "build"]
 
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 
 SCHEMA = """
 CREATE TABLE places (
@@ -111,10 +111,13 @@ def _countries(w: _Writer) -> dict[str, int]:
         if cc and cc not in infos:
             infos[cc] = d
     pids: dict[str, int] = {}
+    centres = {a.name: tuple(float(x) for x in a.target.split(",")) for a in read_aliases() if a.kind == "centre"}
     for cc, c in sorted(gnc.items()):
         s = csc.get(cc)
         info = infos.get(cc, {})
-        if s and s.get("latitude") not in (None, ""):
+        if cc in centres:
+            lat, lon = centres[cc]
+        elif s and s.get("latitude") not in (None, ""):
             lat, lon = float(s["latitude"]), float(s["longitude"])
         elif info.get("latlng"):
             lat, lon = info["latlng"][:2]
@@ -240,6 +243,8 @@ def _aliases(w: _Writer, country_pids: dict[str, int]) -> None:
             row = w.con.execute("SELECT pid FROM places WHERE geonameid=?", (int(a.target),)).fetchone()
             if row:
                 w.name(row[0], a.name, False)
+        elif a.kind == "centre":
+            pass  # used by _countries
         elif a.kind == "demonym":
             demonyms.setdefault(normalize(a.name), (a.target, a.name))
         else:

@@ -1,0 +1,85 @@
+"""Geoparse a stream of documents: JSON Lines in, one prediction per document out.
+
+Input lines are ``{"id": ..., "text": ...}`` (other fields ignored); output lines are
+``{"id": ..., "toponyms": [{"start", "end", "name", "lat", "lon", "geonameid", "kind", "confidence"}]}``
+with every mention (not one per place), the format ``geo eval`` and the reference scorer read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterable, Iterator, TextIO
+
+from geo.errors import InputError
+from geo.types import Place
+
+__all__ = ["Document", "read_documents", "predictions", "place_toponyms"]
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    text: str
+    line: int
+
+
+def read_documents(stream: TextIO, label: str, *, skip_bad: bool = False,
+                   warn=None) -> Iterator[Document]:
+    """Documents from a JSON Lines stream; a malformed line raises (or is skipped with a warning)."""
+    seen: set[str] = set()
+    for ln, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        problem = None
+        try:
+            d = json.loads(line)
+        except ValueError as exc:
+            problem = f"not JSON ({exc.msg})"
+        else:
+            if not isinstance(d, dict):
+                problem = "not a JSON object"
+            elif "text" not in d or not isinstance(d["text"], str):
+                problem = 'no "text" string'
+            elif "id" not in d or not isinstance(d["id"], (str, int)):
+                problem = 'no "id" (string or number)'
+            elif str(d["id"]) in seen:
+                problem = f"duplicate id {d['id']!r}"
+        if problem:
+            msg = f"{label}:{ln}: {problem}"
+            if skip_bad:
+                if warn:
+                    warn(f"skipped {msg}")
+                continue
+            raise InputError(msg)
+        seen.add(str(d["id"]))
+        yield Document(id=d["id"], text=d["text"], line=ln)
+
+
+def place_toponyms(places: Iterable[Place], *, adjectival: bool = True) -> list[dict]:
+    """Every mention of every place, in text order, as prediction records."""
+    out = []
+    for p in places:
+        c = p.candidate
+        for m in p.mentions:
+            if m.kind == "adjectival" and not adjectival:
+                continue
+            out.append({
+                "start": m.start, "end": m.end, "name": m.text,
+                "lat": round(c.lat, 6) if c else None, "lon": round(c.lon, 6) if c else None,
+                "geonameid": c.geonameid if c else None, "kind": c.kind if c else "unknown",
+                "mention": m.kind, "confidence": round(p.confidence, 3),
+            })
+    out.sort(key=lambda t: (t["start"], t["end"]))
+    return out
+
+
+def predictions(geoparser, docs: Iterable[Document], *, batch_size: int = 32,
+                adjectival: bool = True) -> Iterator[dict]:
+    """Prediction records for documents, in order, batched through spaCy."""
+    from itertools import tee
+
+    a, b = tee(docs)
+    texts = (d.text for d in a)
+    for doc, places in zip(b, geoparser.pipe(texts, batch_size=batch_size)):
+        yield {"id": doc.id, "toponyms": place_toponyms(places, adjectival=adjectival)}
