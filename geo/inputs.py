@@ -30,34 +30,46 @@ class Article:
     title: str | None = None
 
 
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),  # before UTF-16: same first bytes
+    (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)
+
+
 def decode(data: bytes, label: str) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with a BOM, then common fallbacks."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise InputError(f"{label}: not valid UTF-16 text") from None
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{label}: looks like a binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        for enc in FALLBACK_ENCODINGS:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16/32 with a BOM, then common fallbacks."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
             try:
-                text = data.decode(enc)
-                break
+                text = data.decode(codec)
             except UnicodeDecodeError:
-                continue
-        else:
-            raise InputError(f"{label}: not UTF-8 text (also tried {', '.join(FALLBACK_ENCODINGS)})") from None
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    if controls > max(8, len(text[:8192]) // 100):
+                raise InputError(f"{label}: not valid {codec.upper()} text") from None
+            break
+    else:
+        if b"\x00" in data[:8192]:
+            raise InputError(f"{label}: looks like a binary file, not text")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            for enc in FALLBACK_ENCODINGS:
+                try:
+                    text = data.decode(enc)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise InputError(f"{label}: not UTF-8 text (also tried {', '.join(FALLBACK_ENCODINGS)})") from None
+    head = text[:8192]
+    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if "\x00" in head or controls > max(8, len(head) // 100):
         raise InputError(f"{label}: looks like a binary file, not text")
     return text
 
 
 class _TextExtractor(HTMLParser):
-    SKIP = {"script", "style", "noscript", "template", "svg", "nav", "footer", "head", "iframe", "form", "button"}
+    # Not "form": ASP.NET and some CMS pages wrap the whole page, article included, in one <form>.
+    SKIP = {"script", "style", "noscript", "template", "svg", "nav", "footer", "head", "title", "iframe", "button",
+            "select", "textarea"}
     BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
              "article", "blockquote", "figcaption", "figure", "header", "main", "pre", "hr", "dd", "dt"}
 
@@ -67,12 +79,18 @@ class _TextExtractor(HTMLParser):
         self.article_parts: list[str] | None = None
         self.skip = 0
         self.in_title = False
+        self.titles = 0
+        self.svg = 0
         self.in_article = 0
         self.title = ""
 
     def handle_starttag(self, tag, attrs):
-        if tag == "title":
-            self.in_title = True
+        # the page's <title> only: not the <title> of an inline SVG icon further down
+        if tag == "svg":
+            self.svg += 1
+        if tag == "title" and not self.svg:
+            self.titles += 1
+            self.in_title = self.titles == 1
         if tag in self.SKIP:
             self.skip += 1
         if tag == "article":
@@ -89,6 +107,8 @@ class _TextExtractor(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "title":
             self.in_title = False
+        if tag == "svg" and self.svg:
+            self.svg -= 1
         if tag in self.SKIP and self.skip:
             self.skip -= 1
         if tag in self.BLOCK:
