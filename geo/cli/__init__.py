@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="geo", description="Turn a news article into a map of the places it names.")
     parser.add_argument("--version", action="version", version=f"geo {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
@@ -38,9 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return 2
+    if not getattr(args, "func", None):  # pragma: no cover - every command sets func
+        parser.error("no command given")
     try:
         return int(args.func(args) or 0)
     except GeoError as exc:
