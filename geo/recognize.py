@@ -97,7 +97,7 @@ def _abbreviations() -> _Abbrev:
     body = "|".join(re.escape(n).replace(r"\ ", r"\s?") for n in alts)
     # Not glued to a preceding letter; a following letter only after a hyphen ("U.S.-backed").
     pat = re.compile(rf"(?<![\w.])(?:{body})(?![A-Za-z])")
-    return _Abbrev(pat, frozenset(state))
+    return _Abbrev(pat, frozenset(n for n in state if n.count(".") == 1))
 
 
 _DATELINE = re.compile(r"^[ \t]*([A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:, [A-Z][A-Za-z. ]+)?[ \t]*(?:\(|—|–|--| - )", re.M)
@@ -170,6 +170,8 @@ class Recognizer:
         found.extend(self._abbreviated(text))
         found.extend(self._datelines(text))
         found.extend(self._org_modifiers(doc))
+        found.extend(self._noun_modifiers(doc))
+        found.extend(self._capitals(doc))
         found = self._filter_unknown(doc, found)
 
         # Keep the longest of overlapping spans; literal beats adjectival, NER beats rules at equal length.
@@ -237,6 +239,66 @@ class Recognizer:
                 if self._is_major(name):
                     yield (s, e, "literal", "modifier", None, name)
                     break
+
+    def _noun_modifiers(self, doc) -> Iterator[tuple]:
+        """A place name used as a modifier: "a Gainesville man", "Gainesville's mayor", "Aleppo residents"."""
+        text = doc.text
+        n = len(doc)
+        person_words = {t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        i = 0
+        while i < n:
+            t = doc[i]
+            if not t.is_title or t.ent_type_ not in ("", "ORG", "PERSON") or t.is_stop or t.pos_ != "PROPN":
+                i += 1
+                continue
+            run = self._name_run(doc, i, 1)
+            if not run:
+                i += 1
+                continue
+            a, b = run
+            if any(doc[k].pos_ != "PROPN" for k in range(a, b)) or b >= n:
+                i = b
+                continue
+            # spaCy often takes "a Gainesville man" for a person or an organisation: accept such an
+            # entity only when it is exactly the name, and never a word of a person's full name.
+            ents = {(doc[k].ent_type_, doc[k].ent_iob_) for k in range(a, b)}
+            if any(lbl for lbl, _ in ents):
+                ent = next((e for e in doc.ents if e.start <= a < e.end), None)
+                if (ent is None or ent.start != a or ent.end != b or ent.label_ not in ("ORG", "PERSON")
+                        or doc[a].text in person_words):
+                    i = b
+                    continue
+            nxt = doc[b]
+            if (nxt.pos_ == "NOUN" and nxt.is_lower) or nxt.text in ("'s", "’s"):
+                s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+                name = text[s:e]
+                if not self.gazetteer.demonym(name) and self._is_place_name(name, 5000):
+                    yield (s, e, "literal", "locative" if doc[a].ent_type_ else "gazetteer", None, name)
+            i = b
+
+    def _capitals(self, doc) -> Iterator[tuple]:
+        """Names in capitals ("COLUMBUS, Ohio (AP) —", headlines) that the gazetteer knows well."""
+        text = doc.text
+        i, n = 0, len(doc)
+        while i < n:
+            if not (doc[i].is_upper and doc[i].is_alpha and len(doc[i]) >= 3) or doc[i].ent_type_ in BLOCKING_LABELS:
+                i += 1
+                continue
+            j = i
+            while j < n and doc[j].is_upper and doc[j].is_alpha:
+                j += 1
+            s, e = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+            name = text[s:e]
+            if len(name) >= 4 and not self.gazetteer.demonym(name) and self._is_place_name(name, 50_000):
+                yield (s, e, "literal", "dateline", None, name)
+            i = j
+
+    def _is_place_name(self, name: str, min_population: int) -> bool:
+        for m in self.gazetteer.lookup(name):
+            c = m.candidate
+            if m.primary and (c.kind in ("country", "admin1", "continent") or c.population >= min_population):
+                return True
+        return False
 
     def _is_major(self, name: str) -> bool:
         """A name whose main sense is a country, a division or a large city."""

@@ -219,7 +219,8 @@ class Resolver:
         if not g.matches:
             return
         scored = sorted(((self._score(m.candidate, m.primary, g, countries, admin1s, containers, anchors)
-                          - (self._kind_bonus["admin1"] + 0.3 if self._city_of_division(m.candidate, g) else 0.0),
+                          - (self._kind_bonus["admin1"] + self.w.primary_name + 0.3
+                             if self._city_of_division(m.candidate, g) else 0.0),
                           i, m.candidate)
                          for i, m in enumerate(g.matches)), key=lambda t: (-t[0], t[1]))
         best = scored[0][0]
