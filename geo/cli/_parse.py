@@ -1,0 +1,115 @@
+"""``geo parse INPUT.jsonl -o OUTPUT.jsonl``: every toponym of every document, streamed."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from geo.cli._common import add_quiet, show_progress
+from geo.errors import GeoError, InputError, UsageError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("parse", help="geoparse a JSON Lines corpus: every toponym with offsets and coordinates",
+                       description="Read documents ({\"id\", \"text\"} per line) and write, per document, every "
+                                   "toponym found: start, end, name, lat, lon, geonameid, kind, confidence.")
+    add_io(p)
+    p.add_argument("-o", "--output", metavar="OUTPUT.jsonl", required=True, help="predictions file (- for stdout)")
+    add_quiet(p)
+    p.set_defaults(func=run)
+
+
+def add_io(p) -> None:
+    p.add_argument("input", metavar="INPUT.jsonl", help="documents, one JSON object per line (- for stdin)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    p.add_argument("--batch-size", type=int, default=32, metavar="N", help="documents per spaCy batch (default: 32)")
+    p.add_argument("--skip-bad", action="store_true", help="skip malformed lines with a warning instead of stopping")
+    p.add_argument("--no-adjectival", action="store_true",
+                   help='leave out adjectival mentions of countries ("Syrian"); names only')
+
+
+def _progress(args, total_bytes: int | None):
+    from tqdm import tqdm
+
+    return tqdm(total=total_bytes, unit="B", unit_scale=True, desc="geoparsing", file=sys.stderr,
+                disable=not show_progress(args), leave=False, mininterval=0.5)
+
+
+def iter_predictions(args, stream, label, bar=None):
+    from geo.parallel import parse_records
+    from geo.parse import read_documents
+
+    if args.workers < 1 or args.batch_size < 1:
+        raise UsageError("--workers and --batch-size take a whole number of at least 1")
+
+    def warn(msg):
+        print(f"geo: warning: {msg}", file=sys.stderr)
+
+    docs = read_documents(stream, label, skip_bad=args.skip_bad, warn=warn)
+    sizes = {}
+
+    def counted(ds):
+        for d in ds:
+            sizes[d.id] = len(d.text.encode("utf-8"))
+            yield d
+
+    for rec in parse_records(counted(docs), workers=args.workers, batch_size=args.batch_size,
+                             adjectival=not args.no_adjectival):
+        if bar is not None:
+            bar.update(sizes.pop(rec["id"], 0))
+        yield rec
+
+
+def _open_input(path: str):
+    if path == "-":
+        return sys.stdin, "<stdin>", None
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    if p.is_dir():
+        raise InputError(f"{path}: is a directory")
+    return open(p, encoding="utf-8", errors="strict"), path, p.stat().st_size
+
+
+def run(args) -> int:
+    stream, label, size = _open_input(args.input)
+    bar = _progress(args, size)
+    out_path = None if args.output == "-" else Path(args.output)
+    if out_path is not None and out_path.is_dir():
+        raise UsageError(f"{args.output}: is a directory")
+    if out_path is None:
+        out, tmp = sys.stdout, None
+    else:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent or ".")
+        out = os.fdopen(fd, "w", encoding="utf-8")
+    n = 0
+    failed: BaseException | None = None
+    try:
+        for rec in iter_predictions(args, stream, label, bar):
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            n += 1
+    except (GeoError, UnicodeDecodeError, KeyboardInterrupt) as exc:
+        failed = exc
+    finally:
+        bar.close()
+        if stream is not sys.stdin:
+            stream.close()
+        if tmp is not None:
+            out.close()
+            if n or failed is None:
+                os.replace(tmp, out_path)  # what was written before a bad line is kept
+            else:
+                os.unlink(tmp)
+    if isinstance(failed, UnicodeDecodeError):
+        raise InputError(f"{label}: not UTF-8 text ({failed.reason} at byte {failed.start})")
+    if failed is not None:
+        if n and out_path is not None:
+            print(f"geo: {n} documents written to {out_path} before the error", file=sys.stderr)
+        raise failed
+    if show_progress(args):
+        print(f"geo: {n} documents geoparsed" + (f" into {out_path}" if out_path else ""), file=sys.stderr)
+    return 0
