@@ -20,12 +20,16 @@ SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article.txt"
 
 @pytest.fixture(scope="session", autouse=True)
 def geo_cache_dir(tmp_path_factory):
-    """A session-wide cache directory; GEO_GAZETTEER is cleared so nothing points elsewhere."""
+    """A session-wide cache directory; variables that would point geo elsewhere are cleared.
+
+    GEO_GEOCODER and GEO_CORRECTIONS are cleared too: the tests run offline on the embedded gazetteer.
+    """
     cache = tmp_path_factory.mktemp("geo-cache")
-    saved = {k: os.environ.get(k) for k in ("GEO_CACHE_DIR", "GEO_GAZETTEER", "GEO_PROGRESS")}
+    cleared = ("GEO_GAZETTEER", "GEO_PROGRESS", "GEO_GEOCODER", "GEO_CORRECTIONS")
+    saved = {k: os.environ.get(k) for k in ("GEO_CACHE_DIR", *cleared)}
     os.environ["GEO_CACHE_DIR"] = str(cache)
-    os.environ.pop("GEO_GAZETTEER", None)
-    os.environ.pop("GEO_PROGRESS", None)  # keep stderr of CLI runs free of progress bars
+    for key in cleared:  # GEO_PROGRESS: keep stderr of CLI runs free of progress bars
+        os.environ.pop(key, None)
     yield cache
     shutil.rmtree(cache, ignore_errors=True)  # 50 MB; pytest would keep it for three sessions
     for key, value in saved.items():
