@@ -27,15 +27,15 @@ INVOCATIONS = ("geo", "python -m geo")
 
 @pytest.fixture(scope="module")
 def cli(geo_exe, gazetteer):
-    """Run the CLI: ``cli(args, how="geo"|"python -m geo", cwd=..., stdin=bytes)``.
+    """Run the CLI: ``cli(args, how="geo"|"python -m geo", cwd=..., stdin=bytes, env={extra variables})``.
 
     Depends on ``gazetteer`` so the file exists before any subprocess needs it.
     """
 
-    def run(args, *, how="geo", cwd=None, stdin: bytes | None = None, timeout=120):
+    def run(args, *, how="geo", cwd=None, stdin: bytes | None = None, env: dict | None = None, timeout=120):
         prefix = [geo_exe] if how == "geo" else [sys.executable, "-m", "geo"]
         proc = subprocess.run([*prefix, *map(str, args)], cwd=cwd, input=stdin if stdin is not None else b"",
-                              capture_output=True, timeout=timeout, env=os.environ.copy())
+                              capture_output=True, timeout=timeout, env={**os.environ, **(env or {})})
         proc.out = proc.stdout.decode("utf-8")
         proc.err = proc.stderr.decode("utf-8")
         return proc
@@ -89,6 +89,7 @@ def test_places_geojson_on_the_seed_has_the_countries(seed_geojson):
 
 
 def test_places_geojson_on_the_seed_has_no_organisations(seed_geojson):
+    assert len(seed_geojson["features"]) >= 5
     for f in seed_geojson["features"]:
         names = {f["properties"]["name"], *_forms(f)}
         for org in ORGANISATIONS:
@@ -277,6 +278,13 @@ def test_output_that_is_a_directory(cli, seed_article, tmp_path):
     proc = cli(["places", seed_article, "-o", tmp_path / "out.csv"])
     assert "directory" in assert_one_line_error(proc, 1)
     assert leftovers(tmp_path) == ["out.csv"]
+
+
+def test_unusable_cache_directory(cli, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    proc = cli(["gazetteer", "info"], env={"GEO_CACHE_DIR": str(tmp_path / "afile" / "cache")})
+    assert "GEO_CACHE_DIR" in assert_one_line_error(proc, 1)
+    assert leftovers(tmp_path) == ["afile"]
 
 
 # -- help and version -----------------------------------------------------------------------------
