@@ -100,6 +100,15 @@ def _abbreviations() -> _Abbrev:
     return _Abbrev(pat, frozenset(n for n in state if n.count(".") == 1))
 
 
+_PLACE_NOUNS = ("city|town|village|hamlet|community|municipality|county|district|province|region|suburb|"
+                "neighbou?rhood|borough|township|parish|locality|settlement|commune|capital|island|port|"
+                "census-designated place|unincorporated community|state|country|oblast|prefecture|department|"
+                "river|lake|mountain|valley|resort|seaside|area|barangay|ward|quarter|republic|kingdom|territory")
+# "Lima (/ˈliːmə/) is a city in ...": a sentence that defines its subject as a place.
+_DEFINITION = re.compile(
+    r"^([A-Z][\w'’.\-]*(?:[ \-](?:[A-Z][\w'’.\-]*|de|del|la|las|los|el|du|des|on|upon|am|an|im|sur))"
+    r"{0,5})(?:\s*\([^()]{0,300}\)|\s*/[^/]{0,80}/)*(?:,[^,.;]{0,80},)?\s+(?:is|was|are)\s+(?:a|an|the|one)\s+"
+    r"(?:[\w\-,]+\s+){0,6}?(?:" + _PLACE_NOUNS + r")\b", re.I)
 _DATELINE = re.compile(r"^[ \t]*([A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:, [A-Z][A-Za-z. ]+)?[ \t]*(?:\(|—|–|--| - )", re.M)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
@@ -172,6 +181,7 @@ class Recognizer:
         found.extend(self._org_modifiers(doc))
         found.extend(self._noun_modifiers(doc))
         found.extend(self._capitals(doc))
+        found.extend(self._definitions(text, sents))
         found = self._filter_unknown(doc, found)
 
         # Keep the longest of overlapping spans; literal beats adjectival, NER beats rules at equal length.
@@ -276,6 +286,16 @@ class Recognizer:
                     yield (s, e, "literal", "locative" if doc[a].ent_type_ else "gazetteer", None, name)
             i = b
 
+    def _definitions(self, text: str, sents) -> Iterator[tuple]:
+        """The subject of a sentence that defines it as a place: "Bala is a market town in Gwynedd"."""
+        for ss, se in sents:
+            m = _DEFINITION.match(text, ss, se)
+            if m:
+                s, e = m.span(1)
+                name = text[s:e].rstrip(".,")
+                if name.split()[0].lower() not in ("the", "it", "this", "there", "he", "she", "they"):
+                    yield (s, s + len(name), "literal", "trigger", None, name)
+
     def _capitals(self, doc) -> Iterator[tuple]:
         """Names in capitals ("COLUMBUS, Ohio (AP) —", headlines) that the gazetteer knows well."""
         text = doc.text
@@ -324,7 +344,7 @@ class Recognizer:
         out = []
         for hit in pattern.finditer(text):
             s, e = hit.span()
-            if any(s < b and a < e for a, b in taken) or any(s < b and a < e for a, b in persons):
+            if any(s < b and a < e for a, b in taken) or any(s < b and a < e and (a, b) != (s, e) for a, b in persons):
                 continue
             # not the first half of a longer capitalised name ("Paris Hilton", "Jordan Valley")
             nxt = text[e:e + 2]

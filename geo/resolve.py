@@ -40,6 +40,7 @@ class Weights:
     country_context: float = 1.2
     admin1_context: float = 0.8
     container: float = 2.5
+    sentence_container: float = 1.2
     near_100km: float = 0.9
     near_500km: float = 0.4
     user_source: float = 0.5
@@ -79,6 +80,7 @@ class Resolver:
         by_start = {m.start: g for g in groups.values() for m in g.mentions}
         ordered = sorted(mentions, key=lambda m: m.start)
         containers = self._containers(ordered, by_start, text)
+        self._in_sentence = self._sentence_containers(ordered, by_start, text) if text else {}
 
         # Pass 1: priors and the document's countries; pass 2: add containment and proximity.
         for g in groups.values():
@@ -168,6 +170,21 @@ class Resolver:
                 out[ga.key].append(gb)
         return out
 
+    @staticmethod
+    def _sentence_containers(ordered: Sequence[Mention], by_start: dict, text: str) -> dict[str, list["_Group"]]:
+        """Later names of the same sentence after "in", "of" or a comma ("X is a town in Y County, Z")."""
+        out: dict[str, list[_Group]] = defaultdict(list)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                if b.sentence_start != a.sentence_start:
+                    break
+                before = text[max(0, b.start - 4):b.start].lower()
+                if before.endswith((" in ", " of ", ", ", "in the ")) or text[max(0, b.start - 8):b.start].lower().endswith("in the "):
+                    ga, gb = by_start[a.start], by_start[b.start]
+                    if ga is not gb and gb not in out[ga.key]:
+                        out[ga.key].append(gb)
+        return out
+
     # -- scoring ------------------------------------------------------------------------------
     def _contains(self, outer: Candidate, inner: Candidate) -> bool:
         if outer.kind == "country":
@@ -201,6 +218,12 @@ class Resolver:
             if any(self._contains(o, c) for o in outers):
                 s += w.container
                 break
+        else:
+            for cg in self._in_sentence.get(g.key, ()):
+                outers = [cg.choice] if cg.choice is not None else [m.candidate for m in cg.matches]
+                if any(self._contains(o, c) for o in outers):
+                    s += w.sentence_container
+                    break
         if anchors and c.kind in ("city", "admin1", "place"):
             d = min(_haversine(c.lat, c.lon, a.lat, a.lon) for a in anchors)
             s += w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)
