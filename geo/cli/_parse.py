@@ -50,17 +50,26 @@ def iter_predictions(args, stream, label, bar=None):
 
     docs = read_documents(stream, label, skip_bad=args.skip_bad, warn=warn)
     sizes = {}
+    failed: list[BaseException] = []
 
     def counted(ds):
-        for d in ds:
-            sizes[d.id] = len(d.text.encode("utf-8"))
-            yield d
+        # A bad line (or undecodable input) ends the stream here instead of raising inside
+        # spaCy's batching or the worker pool's window, which would drop the documents read
+        # before it; they are parsed and yielded first, then the error is raised.
+        try:
+            for d in ds:
+                sizes[d.id] = len(d.text.encode("utf-8"))
+                yield d
+        except (InputError, UnicodeDecodeError) as exc:
+            failed.append(exc)
 
     for rec in parse_records(counted(docs), workers=args.workers, batch_size=args.batch_size,
                              adjectival=not args.no_adjectival):
         if bar is not None:
             bar.update(sizes.pop(rec["id"], 0))
         yield rec
+    if failed:
+        raise failed[0]
 
 
 def _open_input(path: str):
@@ -108,7 +117,11 @@ def run(args) -> int:
         raise InputError(f"{label}: not UTF-8 text ({failed.reason} at byte {failed.start})")
     if failed is not None:
         if n and out_path is not None:
-            print(f"geo: {n} documents written to {out_path} before the error", file=sys.stderr)
+            note = f"the {n} documents before it are in {out_path}"
+            if isinstance(failed, GeoError):  # still one line on stderr
+                failed.args = (f"{failed}; {note}",)
+            else:
+                print(f"geo: {note}", file=sys.stderr)
         raise failed
     if show_progress(args):
         print(f"geo: {n} documents geoparsed" + (f" into {out_path}" if out_path else ""), file=sys.stderr)
