@@ -73,14 +73,15 @@ def iter_predictions(args, stream, label, bar=None):
 
 
 def _open_input(path: str):
+    # Binary: read_documents decodes each line, so a line that is not UTF-8 is named by number.
     if path == "-":
-        return sys.stdin, "<stdin>", None
+        return sys.stdin.buffer, "<stdin>", None
     p = Path(path)
     if not p.exists():
         raise InputError(f"{path}: no such file")
     if p.is_dir():
         raise InputError(f"{path}: is a directory")
-    return open(p, encoding="utf-8", errors="strict"), path, p.stat().st_size
+    return open(p, "rb"), path, p.stat().st_size
 
 
 def run(args) -> int:
@@ -105,7 +106,7 @@ def run(args) -> int:
         failed = exc
     finally:
         bar.close()
-        if stream is not sys.stdin:
+        if stream is not sys.stdin.buffer:
             stream.close()
         if tmp is not None:
             out.close()
