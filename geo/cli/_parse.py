@@ -34,16 +34,17 @@ def add_io(p) -> None:
 def _progress(args, total_bytes: int | None):
     from tqdm import tqdm
 
+    # Only on a terminal (as the other commands do): redirected to a file or pipe, tqdm's
+    # carriage-return frames would be glued to the one-line error or the final summary.
     return tqdm(total=total_bytes, unit="B", unit_scale=True, desc="geoparsing", file=sys.stderr,
-                disable=not show_progress(args), leave=False, mininterval=0.5)
+                disable=not (show_progress(args) and sys.stderr.isatty()), leave=False, mininterval=0.5)
 
 
 def iter_predictions(args, stream, label, bar=None):
     from geo.parallel import parse_records
     from geo.parse import read_documents
 
-    if args.workers < 1 or args.batch_size < 1:
-        raise UsageError("--workers and --batch-size take a whole number of at least 1")
+    _check_numbers(args)
 
     def warn(msg):
         print(f"geo: warning: {msg}", file=sys.stderr)
@@ -72,6 +73,11 @@ def iter_predictions(args, stream, label, bar=None):
         raise failed[0]
 
 
+def _check_numbers(args) -> None:
+    if args.workers < 1 or args.batch_size < 1:
+        raise UsageError("--workers and --batch-size take a whole number of at least 1")
+
+
 def _open_input(path: str):
     # Binary: read_documents decodes each line, so a line that is not UTF-8 is named by number.
     if path == "-":
@@ -85,11 +91,12 @@ def _open_input(path: str):
 
 
 def run(args) -> int:
-    stream, label, size = _open_input(args.input)
-    bar = _progress(args, size)
+    _check_numbers(args)  # the command line is checked before anything is opened or shown
     out_path = None if args.output == "-" else Path(args.output)
     if out_path is not None and out_path.is_dir():
         raise UsageError(f"{args.output}: is a directory")
+    stream, label, size = _open_input(args.input)
+    bar = _progress(args, size)
     if out_path is None:
         out, tmp = sys.stdout, None
     else:
