@@ -36,26 +36,46 @@ def load_jsonl(path: str | Path) -> dict[str, dict]:
     """Documents by id; a malformed line raises :class:`InputError` naming the line."""
     docs: dict[str, dict] = {}
     try:
-        f = open(path, encoding="utf-8")
+        f = open(path, "rb")  # decoded line by line so that bad bytes are reported with their line
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from exc
     with f:
-        for ln, line in enumerate(f, 1):
+        for ln, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}:{ln}: not UTF-8 text ({exc.reason})") from None
             if not line.strip():
                 continue
             try:
                 d = json.loads(line)
             except ValueError as exc:
                 raise InputError(f"{path}:{ln}: not JSON ({exc.msg})") from None
-            if not isinstance(d, dict) or "id" not in d or not isinstance(d.get("toponyms"), list):
-                raise InputError(f'{path}:{ln}: expected an object with "id" and a "toponyms" list')
+            if (not isinstance(d, dict) or not isinstance(d.get("id"), (str, int))
+                    or not isinstance(d.get("toponyms"), list)):
+                raise InputError(f'{path}:{ln}: expected an object with an "id" (string or number) '
+                                 f'and a "toponyms" list')
             if d["id"] in docs:
                 raise InputError(f"{path}:{ln}: duplicate id {d['id']!r}")
             for t in d["toponyms"]:
-                if not isinstance(t, dict) or not isinstance(t.get("start"), int) or not isinstance(t.get("end"), int):
-                    raise InputError(f'{path}:{ln}: a toponym without integer "start" and "end"')
+                _check_toponym(t, f"{path}:{ln}")
             docs[d["id"]] = d
     return docs
+
+
+def _check_toponym(t, where: str) -> None:
+    if not isinstance(t, dict) or not isinstance(t.get("start"), int) or not isinstance(t.get("end"), int):
+        raise InputError(f'{where}: a toponym without integer "start" and "end"')
+    for key in ("lat", "lon"):
+        value = t.get(key)
+        if value is None:
+            continue
+        try:
+            ok = not isinstance(value, bool) and math.isfinite(float(value))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise InputError(f'{where}: a toponym whose "{key}" is not a number or null ({value!r})')
 
 
 def _has_coords(t: Mapping) -> bool:
