@@ -8,7 +8,14 @@ from typing import Sequence
 from geo.gazetteer import Gazetteer
 from geo.types import Candidate
 
-__all__ = ["Geocoder", "GazetteerGeocoder"]
+__all__ = ["Geocoder", "GazetteerGeocoder", "GeocoderWarning"]
+
+
+class GeocoderWarning(UserWarning):
+    """A source of coordinates failed and geo carried on without it (the names stay unresolved).
+
+    The message is one complete line; the CLI prints it as ``geo: warning: <message>``.
+    """
 
 
 class Geocoder(ABC):

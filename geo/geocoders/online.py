@@ -1,0 +1,504 @@
+"""Online geocoders (through geopy) as a fallback for names the local sources cannot place.
+
+An :class:`OnlineGeocoder` wraps one geopy geocoder and adds what a polite, repeatable client
+needs:
+
+* a real ``User-Agent`` (``user_agent=`` or ``GEO_USER_AGENT``);
+* a request rate limit per service (Nominatim: at most one request per second, enforced with
+  geopy's :class:`~geopy.extra.rate_limiter.RateLimiter` in the process and a lock file across
+  processes, so a loop of ``geo`` runs is as polite as one run);
+* timeouts, and retries with exponential back-off on 429, 5xx, time-outs and refused
+  connections, honouring ``Retry-After``;
+* an SQLite cache of every answer, found or not (:mod:`geo.geocoders.cache`);
+* a short pause after a service failed, so a batch does not hammer a service that is down.
+
+Failures raise :class:`geo.errors.GeocoderError` subclasses with one-line messages; the resolver
+turns them into a :class:`~geo.geocoders.base.GeocoderWarning` and leaves the names unresolved.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from http.client import responses as _HTTP_REASONS
+from pathlib import Path
+from typing import Any, Callable, Sequence
+from urllib.error import URLError
+from urllib.parse import urlsplit
+
+from geo import __version__
+from geo._text import normalize
+from geo.errors import (GeocoderError, GeocoderRateLimited, GeocoderServiceError, GeocoderTimedOut,
+                        GeocoderUnavailable, UsageError)
+from geo.geocoders.base import Geocoder
+from geo.geocoders.cache import AnswerCache, cache_dir
+from geo.types import Candidate
+
+__all__ = ["OnlineGeocoder", "Service", "SERVICES", "DEFAULT_USER_AGENT", "service_names"]
+
+#: sent when neither ``user_agent=`` nor ``GEO_USER_AGENT`` says who is asking
+DEFAULT_USER_AGENT = f"geo/{__version__} (news geoparser; python-geopy)"
+
+
+@dataclass(frozen=True)
+class Service:
+    """A geopy geocoder geo knows how to ask and how to read."""
+
+    name: str
+    geopy_class: str
+    min_delay: float
+    key_envs: tuple[str, ...] = ()
+    key_arg: str | None = None
+    needs_key: bool = False
+    needs_url: bool = False
+    about: str = ""
+
+    @property
+    def key_env(self) -> str | None:
+        return self.key_envs[0] if self.key_envs else None
+
+
+SERVICES: dict[str, Service] = {s.name: s for s in (
+    Service("nominatim", "Nominatim", 1.0, about="OpenStreetMap Nominatim; no key; at most 1 request/s"),
+    Service("photon", "Photon", 1.0, about="Komoot Photon (OpenStreetMap); no key"),
+    Service("arcgis", "ArcGIS", 0.5, about="Esri ArcGIS World Geocoder; no key"),
+    Service("geonames", "GeoNames", 1.0, ("GEO_GEONAMES_USERNAME", "GEONAMES_USERNAME"), "username", True,
+            about="GeoNames web service; a free account name in GEO_GEONAMES_USERNAME"),
+    Service("opencage", "OpenCage", 1.0, ("GEO_OPENCAGE_API_KEY", "OPENCAGE_API_KEY"), "api_key", True,
+            about="OpenCage; key in GEO_OPENCAGE_API_KEY"),
+    Service("mapbox", "MapBox", 0.1, ("GEO_MAPBOX_API_KEY", "MAPBOX_API_KEY"), "api_key", True,
+            about="Mapbox; key in GEO_MAPBOX_API_KEY"),
+    Service("google", "GoogleV3", 0.05, ("GEO_GOOGLE_API_KEY", "GOOGLE_API_KEY"), "api_key", True,
+            about="Google Geocoding API; key in GEO_GOOGLE_API_KEY"),
+    Service("here", "HereV7", 0.2, ("GEO_HERE_API_KEY", "HERE_API_KEY"), "apikey", True,
+            about="HERE; key in GEO_HERE_API_KEY"),
+    Service("tomtom", "TomTom", 0.2, ("GEO_TOMTOM_API_KEY", "TOMTOM_API_KEY"), "api_key", True,
+            about="TomTom; key in GEO_TOMTOM_API_KEY"),
+    Service("maptiler", "MapTiler", 0.2, ("GEO_MAPTILER_API_KEY", "MAPTILER_API_KEY"), "api_key", True,
+            about="MapTiler; key in GEO_MAPTILER_API_KEY"),
+    Service("geocodeearth", "GeocodeEarth", 0.2, ("GEO_GEOCODEEARTH_API_KEY", "GEOCODEEARTH_API_KEY"), "api_key", True,
+            about="Geocode Earth (Pelias); key in GEO_GEOCODEEARTH_API_KEY"),
+    Service("pelias", "Pelias", 0.2, ("GEO_PELIAS_API_KEY", "PELIAS_API_KEY"), "api_key", False, True,
+            about="a Pelias server given with --geocoder-url; optional key in GEO_PELIAS_API_KEY"),
+)}
+
+def service_names() -> tuple[str, ...]:
+    """The services ``--geocoder`` accepts (each is also the ``source`` of the coordinates it gives)."""
+    return tuple(SERVICES)
+
+
+# -- reading answers ------------------------------------------------------------------------------
+_CITY_TYPES = {"city", "town", "village", "hamlet", "municipality", "suburb", "borough", "neighbourhood",
+               "quarter", "locality", "isolated_dwelling", "city_district", "district", "place"}
+_ADMIN1_TYPES = {"state", "province", "region"}
+
+
+def _num(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if f == f else None
+
+
+def _pop(v: Any) -> int:
+    try:
+        return max(0, int(str(v).replace(",", "").replace(" ", "")))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _cc(v: Any) -> str | None:
+    s = str(v or "").strip().upper()
+    return s if len(s) == 2 and s.isalpha() else None
+
+
+def _osm_kind(typ: str, addresstype: str, cls: str, rank: Any) -> str:
+    t = addresstype or typ
+    if t == "continent":
+        return "continent"
+    if t == "country" or (cls == "boundary" and str(rank) == "4"):
+        return "country"
+    if t in _ADMIN1_TYPES or (cls == "boundary" and str(rank) == "8"):
+        return "admin1"
+    if t in _CITY_TYPES:
+        return "city"
+    return "place"
+
+
+def _from_nominatim(raw: dict, loc) -> dict | None:
+    address = raw.get("address") or {}
+    extratags = raw.get("extratags") or {}
+    name = raw.get("name") or (raw.get("display_name") or "").split(",")[0].strip()
+    return {
+        "name": name, "lat": _num(raw.get("lat")), "lon": _num(raw.get("lon")),
+        "kind": _osm_kind(raw.get("type", ""), raw.get("addresstype", ""), raw.get("category") or raw.get("class", ""),
+                          raw.get("place_rank")),
+        "country_code": _cc(address.get("country_code")),
+        "population": _pop(extratags.get("population")),
+        "raw": {k: raw[k] for k in ("display_name", "osm_type", "osm_id", "place_rank", "type") if k in raw},
+    }
+
+
+def _from_photon(raw: dict, loc) -> dict | None:
+    props = raw.get("properties") or {}
+    coords = (raw.get("geometry") or {}).get("coordinates") or [None, None]
+    typ = props.get("type", "")
+    kind = {"country": "country", "state": "admin1", "city": "city", "locality": "city",
+            "district": "city"}.get(typ, "place")
+    if props.get("osm_key") == "place" and props.get("osm_value") in _CITY_TYPES:
+        kind = "city" if kind == "place" else kind
+    return {
+        "name": props.get("name") or loc.address.split(",")[0], "lat": _num(coords[1]), "lon": _num(coords[0]),
+        "kind": kind, "country_code": _cc(props.get("countrycode")), "population": 0,
+        "raw": {k: props[k] for k in ("osm_type", "osm_id", "osm_key", "osm_value", "type") if k in props},
+    }
+
+
+def _from_geonames(raw: dict, loc) -> dict | None:
+    from geo.gazetteer._import import feature_kind
+
+    gid = raw.get("geonameId")
+    return {
+        "name": raw.get("toponymName") or raw.get("name") or loc.address.split(",")[0],
+        "lat": _num(raw.get("lat")), "lon": _num(raw.get("lng")),
+        "kind": feature_kind(raw.get("fcl", ""), raw.get("fcode", "")),
+        "country_code": _cc(raw.get("countryCode")), "population": _pop(raw.get("population")),
+        "geonameid": int(gid) if str(gid or "").isdigit() else None,
+        "raw": {k: raw[k] for k in ("fcl", "fcode", "adminName1") if k in raw},
+    }
+
+
+def _generic(raw: Any, loc) -> dict | None:
+    r = raw if isinstance(raw, dict) else {}
+    props = r.get("properties") if isinstance(r.get("properties"), dict) else {}
+    components = r.get("components") if isinstance(r.get("components"), dict) else {}
+    cc = _cc(components.get("country_code") or props.get("country_code") or r.get("countryCode"))
+    return {"name": (loc.address or "").split(",")[0].strip() or str(loc.address), "lat": loc.latitude,
+            "lon": loc.longitude, "kind": "place", "country_code": cc, "population": 0, "raw": {"address": loc.address}}
+
+
+_READERS: dict[str, Callable[[Any, Any], dict | None]] = {
+    "nominatim": _from_nominatim, "photon": _from_photon, "geonames": _from_geonames,
+}
+
+
+def _query_kwargs(service: str, countries: Sequence[str], limit: int) -> dict[str, Any]:
+    cc = [c.upper() for c in countries]
+    kw: dict[str, Any] = {"exactly_one": False}
+    if service == "nominatim":
+        kw.update(limit=limit, addressdetails=True, extratags=True, language="en")
+        if cc:
+            kw["country_codes"] = [c.lower() for c in cc]
+    elif service == "photon":
+        kw.update(limit=limit, language="en")
+    elif service == "geonames":
+        if cc:
+            kw["country"] = cc
+    elif service in ("opencage", "mapbox"):
+        kw["language"] = "en"
+        if cc:
+            kw["country"] = cc if service == "opencage" else cc
+    elif service in ("pelias", "geocodeearth"):
+        kw["language"] = "en"
+        if cc:
+            kw["countries"] = cc
+    elif service == "google":
+        kw["language"] = "en"
+        if cc:
+            kw["region"] = cc[0].lower()
+    elif service in ("here", "tomtom"):
+        kw["limit"] = limit
+    return kw
+
+
+#: services that filter by country on the server; the others' answers are re-ranked by the hint
+_SERVER_SIDE_FILTER = {"nominatim", "geonames", "opencage", "mapbox", "pelias", "geocodeearth"}
+
+
+# -- politeness across processes --------------------------------------------------------------
+class _Gate:
+    """At most one request per ``min_delay`` seconds to one endpoint, across processes (a lock file)."""
+
+    def __init__(self, path: Path, min_delay: float):
+        self.path = path
+        self.min_delay = min_delay
+
+    def wait(self) -> None:
+        if self.min_delay <= 0:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            f = open(self.path, "a+")
+        except OSError:
+            return  # the in-process RateLimiter still holds
+        with f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            f.seek(0)
+            try:
+                last = float(f.read().strip() or 0)
+            except ValueError:
+                last = 0.0
+            now = time.time()
+            if last > now + 60:  # the clock went back: do not wait for ever
+                last = 0.0
+            wait = last + self.min_delay - now
+            if wait > 0:
+                time.sleep(wait)
+            f.seek(0)
+            f.truncate()
+            f.write(f"{time.time():.6f}\n")
+            f.flush()
+
+
+# -- the geocoder -------------------------------------------------------------------------------
+class OnlineGeocoder(Geocoder):
+    """One online geocoding service (through geopy) as a source of candidates.
+
+    >>> nominatim = OnlineGeocoder("nominatim", user_agent="my-newsroom-maps/1.0 (desk@example.org)")  # doctest: +SKIP
+    >>> nominatim.candidates("Baghuz", countries=["SY"])  # doctest: +SKIP
+
+    ``url`` points the service at another server (``http://localhost:8080`` for a self-hosted
+    Nominatim or Photon); ``cache`` is an :class:`AnswerCache`, a path, ``True`` (the default
+    file) or ``False`` (no cache).
+    """
+
+    def __init__(self, service: str, *, url: str | None = None, user_agent: str | None = None,
+                 timeout: float = 10.0, api_key: str | None = None, cache: AnswerCache | str | Path | bool = True,
+                 min_delay: float | None = None, max_retries: int = 2, backoff: float = 1.0,
+                 max_wait: float = 120.0, cooldown: float = 60.0, limit: int = 5, sleep: Callable[[float], None] = time.sleep):
+        spec = SERVICES.get(service)
+        if spec is None:
+            raise UsageError(f"unknown geocoder {service!r}; choose one of: {', '.join(SERVICES)}")
+        if timeout <= 0:
+            raise UsageError(f"the geocoder timeout must be positive, not {timeout:g}")
+        self.service = spec
+        self.name = spec.name
+        self.timeout = float(timeout)
+        self.max_retries = max(0, int(max_retries))
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self.cooldown = cooldown
+        self.limit = limit
+        self.user_agent = user_agent or os.environ.get("GEO_USER_AGENT") or DEFAULT_USER_AGENT
+        self._sleep = sleep
+        self.requests_made = 0
+        self._lock = threading.Lock()
+        self._down: tuple[float, GeocoderError] | None = None
+
+        kwargs: dict[str, Any] = {"user_agent": self.user_agent, "timeout": self.timeout}
+        key = api_key or next((os.environ[e] for e in spec.key_envs if os.environ.get(e)), None)
+        if spec.key_arg and key:
+            kwargs[spec.key_arg] = key
+        elif spec.needs_key:
+            raise UsageError(f"the {spec.name} geocoder needs "
+                             f"{'an account name' if spec.key_arg == 'username' else 'an API key'}: "
+                             f"set {spec.key_env}")
+        if url:
+            parts = urlsplit(url if "://" in url else f"https://{url}")
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise UsageError(f"--geocoder-url must be an http(s) URL, not {url!r}")
+            kwargs["scheme"] = parts.scheme
+            kwargs["domain"] = (parts.netloc + parts.path).rstrip("/")
+            self.endpoint = f"{parts.scheme}://{kwargs['domain']}"
+        elif spec.needs_url:
+            raise UsageError(f"the {spec.name} geocoder needs the server's address: give --geocoder-url URL")
+        else:
+            self.endpoint = None
+
+        import geopy.geocoders
+        from geopy.adapters import URLLibAdapter
+        from geopy.extra.rate_limiter import RateLimiter
+
+        kwargs["adapter_factory"] = URLLibAdapter  # one call, one request: no hidden retries below ours
+        try:
+            self._geopy = getattr(geopy.geocoders, spec.geopy_class)(**kwargs)
+        except Exception as exc:  # geopy's ConfigurationError and friends
+            raise UsageError(f"cannot set up the {spec.name} geocoder: {exc}") from exc
+        if self.endpoint is None:
+            domain = getattr(self._geopy, "domain", None)
+            self.endpoint = f"{getattr(self._geopy, 'scheme', 'https')}://{domain}" if domain else spec.name
+        delay = spec.min_delay if min_delay is None else float(min_delay)
+        self.min_delay = delay
+        # geopy's RateLimiter spaces the calls of this process; the gate spaces those of every process.
+        self._limited = RateLimiter(self._request, min_delay_seconds=delay, max_retries=0, swallow_exceptions=False)
+        tag = hashlib.sha1(self.endpoint.encode()).hexdigest()[:12]
+        self._gate = _Gate(cache_dir() / "geocoder-rate" / f"{spec.name}-{tag}", delay + (0.05 if delay >= 1 else 0.0))
+        if cache is True:
+            self.cache: AnswerCache | None = AnswerCache()
+        elif cache is False or cache is None:
+            self.cache = None
+        elif isinstance(cache, AnswerCache):
+            self.cache = cache
+        else:
+            self.cache = AnswerCache(cache)
+
+    def __repr__(self) -> str:
+        return f"OnlineGeocoder({self.name!r}, url={self.endpoint!r})"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.endpoint})"
+
+    # -- the interface ----------------------------------------------------------------------------
+    def candidates(self, query: str, *, countries: Sequence[str] = ()) -> list[Candidate]:
+        query = " ".join(str(query).split())
+        norm = normalize(query)
+        if not norm:
+            return []
+        hint = tuple(dict.fromkeys(c.upper() for c in countries if c))
+        params = {k: v for k, v in _query_kwargs(self.name, hint, self.limit).items() if k != "exactly_one"}
+        key = AnswerCache.key(self.name, self.endpoint, params, norm)
+        answer = self.cache.get(key) if self.cache else None
+        if answer is None:
+            answer = self._ask(query, hint)
+            if self.cache:
+                self.cache.put(key, service=self.name, endpoint=self.endpoint, params=params, query=norm, answer=answer)
+        out = []
+        for rec in answer:
+            try:
+                out.append(Candidate(geonameid=rec.get("geonameid"), name=rec["name"], kind=rec["kind"],
+                                     lat=float(rec["lat"]), lon=float(rec["lon"]), country_code=rec.get("country_code"),
+                                     population=int(rec.get("population") or 0), source=self.name, raw=rec.get("raw")))
+            except (KeyError, TypeError, ValueError):
+                continue
+        if hint and self.name not in _SERVER_SIDE_FILTER:
+            out.sort(key=lambda c: c.country_code not in hint)
+        return out
+
+    def close(self) -> None:
+        if self.cache:
+            self.cache.close()
+
+    # -- asking ---------------------------------------------------------------------------------
+    def _request(self, query: str, kwargs: dict):
+        self._gate.wait()
+        with self._lock:
+            self.requests_made += 1
+        return self._geopy.geocode(query, **kwargs)
+
+    def _ask(self, query: str, hint: Sequence[str]) -> list[dict]:
+        """The service's answer as plain records; raises a GeocoderError once retries are spent."""
+        down = self._down
+        if down is not None:
+            until, err = down
+            left = until - time.monotonic()
+            if left > 0:
+                raise type(err)(f"{err} (not asked again for {left:.0f} s)",
+                                *( [err.retry_after] if isinstance(err, GeocoderRateLimited) else []))
+            self._down = None
+        kwargs = _query_kwargs(self.name, hint, self.limit)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                locations = self._limited(query, kwargs)
+                break
+            except Exception as exc:  # geopy's errors, classified below; anything else is a bug
+                err, retry, wait = self._classify(exc, attempt)
+                if err is None:
+                    raise
+                if not retry or attempt > self.max_retries or (wait is not None and wait > self.max_wait):
+                    if attempt > 1:
+                        err = type(err)(f"{err} (after {attempt} attempts)",
+                                        *([err.retry_after] if isinstance(err, GeocoderRateLimited) else []))
+                    pause = self.cooldown
+                    if isinstance(err, GeocoderRateLimited) and err.retry_after:
+                        pause = max(pause, err.retry_after)
+                    if retry:
+                        self._down = (time.monotonic() + pause, err)
+                    raise err from exc
+                self._sleep(wait if wait is not None else self.backoff * 2 ** (attempt - 1))
+        reader = _READERS.get(self.name, _generic)
+        records = []
+        for loc in locations or ():
+            try:
+                rec = reader(loc.raw, loc)
+            except (AttributeError, KeyError, TypeError, ValueError, IndexError):
+                rec = None
+            if not rec or rec.get("lat") is None or rec.get("lon") is None or not rec.get("name"):
+                continue
+            if not (-90 <= rec["lat"] <= 90 and -180 <= rec["lon"] <= 180):
+                continue
+            records.append(rec)
+        return records
+
+    def _classify(self, exc: Exception, attempt: int) -> tuple[GeocoderError | None, bool, float | None]:
+        """(geo error, worth retrying, seconds to wait or None for the back-off)."""
+        import geopy.exc as gx
+
+        if not isinstance(exc, gx.GeopyError):
+            return None, False, None
+        status, headers = _http_status(exc)
+        label = self.label
+        if status is not None:
+            reason = _HTTP_REASONS.get(status, "")
+            what = f"HTTP {status} {reason}".strip()
+            retry_after = _retry_after(headers)
+            if status == 429:
+                ra = f" (Retry-After: {retry_after:g} s)" if retry_after is not None else ""
+                return GeocoderRateLimited(f"{label} refused the requests: {what}{ra}", retry_after), True, retry_after
+            if status >= 500:
+                return GeocoderUnavailable(f"{label} failed: {what}"), True, retry_after
+            hint = " (check the API key)" if status in (401, 402, 403) else ""
+            return GeocoderServiceError(f"{label} rejected the request: {what}{hint}"), False, None
+        if isinstance(exc, gx.GeocoderTimedOut):
+            return GeocoderTimedOut(f"{label} did not answer within {self.timeout:g} s"), True, None
+        reason = _network_reason(exc)
+        if reason is not None:
+            return GeocoderUnavailable(f"{label} cannot be reached ({reason})"), True, None
+        if isinstance(exc, gx.GeocoderParseError):
+            return GeocoderServiceError(f"{label} answered with something that is not its JSON API"), False, None
+        if isinstance(exc, gx.GeocoderUnavailable):
+            return GeocoderUnavailable(f"{label} cannot be reached"), True, None
+        message = " ".join(str(exc).split())[:200] or type(exc).__name__
+        return GeocoderServiceError(f"{label} failed: {message}"), isinstance(exc, gx.GeocoderServiceError), None
+
+
+def _http_status(exc: BaseException) -> tuple[int | None, dict]:
+    from geopy.adapters import AdapterHTTPError
+
+    seen = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, AdapterHTTPError):
+            return e.status_code, dict(e.headers or {})
+        e = e.__cause__ or e.__context__
+    return None, {}
+
+
+def _retry_after(headers: dict) -> float | None:
+    from geopy.adapters import get_retry_after
+
+    try:
+        value = get_retry_after({k.lower(): v for k, v in headers.items()})
+    except Exception:  # a malformed header is no reason to fail
+        return None
+    return None if value is None else max(0.0, float(value))
+
+
+def _network_reason(exc: BaseException) -> str | None:
+    """'connection refused', 'host not found', … when a network error lies under ``exc``."""
+    seen = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, URLError) and isinstance(e.reason, BaseException):
+            e = e.reason
+            continue
+        if isinstance(e, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(e, socket.gaierror):
+            return "host not found"
+        if isinstance(e, (ConnectionResetError, ConnectionAbortedError)):
+            return "connection reset"
+        if isinstance(e, OSError) and not isinstance(e, TimeoutError) and e.errno is not None:
+            return (e.strerror or str(e)).lower()
+        e = e.__cause__ or e.__context__
+    return None
