@@ -71,6 +71,12 @@ def _candidate(row) -> Candidate:
                      admin1_code=admin1, population=pop or 0, source=source, raw={"pid": pid})
 
 
+def _key(name: str) -> str:
+    """The look-up key of a name: normalised, without a leading "the"."""
+    norm = normalize(name)
+    return norm[4:] if norm.startswith("the ") else norm
+
+
 def _problem(path: Path) -> str | None:
     """Why the file at ``path`` cannot be used as it is, or None when it is sound."""
     if not path.exists():
@@ -134,6 +140,27 @@ class Gazetteer:
         self._lookup_cache: dict[str, tuple[Match, ...]] = {}
         self._countries: dict[str, CountryInfo] | None = None
         self._demonyms: dict[str, tuple[str, str]] | None = None
+        self._sources: tuple = ()  # extra entries (the user's places): objects with lookup(norm) -> Matches
+        self._pins: dict[str, Candidate] = {}  # names answered with one entry only (corrections)
+        self._imports = None  # the GeoNames dumps imported beside the file, opened on first use
+
+    @property
+    def imports(self):
+        """The GeoNames dumps imported beside the gazetteer (``geo gazetteer import``), newest first."""
+        if self._imports is None:
+            from geo.gazetteer._import import Imports, imports_dir
+
+            self._imports = Imports(imports_dir(self.path))
+        return self._imports
+
+    def extended(self, *sources, pins: dict[str, Candidate] | None = None) -> "Gazetteer":
+        """A view of this gazetteer that also answers from ``sources`` (e.g. the user's places) and
+        answers each name of ``pins`` with its pinned entry only. The gazetteer itself is unchanged."""
+        view = Gazetteer(self.path)
+        view._sources = self._sources + tuple(sources)
+        view._pins = {**self._pins, **{_key(k): v for k, v in (pins or {}).items()}}
+        view._imports, view._countries, view._demonyms = self._imports, self._countries, self._demonyms
+        return view
 
     @property
     def _con(self) -> sqlite3.Connection:
@@ -148,30 +175,41 @@ class Gazetteer:
         return con
 
     def __getstate__(self):  # picklable for worker processes: reopen there
-        return {"path": self.path}
+        return {"path": self.path, "sources": self._sources, "pins": self._pins}
 
     def __setstate__(self, state):
         self.__init__(state["path"])
+        self._sources, self._pins = state.get("sources", ()), state.get("pins", {})
 
     def close(self) -> None:
         con = getattr(self._local, "con", None)
         if con is not None:
             con.close()
             self._local.con = None
+        if self._imports is not None:
+            self._imports.close()
 
     # -- look-ups -------------------------------------------------------------------------
     def lookup(self, name: str) -> tuple[Match, ...]:
-        """Every entry known under ``name`` (accent- and case-insensitive), most populous first."""
-        norm = normalize(name)
-        if norm.startswith("the "):
-            norm = norm[4:]
+        """Every entry known under ``name`` (accent- and case-insensitive), most populous first.
+
+        Entries of imported GeoNames dumps and of extra sources (see :meth:`extended`) come with
+        the gazetteer's own; a pinned name gives its pinned entry only.
+        """
+        norm = _key(name)
         hit = self._lookup_cache.get(norm)
         if hit is not None:
             return hit
+        if norm in self._pins:
+            return (Match(self._pins[norm], True),)
         rows = self._con.execute(
             f"SELECT {_COLS}, MAX(n.primary_name) FROM names n JOIN places p ON p.pid = n.pid "
             "WHERE n.norm = ? GROUP BY p.pid ORDER BY p.population DESC, p.pid", (norm,)).fetchall()
         out = tuple(Match(_candidate(r), bool(r[10])) for r in rows)
+        if self._sources or self.imports:
+            from geo.gazetteer._import import merge_matches
+
+            out = merge_matches(self, norm, out)
         if len(self._lookup_cache) > 200_000:
             self._lookup_cache.clear()
         self._lookup_cache[norm] = out
@@ -211,11 +249,20 @@ class Gazetteer:
     def admin1_codes(self, candidate: Candidate) -> tuple[str, ...]:
         """GeoNames admin1 codes that a first-level division stands for."""
         pid = (candidate.raw or {}).get("pid")
+        if candidate.kind == "admin1" and pid is None:  # an imported division
+            return tuple((candidate.raw or {}).get("admin1_codes") or ())
         if candidate.kind != "admin1" or pid is None:
             return ()
         return tuple(r[0] for r in self._con.execute("SELECT code FROM admin1_codes WHERE pid = ?", (pid,)))
 
     def by_geonameid(self, geonameid: int) -> Candidate | None:
+        """The entry with this GeoNames id, from the gazetteer or else from the imported dumps."""
+        found = self._base_by_geonameid(geonameid)
+        if found is None and self.imports:
+            found = self.imports.place(geonameid)
+        return found
+
+    def _base_by_geonameid(self, geonameid: int) -> Candidate | None:
         row = self._con.execute(f"SELECT {_COLS} FROM places p WHERE p.geonameid = ? LIMIT 1", (geonameid,)).fetchone()
         return _candidate(row) if row else None
 
@@ -238,4 +285,5 @@ class Gazetteer:
             "outlines": int(meta.get("outlines", 0)),
             "demonyms": int(meta.get("demonyms", 0)),
             "build_seconds": float(meta.get("build_seconds", 0)),
+            "imports": self.imports.info(),
         }
