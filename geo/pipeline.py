@@ -26,9 +26,21 @@ class Geoparser:
     """
 
     def __init__(self, *, gazetteer: Gazetteer | str | Path | None = None, nlp=None,
-                 fallbacks: Sequence[Geocoder] = (), progress: bool = True):
+                 fallbacks: Sequence[Geocoder] = (), progress: bool = True, places=None, corrections=None):
+        """``fallbacks``: geocoders asked for the names no local source resolves (e.g.
+        :class:`geo.geocoders.OnlineGeocoder`); ``places``: the user's places files (CSV or GeoJSON
+        paths, or a :class:`geo.userplaces.UserPlaces`), entries like the gazetteer's;
+        ``corrections``: corrections (paths or :class:`geo.corrections.Corrections`) for every text.
+        """
         if gazetteer is None or isinstance(gazetteer, (str, Path)):
             gazetteer = open_gazetteer(Path(gazetteer) if gazetteer else None, progress=progress)
+        from geo.corrections import load_corrections
+        from geo.userplaces import load_places
+
+        self.user_places = load_places(places, gazetteer) if places is not None else None
+        if self.user_places:
+            gazetteer = gazetteer.extended(self.user_places)
+        self.corrections = load_corrections(corrections).for_article(None)
         self.gazetteer = gazetteer
         self.recognizer = Recognizer(gazetteer, nlp=nlp)
         self.resolver = Resolver(gazetteer, fallbacks=fallbacks)
@@ -41,22 +53,31 @@ class Geoparser:
         """Stage 1: the place mentions in ``text``, with offsets and sentences."""
         return self.recognizer.mentions(_check(text))
 
-    def places(self, text: str) -> list[Place]:
-        """Stages 1-2: the distinct places of ``text`` (unresolved names included)."""
-        text = _check(text)
-        return self.resolver.resolve(self.recognizer.mentions(text), text)
+    def places(self, text: str, *, corrections=None, changes: list | None = None) -> list[Place]:
+        """Stages 1-2: the distinct places of ``text`` (unresolved names included).
 
-    def geoparse(self, text: str):
+        ``corrections`` (a :class:`geo.corrections.Corrections`) apply to this text on top of the
+        geoparser's own; what they changed is appended to ``changes`` when it is a list.
+        """
+        text = _check(text)
+        return self._finish(self.nlp(text), corrections, changes)
+
+    def geoparse(self, text: str, *, corrections=None, changes: list | None = None):
         """All stages: a GeoDataFrame (EPSG:4326) with one row per distinct place."""
         from geo.frame import to_frame
 
-        return to_frame(self.places(text))
+        return to_frame(self.places(text, corrections=corrections, changes=changes))
+
+    def _finish(self, doc, corrections=None, changes=None) -> list[Place]:
+        from geo.corrections import finish
+
+        return finish(self, doc, corrections, changes)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[list[Place]]:
         """Places of many texts, batched through spaCy's ``nlp.pipe``."""
         texts = [_check(t) for t in texts] if isinstance(texts, (list, tuple)) else (_check(t) for t in texts)
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            yield self.resolver.resolve(self.recognizer.mentions_of_doc(doc), doc.text)
+            yield self._finish(doc)
 
 
 def _check(text: str) -> str:

@@ -28,8 +28,9 @@ def emit(text: str, out: str | None) -> None:
 
 
 def geoparser(args):
+    from geo.cli._geocoding import geoparser_options
     from geo.pipeline import Geoparser
 
     if show_progress(args) and sys.stderr.isatty():
         os.environ.setdefault("GEO_PROGRESS", "1")
-    return Geoparser(progress=show_progress(args))
+    return Geoparser(progress=show_progress(args), **geoparser_options(args))

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from geo.cli._common import add_quiet, geoparser, show_progress
+from geo.cli._geocoding import add_geocoding_options, geoparse_article
 
 
 def register(sub) -> None:
@@ -15,6 +16,7 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", metavar="OUT.html", default=None,
                    help="where to write the map (default: maps/<article stem>.html)")
     p.add_argument("--title", default=None, help="the map's title (default: the article's title or file name)")
+    add_geocoding_options(p)
     add_quiet(p)
     p.set_defaults(func=run)
 
@@ -27,7 +29,7 @@ def run(args) -> int:
     article = read_article(args.article)
     out = Path(args.output) if args.output else Path("maps") / f"{article.stem}.html"
     gp = geoparser(args)
-    frame = gp.geoparse(article.text)
+    frame = geoparse_article(args, gp, article)
     codes = sorted({c for c, k in zip(frame["country_code"], frame["kind"]) if k == "country" and isinstance(c, str)})
     title = args.title or article.title or f"Places in {Path(article.source).name}"
     html = render_map(frame, title=title, outlines=gp.gazetteer.outlines(codes), article=article.text)

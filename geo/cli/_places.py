@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from geo.cli._common import add_quiet, emit, geoparser
+from geo.cli._geocoding import add_geocoding_options, geoparse_article
 from geo.errors import UsageError
 
 FORMATS = ("csv", "geojson", "json")
@@ -17,6 +18,7 @@ def register(sub) -> None:
     p.add_argument("-f", "--format", choices=FORMATS, default=None,
                    help="output format (default: from the -o extension, else geojson)")
     p.add_argument("-o", "--output", metavar="OUT", default=None, help="output file (default: standard output)")
+    add_geocoding_options(p)
     add_quiet(p)
     p.set_defaults(func=run)
 
@@ -48,6 +50,6 @@ def run(args) -> int:
 
     fmt = _format(args)
     article = read_article(args.article)
-    frame = geoparser(args).geoparse(article.text)
+    frame = geoparse_article(args, geoparser(args), article)
     emit(render(frame, fmt), args.output)
     return 0
