@@ -8,7 +8,8 @@ from typing import Sequence
 
 from geo.types import Place
 
-__all__ = ["COLUMNS", "to_frame", "empty_frame", "to_geojson", "to_json_records", "to_csv_text", "FORMATS"]
+__all__ = ["COLUMNS", "to_frame", "empty_frame", "to_geojson", "to_json_records", "to_csv_text", "FORMATS",
+           "place_row"]
 
 #: the frame's columns, in order
 COLUMNS = [
@@ -128,3 +129,9 @@ def to_csv_text(frame) -> str:
         w.writerow([json.dumps(r[c], ensure_ascii=False) if isinstance(r[c], list)
                     else ("" if r[c] is None else r[c]) for c in cols])
     return buf.getvalue()
+
+
+def place_row(place: Place) -> dict:
+    """One place as a plain row of the frame's columns, with ``lat``/``lon`` (None when unresolved)
+    instead of a geometry: the per-place record ``geo batch`` builds its corpus table from."""
+    return _row(place)

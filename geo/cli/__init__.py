@@ -18,7 +18,8 @@ from geo.errors import GeoError
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
 #: modules that each register one command (or a group of sub-commands)
-COMMAND_MODULES = ("geo.cli._map", "geo.cli._places", "geo.cli._parse", "geo.cli._eval", "geo.cli._gazetteer")
+COMMAND_MODULES = ("geo.cli._map", "geo.cli._places", "geo.cli._parse", "geo.cli._eval", "geo.cli._gazetteer",
+                   "geo.cli._batch")
 
 
 class _Parser(argparse.ArgumentParser):

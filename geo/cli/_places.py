@@ -1,48 +1,37 @@
-"""``geo places ARTICLE``: the article's places as CSV, GeoJSON or JSON."""
+"""``geo places ARTICLE``: the article's places as CSV, GeoJSON, JSON, GeoJSON Lines, GeoParquet, GeoPackage or KML."""
 
 from __future__ import annotations
 
-import json
-
 from geo.cli._common import add_quiet, emit, geoparser
-from geo.cli._geocoding import add_geocoding_options, geoparse_article
 from geo.errors import UsageError
-
-FORMATS = ("csv", "geojson", "json")
+from geo.exports import BINARY_FORMATS, PLACES_FORMATS as FORMATS
 
 
 def register(sub) -> None:
-    p = sub.add_parser("places", help="write the places an article names (CSV, GeoJSON or JSON)",
+    p = sub.add_parser("places", help="write the places an article names (CSV, GeoJSON, GeoParquet, GeoPackage, KML…)",
                        description="Write one row per distinct place of ARTICLE (unresolved names included).")
     p.add_argument("article", metavar="ARTICLE", help="a .txt or .html file, or - for standard input")
     p.add_argument("-f", "--format", choices=FORMATS, default=None,
-                   help="output format (default: from the -o extension, else geojson)")
+                   help="output format (default: from the -o extension, else geojson); parquet, gpkg and "
+                        "kml need -o")
     p.add_argument("-o", "--output", metavar="OUT", default=None, help="output file (default: standard output)")
-    add_geocoding_options(p)
     add_quiet(p)
     p.set_defaults(func=run)
 
 
 def _format(args) -> str:
-    if args.format:
-        return args.format
-    out = (args.output or "").lower()
-    for ext, fmt in ((".csv", "csv"), (".geojson", "geojson"), (".json", "json")):
-        if out.endswith(ext):
-            return fmt
-    if args.output and args.output != "-":
-        raise UsageError(f"cannot tell the format from {args.output!r}; give -f csv|geojson|json")
-    return "geojson"
+    from geo.exports import format_for
+
+    fmt = format_for(args.output, args.format, allowed=FORMATS, default="geojson")
+    if fmt in BINARY_FORMATS and args.output in (None, "-"):
+        raise UsageError(f"{fmt} cannot go to standard output; give -o FILE")
+    return fmt
 
 
 def render(frame, fmt: str) -> str:
-    from geo.frame import to_csv_text, to_geojson, to_json_records
+    from geo.exports import frame_text
 
-    if fmt == "csv":
-        return to_csv_text(frame)
-    if fmt == "geojson":
-        return json.dumps(to_geojson(frame), ensure_ascii=False, indent=1) + "\n"
-    return json.dumps(to_json_records(frame), ensure_ascii=False, indent=1) + "\n"
+    return frame_text(frame, fmt)
 
 
 def run(args) -> int:
@@ -50,6 +39,11 @@ def run(args) -> int:
 
     fmt = _format(args)
     article = read_article(args.article)
-    frame = geoparse_article(args, geoparser(args), article)
-    emit(render(frame, fmt), args.output)
+    frame = geoparser(args).geoparse(article.text)
+    if args.output in (None, "-"):
+        emit(render(frame, fmt), args.output)
+    else:
+        from geo.exports import write_frame
+
+        write_frame(frame, args.output, fmt)
     return 0

@@ -1,0 +1,251 @@
+"""The documents of a batch: article files, folders and globs of them, JSON Lines and CSV files.
+
+Every document gets an id (its path, or the id field / column), its metadata (title, date, URL
+when present) and a content key: a hash of the id, the text and the metadata, by which a rerun
+recognises what an earlier run already did. A document that cannot be read is yielded with its
+``error`` set, so the batch reports it and goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from geo.errors import InputError, UsageError
+
+__all__ = ["BatchDoc", "iter_documents", "expand_inputs", "count_documents", "ARTICLE_EXTENSIONS"]
+
+ARTICLE_EXTENSIONS = (".txt", ".text", ".html", ".htm", ".xhtml")
+JSONL_EXTENSIONS = (".jsonl", ".ndjson")
+CSV_EXTENSIONS = (".csv",)
+#: metadata fields recognised (case-insensitive) in JSON Lines records and CSV headers
+META_FIELDS = {
+    "title": ("title", "headline"),
+    "date": ("date", "published", "published_at", "pub_date", "pubdate", "datetime", "timestamp"),
+    "url": ("url", "link", "href"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BatchDoc:
+    """One document: ``text`` is None and ``error`` says why when it could not be read."""
+
+    seq: int
+    id: str
+    key: str
+    source: str
+    text: str | None = None
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    error: str | None = None
+
+
+def _key(doc_id: str, text: str | None, title, date, url, error) -> str:
+    payload = json.dumps([doc_id, text, title, date, url, error], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def _kind(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(JSONL_EXTENSIONS):
+        return "jsonl"
+    if name.endswith(CSV_EXTENSIONS):
+        return "csv"
+    return "article"
+
+
+_KNOWN = ARTICLE_EXTENSIONS + JSONL_EXTENSIONS + CSV_EXTENSIONS
+
+
+def expand_inputs(inputs: Sequence[str]) -> list[Path]:
+    """Files named by ``inputs`` (files, folders searched recursively, globs), sorted, no repeats.
+
+    A name that matches nothing is a usage error: the batch would silently miss it otherwise.
+    """
+    out: list[Path] = []
+    seen: set[str] = set()
+
+    def add(p: Path) -> None:
+        key = os.path.normpath(str(p))
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(_KNOWN)
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not found:
+                raise UsageError(f"{item}: no .txt, .html, .jsonl or .csv files in this folder")
+            for p in found:
+                add(p)
+        elif path.exists():
+            add(path)
+        elif glob.has_magic(item):
+            found = sorted(Path(p) for p in glob.glob(item, recursive=True) if Path(p).is_file())
+            if not found:
+                raise UsageError(f"{item}: matches no file")
+            for p in found:
+                add(p)
+        else:
+            raise UsageError(f"{item}: no such file or folder")
+    return out
+
+
+def _meta(record: dict) -> dict[str, str | None]:
+    lowered = {str(k).lower(): v for k, v in record.items()}
+    out: dict[str, str | None] = {}
+    for field, names in META_FIELDS.items():
+        value = None
+        for name in names:
+            v = lowered.get(name)
+            if v not in (None, ""):
+                value = str(v).strip() if not isinstance(v, (dict, list)) else None
+                break
+        out[field] = value or None
+    return out
+
+
+class _Builder:
+    """Numbers documents, checks ids are unique and texts not too long, computes keys."""
+
+    def __init__(self, max_chars: int):
+        self.seq = 0
+        self.max_chars = max_chars
+        self.first_seen: dict[str, str] = {}
+
+    def make(self, doc_id: str, source: str, text: str | None = None, *, title=None, date=None, url=None,
+             error: str | None = None) -> BatchDoc:
+        if error is None and doc_id in self.first_seen:
+            error = f"duplicate id (first seen at {self.first_seen[doc_id]})"
+        elif error is None:
+            self.first_seen[doc_id] = source
+        if error is None and text is not None and len(text) > self.max_chars:
+            error = f"text too long ({len(text):,} characters; the limit is {self.max_chars:,})"
+        if error is not None:
+            text = None
+        doc = BatchDoc(seq=self.seq, id=doc_id, key=_key(doc_id, text, title, date, url, error), source=source,
+                       text=text, title=title, date=date, url=url, error=error)
+        self.seq += 1
+        return doc
+
+
+def _article(path: Path, b: _Builder) -> Iterator[BatchDoc]:
+    from geo.inputs import read_article
+
+    label = str(path)
+    try:
+        article = read_article(path)
+    except InputError as exc:
+        msg = str(exc)
+        yield b.make(label, label, error=msg[len(label) + 2:] if msg.startswith(label + ": ") else msg)
+        return
+    yield b.make(label, label, article.text, title=article.title)
+
+
+def _jsonl(path: Path, b: _Builder) -> Iterator[BatchDoc]:
+    label = str(path)
+    try:
+        f = open(path, "rb")
+    except OSError as exc:
+        yield b.make(label, label, error=f"cannot read ({exc.strerror or exc})")
+        return
+    with f:
+        for ln, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            source = f"{label}:{ln}"
+            try:
+                record = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                yield b.make(source, source, error=f"not UTF-8 ({exc.reason} at byte {exc.start})")
+                continue
+            except ValueError as exc:
+                yield b.make(source, source, error=f"not JSON ({getattr(exc, 'msg', exc)})")
+                continue
+            if not isinstance(record, dict):
+                yield b.make(source, source, error="not a JSON object")
+                continue
+            raw_id = record.get("id")
+            doc_id = str(raw_id) if isinstance(raw_id, (str, int)) and str(raw_id) else source
+            text = record.get("text")
+            if not isinstance(text, str):
+                yield b.make(doc_id, source, error='no "text" string')
+                continue
+            yield b.make(doc_id, source, text, **_meta(record))
+
+
+def _csv(path: Path, b: _Builder, text_column: str, id_column: str | None) -> Iterator[BatchDoc]:
+    label = str(path)
+    try:
+        f = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        yield b.make(label, label, error=f"cannot read ({exc.strerror or exc})")
+        return
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    with f:
+        try:
+            reader = csv.DictReader(f)
+            header = reader.fieldnames or []
+            if text_column not in header:
+                yield b.make(label, label, error=f"no column {text_column!r} (columns: {', '.join(header)}); "
+                                                  "give --text-column")
+                return
+            if id_column and id_column not in header:
+                yield b.make(label, label, error=f"no column {id_column!r}; give --id-column")
+                return
+            for row in reader:
+                source = f"{label}:{reader.line_num}"
+                doc_id = (row.get(id_column) or "").strip() if id_column else ""
+                text = row.get(text_column)
+                if not isinstance(text, str) or not text.strip():
+                    yield b.make(doc_id or source, source, error=f"empty {text_column!r}")
+                    continue
+                meta = _meta({k: v for k, v in row.items() if k not in (text_column, id_column) and k})
+                yield b.make(doc_id or source, source, text, **meta)
+        except UnicodeDecodeError as exc:
+            yield b.make(label, label, error=f"not UTF-8 ({exc.reason} at byte {exc.start})")
+        except csv.Error as exc:
+            yield b.make(label, label, error=f"malformed CSV ({exc})")
+
+
+def iter_documents(files: Sequence[Path], *, text_column: str = "text", id_column: str | None = None,
+                   max_chars: int | None = None) -> Iterator[BatchDoc]:
+    """Every document of ``files``, in order, numbered from 0."""
+    from geo.pipeline import MAX_TEXT_CHARS
+
+    b = _Builder(max_chars or MAX_TEXT_CHARS)
+    for path in files:
+        kind = _kind(path)
+        if kind == "jsonl":
+            yield from _jsonl(path, b)
+        elif kind == "csv":
+            yield from _csv(path, b, text_column, id_column)
+        else:
+            yield from _article(path, b)
+
+
+def count_documents(files: Sequence[Path]) -> int:
+    """About how many documents ``files`` hold (lines of JSON Lines and CSV files): for the ETA."""
+    total = 0
+    for path in files:
+        kind = _kind(path)
+        if kind == "article":
+            total += 1
+            continue
+        try:
+            with open(path, "rb") as f:
+                lines = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+        except OSError:
+            lines = 1
+        total += max(lines - (1 if kind == "csv" else 0), 1)
+    return total
