@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from geo.cli._common import add_quiet, emit, geoparser
+from geo.cli._geocoding import add_geocoding_options, geoparse_article
 from geo.errors import UsageError
 from geo.exports import BINARY_FORMATS, PLACES_FORMATS as FORMATS
 
@@ -15,6 +16,7 @@ def register(sub) -> None:
                    help="output format (default: from the -o extension, else geojson); parquet, gpkg and "
                         "kml need -o")
     p.add_argument("-o", "--output", metavar="OUT", default=None, help="output file (default: standard output)")
+    add_geocoding_options(p)
     add_quiet(p)
     p.set_defaults(func=run)
 
@@ -39,7 +41,7 @@ def run(args) -> int:
 
     fmt = _format(args)
     article = read_article(args.article)
-    frame = geoparser(args).geoparse(article.text)
+    frame = geoparse_article(args, geoparser(args), article)
     if args.output in (None, "-"):
         emit(render(frame, fmt), args.output)
     else:
