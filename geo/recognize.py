@@ -52,6 +52,9 @@ TRIGGERS_AFTER = {
     "province", "governorate", "district", "county", "region", "valley", "river", "lake", "island",
     "mountains", "city", "village", "camp", "airport", "border", "crossing", "township", "oblast", "prefecture",
 }
+#: capitalised words that end the name of a division ("Laurel County")
+DIVISION_WORDS = {"county", "parish", "township", "province", "governorate", "district", "borough", "oblast",
+                  "prefecture", "municipality"}
 LOCATIVE = {"in", "near", "at", "from", "to", "into", "outside", "around", "across", "toward", "towards",
             "through", "throughout", "between", "via", "inside", "within", "reach", "reached", "entered", "visited"}
 #: words after which a name the gazetteer knows is a place even when spaCy took it for a person
@@ -109,6 +112,10 @@ _DEFINITION = re.compile(
     r"^([A-Z][\w'’.\-]*(?:[ \-](?:[A-Z][\w'’.\-]*|de|del|la|las|los|el|du|des|on|upon|am|an|im|sur))"
     r"{0,5})(?:\s*\([^()]{0,300}\)|\s*/[^/]{0,80}/)*(?:,[^,.;]{0,80},)?\s+(?:is|was|are)\s+(?:a|an|the|one)\s+"
     r"(?:[\w\-,]+\s+){0,6}?(?:" + _PLACE_NOUNS + r")\b", re.I)
+_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Sgt|Lt|Capt|Gen|Col|St|President|Judge|Officer|Coach)\.? $")
+#: nouns that follow a person's name more often than a place's ("the Obama administration")
+PERSON_HEADS = {"administration", "family", "campaign", "supporters", "aides", "era", "presidency", "estate",
+                "wife", "husband", "son", "daughter", "children", "brothers", "sisters", "himself", "herself"}
 _DATELINE = re.compile(r"^[ \t]*([A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:, [A-Z][A-Za-z. ]+)?[ \t]*(?:\(|—|–|--| - )", re.M)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
@@ -279,10 +286,10 @@ class Recognizer:
                     i = b
                     continue
             nxt = doc[b]
-            if (nxt.pos_ == "NOUN" and nxt.is_lower) or nxt.text in ("'s", "’s"):
+            if ((nxt.pos_ == "NOUN" and nxt.is_lower) or nxt.text in ("'s", "’s")) and nxt.lower_ not in PERSON_HEADS:
                 s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
                 name = text[s:e]
-                if not self.gazetteer.demonym(name) and self._is_place_name(name, 5000):
+                if not self.gazetteer.demonym(name) and self._is_place_name(name, 20_000 if doc[a].ent_type_ else 5000):
                     yield (s, e, "literal", "locative" if doc[a].ent_type_ else "gazetteer", None, name)
             i = b
 
@@ -334,7 +341,8 @@ class Recognizer:
         """One sense per discourse: other occurrences of a place name found in the document are mentions too."""
         text = doc.text
         names = {m.text for m in found if m.kind == "literal" and len(m.text) > 2
-                 and (m.source in ("trigger", "abbreviation") or self.gazetteer.knows(m.text))}
+                 and (m.source in ("trigger", "abbreviation")
+                      or m.source in ("ner", "dateline", "locative", "gazetteer") and self.gazetteer.knows(m.text))}
         if not names:
             return []
         persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
@@ -346,6 +354,8 @@ class Recognizer:
             s, e = hit.span()
             if any(s < b and a < e for a, b in taken) or any(s < b and a < e and (a, b) != (s, e) for a, b in persons):
                 continue
+            if _TITLE_BEFORE.search(text, max(0, s - 12), s):
+                continue  # "Mr. Lincoln", "Gov. Georgia ..." : a person's name
             # not the first half of a longer capitalised name ("Paris Hilton", "Jordan Valley")
             nxt = text[e:e + 2]
             if len(nxt) == 2 and nxt[0] == " " and nxt[1].isupper() and not text[e + 1:e + 40].split(" ")[0] in names:
@@ -420,6 +430,13 @@ class Recognizer:
                 if run:
                     s, e = doc[run[0]].idx, doc[run[1] - 1].idx + len(doc[run[1] - 1])
                     if doc[run[1] - 1].lower_ not in ORG_HEADS:
+                        yield (s, e, "literal", "trigger", None, text[s:e])
+            # "Laurel County", "Anbar Province": the division word is part of the name
+            elif low in DIVISION_WORDS and tok.is_title and i > 0 and doc[i - 1].is_title:
+                run = self._name_run(doc, i - 1, -1)
+                if run and doc[run[0]].lower_ not in ("the", "a", "an") and not doc[run[0]].is_stop:
+                    s, e = doc[run[0]].idx, tok.idx + len(tok.text)
+                    if not any(ch.isdigit() for ch in text[s:e]):
                         yield (s, e, "literal", "trigger", None, text[s:e])
             # "X province"
             elif low in TRIGGERS_AFTER and i > 0 and not tok.is_title and doc[i - 1].ent_type_ not in BLOCKING_LABELS:
