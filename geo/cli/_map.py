@@ -16,6 +16,19 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", metavar="OUT.html", default=None,
                    help="where to write the map (default: maps/<article stem>.html)")
     p.add_argument("--title", default=None, help="the map's title (default: the article's title or file name)")
+    m = p.add_argument_group("map file")
+    m.add_argument("--cdn", action="store_true",
+                   help="link Leaflet from its CDN instead of inlining it (smaller file, needs a network)")
+    m.add_argument("--tiles", metavar="NAME|URL|none", default=None,
+                   help="basemap tiles: an xyzservices name (e.g. OpenStreetMap.Mapnik), a URL template "
+                        "{z}/{x}/{y} (give --attr), or none (default: Esri.WorldGrayCanvas)")
+    m.add_argument("--attr", metavar="TEXT", default=None, help="attribution of --tiles given as a URL")
+    m.add_argument("--tiles-key-env", metavar="VAR", default="GEO_TILES_API_KEY",
+                   help="environment variable holding the tile provider's API key (default: GEO_TILES_API_KEY)")
+    m.add_argument("--embed-tiles-key", action="store_true",
+                   help="write the API key into the file (otherwise the reader adds #apikey=KEY to its address)")
+    m.add_argument("--no-basemap", action="store_true",
+                   help="leave out the offline basemap of country outlines drawn under the tiles")
     add_geocoding_options(p)
     add_quiet(p)
     p.set_defaults(func=run)
@@ -30,9 +43,10 @@ def run(args) -> int:
     out = Path(args.output) if args.output else Path("maps") / f"{article.stem}.html"
     gp = geoparser(args)
     frame = geoparse_article(args, gp, article)
-    codes = sorted({c for c, k in zip(frame["country_code"], frame["kind"]) if k == "country" and isinstance(c, str)})
     title = args.title or article.title or f"Places in {Path(article.source).name}"
-    html = render_map(frame, title=title, outlines=gp.gazetteer.outlines(codes), article=article.text)
+    html = render_map(frame, title=title, outlines=gp.gazetteer.outlines(), article=article.text,
+                      cdn=args.cdn, tiles=args.tiles, attr=args.attr, api_key_env=args.tiles_key_env,
+                      embed_api_key=args.embed_tiles_key, basemap_outlines=not args.no_basemap)
     write_atomic(out, html)
     if show_progress(args):
         placed = int(frame["resolved"].sum())
