@@ -360,9 +360,11 @@ def _spot_user_places(user_places, doc, mentions, sents):
     blocked = [(ent.start_char, ent.end_char, ent.label_) for ent in getattr(doc, "ents", ()) if ent.label_ in _NOT_PLACES]
     spans = []
     for s, e, _name in user_places.spot(text):
-        # A person's name is not the place, nor is a place name inside an organisation's
-        # ("Aleppo University"); an entity that is exactly the listed name is taken as the place.
-        if any(bs < e and s < be and (label == "PERSON" or (bs, be) != (s, e)) for bs, be, label in blocked):
+        # A listed name inside a longer name of a person or organisation ("Michael Jordan", "the
+        # Camp Sahel Relief Committee") is not the place; one that is exactly an organisation's
+        # name, or that holds a shorter entity ("Sahel camp" where spaCy saw a person "Sahel"), is.
+        if any(bs < e and s < be and not (s <= bs and be <= e and ((bs, be) != (s, e) or label != "PERSON"))
+               for bs, be, label in blocked):
             continue
         spans.append((s, e))
     return _merge(mentions, spans, text, sents, "user", replace_any=False)[0]
