@@ -52,6 +52,8 @@ TRIGGERS_AFTER = {
     "province", "governorate", "district", "county", "region", "valley", "river", "lake", "island",
     "mountains", "city", "village", "camp", "airport", "border", "crossing", "township", "oblast", "prefecture",
 }
+DIRECTIONS = {"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
+              "northeast", "northwest", "southeast", "southwest", "midwest", "upstate", "downstate", "coast"}
 #: capitalised words that end the name of a division ("Laurel County")
 DIVISION_WORDS = {"county", "parish", "township", "province", "governorate", "district", "borough", "oblast",
                   "prefecture", "municipality"}
@@ -199,6 +201,8 @@ class Recognizer:
         for s, e, kind, source, cc, query in found:
             if any(s < te and ts < e for ts, te in taken):
                 continue
+            if source != "trigger" and text[s:e].lower() in DIRECTIONS:
+                continue  # "the West", "Southern Oregon": a direction, not a named division
             if source not in ("ner", "trigger", "abbreviation", "locative", "modifier") and any(s < be and bs < e for bs, be in blocked):
                 continue
             taken.append((s, e))
@@ -446,8 +450,9 @@ class Recognizer:
                     if self.gazetteer.knows(text[s:e]) or low in ("province", "governorate", "district", "county"):
                         yield (s, e, "literal", "trigger", None, text[s:e])
             # "near al-Bab": a name the gazetteer knows, after a locative word, not already an entity
-            elif low in LOCATIVE and i + 1 < n and doc[i + 1].ent_type_ not in ("ORG", "GPE", "LOC", "FAC", "NORP",
-                                                                                 "DATE", "TIME", "CARDINAL", "MONEY"):
+            elif low in LOCATIVE and i + 1 < n and (
+                    doc[i + 1].ent_type_ not in ("ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "TIME", "CARDINAL", "MONEY")
+                    or doc[i + 1].ent_type_ == "ORG" and low in STRONG_LOCATIVE and self._whole_entity(doc, i + 1)):
                 j = i + 1
                 if doc[j].lower_ == "the" and j + 1 < n:
                     j += 1
@@ -456,11 +461,17 @@ class Recognizer:
                     continue
                 s, e = doc[run[0]].idx, doc[run[1] - 1].idx + len(doc[run[1] - 1])
                 name = text[s:e]
-                person = doc[run[0]].ent_type_ == "PERSON"
+                person = doc[run[0]].ent_type_ in ("PERSON", "ORG")
                 if person and low not in STRONG_LOCATIVE:
                     continue
                 if self._looks_like_place(name):
                     yield (s, e, "literal", "locative" if person else "gazetteer", None, name)
+
+    @staticmethod
+    def _whole_entity(doc, i: int) -> bool:
+        """The entity at token i is a short name on its own ("near al-Bab"), not a longer organisation name."""
+        ent = next((e for e in doc.ents if e.start <= i < e.end), None)
+        return ent is not None and ent.start == i and len(ent) <= 3 and ent[-1].lower_ not in ORG_HEADS
 
     def _looks_like_place(self, name: str) -> bool:
         matches = self.gazetteer.lookup(name)

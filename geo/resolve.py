@@ -27,6 +27,8 @@ from geo.types import Candidate, Mention, Place
 
 __all__ = ["Resolver", "Weights"]
 
+_DIVISION_WORDS = {"province", "governorate", "county", "district", "region", "state", "parish", "oblast",
+                   "prefecture", "department"}
 _CONTAINER_GAP = re.compile(r"^\s*(?:,|\bin\b(?:\s+the)?|\bof\b)\s*$", re.I)
 
 
@@ -62,6 +64,7 @@ class _Group:
     matches: tuple[Match, ...] = ()
     choice: Candidate | None = None
     confidence: float = 0.0
+    own_country: tuple[str | None, float] = (None, 0.0)  # what this group itself adds to the context
 
 
 class Resolver:
@@ -126,18 +129,18 @@ class Resolver:
             kinds = {m.candidate.kind for m in g.matches}
             n = len(g.mentions)
             if g.key.startswith("country:"):
-                countries[g.query] += 0.5 * n
-                continue
-            ctry = [m.candidate for m in g.matches if m.candidate.kind == "country"]
-            if ctry and (len(g.matches) == 1 or any(m.primary for m in g.matches if m.candidate.kind == "country")):
-                countries[ctry[0].country_code] += n
-                continue
-            if kinds == {"admin1"} or (len(g.matches) <= 3 and g.matches and g.matches[0].candidate.kind == "admin1"):
+                g.own_country = (g.query, 0.5 * n)
+            elif (ctry := [m.candidate for m in g.matches if m.candidate.kind == "country"]) and (
+                    len(g.matches) == 1 or any(m.primary for m in g.matches if m.candidate.kind == "country")):
+                g.own_country = (ctry[0].country_code, float(n))
+            elif kinds == {"admin1"} or (len(g.matches) <= 3 and g.matches and g.matches[0].candidate.kind == "admin1"):
                 a = g.matches[0].candidate
                 admin1s[(a.raw or {}).get("pid")] += n
-                countries[a.country_code] += 0.5 * n
+                g.own_country = (a.country_code, 0.5 * n)
             elif len({m.candidate.country_code for m in g.matches}) == 1 and g.matches:
-                countries[g.matches[0].candidate.country_code] += 0.5 * n
+                g.own_country = (g.matches[0].candidate.country_code, 0.5 * n)
+            if g.own_country[0]:
+                countries[g.own_country[0]] += g.own_country[1]
         return countries, admin1s
 
     def _first_pass_context(self, groups: dict[str, _Group], g: _Group, countries: Counter,
@@ -202,7 +205,7 @@ class Resolver:
         s = w.population * math.log10(c.population + 1) + self._kind_bonus.get(c.kind, 0.0)
         if primary:
             s += w.primary_name
-        own = len(g.mentions) if c.kind == "country" else 0
+        own = g.own_country[1] if g.own_country[0] == c.country_code else 0.0
         total = sum(countries.values()) or 1.0
         if c.country_code and c.kind != "continent":
             share = max(0.0, countries.get(c.country_code, 0) - own) / total
@@ -233,7 +236,8 @@ class Resolver:
 
     def _city_of_division(self, c: Candidate, g: _Group) -> bool:
         """A division named after its large city ("Paris", "Aleppo"): the name means the city."""
-        if c.kind != "admin1" or any(m.source == "trigger" for m in g.mentions):
+        if c.kind != "admin1" or any(m.source == "trigger" and m.text.split()[-1].lower() in _DIVISION_WORDS
+                                     for m in g.mentions):
             return False
         return any(m.candidate.kind == "city" and m.candidate.country_code == c.country_code
                    and m.candidate.population >= 0.1 * c.population for m in g.matches)
@@ -248,7 +252,14 @@ class Resolver:
                          for i, m in enumerate(g.matches)), key=lambda t: (-t[0], t[1]))
         best = scored[0][0]
         z = sum(math.exp(2.0 * (s - best)) for s, _, _ in scored)
-        g.choice = scored[0][2]
+        choice = scored[0][2]
+        own = g.own_country[1] if g.own_country[0] == choice.country_code else 0.0
+        if (choice.kind == "city" and choice.population < 10_000 and sum(countries.values()) - own >= 2
+                and countries.get(choice.country_code, 0) - own <= 0):
+            # A village abroad that nothing else in the article points to: better unplaced than misplaced.
+            g.choice, g.confidence = None, 0.0
+            return
+        g.choice = choice
         g.confidence = round(1.0 / z, 3)
 
     def _fallback(self, groups: dict[str, _Group], countries: Counter) -> None:

@@ -136,9 +136,6 @@ def test_gazetteer_name_after_a_locative_word(recognizer):
     assert {"Tadif", "Qabasin"} <= found
 
 
-@pytest.mark.xfail(strict=True, reason="recognize: spaCy tags 'al-Bab' as ORG and the locative rule skips ORG "
-                                       "tokens, so the module docstring's own example 'fighting near al-Bab' "
-                                       "gives no mention although the gazetteer knows Al Bab (174018)")
 def test_docstring_example_near_al_bab(recognizer):
     text = "Fighting raged near al-Bab on Monday."
     assert "al-Bab" in {m.text for m in recognizer.mentions(text)}

@@ -26,7 +26,7 @@ from geo.gazetteer._sources import load_json, outline_geometry, package_dir, pac
 
 __all__ = ["FORMAT_VERSION", "SCHEMA", "build"]
 
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "5"
 
 SCHEMA = """
 CREATE TABLE places (
@@ -204,11 +204,27 @@ def _admin1(w: _Writer, cities: dict, country_pids: dict[str, int]) -> None:
                 w.con.execute("INSERT OR IGNORE INTO admin1_codes VALUES (?,?,?)", (cc, code, pid))
                 w.con.execute("UPDATE places SET population = ? WHERE pid = ?", (people.get((cc, code), 0), pid))
         if cc != "US" and placed:
-            for code, la, lo in centroids.get(cc, []):
-                pid = min(placed, key=lambda p: _haversine(la, lo, p[1], p[2]))[0]
+            for code, pid in _pair_codes(centroids.get(cc, []), placed):
                 w.con.execute("INSERT OR IGNORE INTO admin1_codes VALUES (?,?,?)", (cc, code, pid))
                 w.con.execute("UPDATE places SET admin1 = COALESCE(admin1, ?), population = population + ? WHERE pid = ?",
                               (code, people.get((cc, code), 0), pid))
+
+
+def _pair_codes(codes: list[tuple[str, float, float]], divisions: list[tuple]) -> list[tuple[str, int]]:
+    """Pair GeoNames admin1 codes with divisions: closest pairs first, one code per division while
+    both remain; a code left over (more codes than divisions) goes to its nearest division."""
+    pairs = sorted((_haversine(la, lo, d[1], d[2]), code, d[0]) for code, la, lo in codes for d in divisions)
+    done_codes: dict[str, int] = {}
+    used: set[int] = set()
+    for _, code, pid in pairs:
+        if code in done_codes or pid in used:
+            continue
+        done_codes[code] = pid
+        used.add(pid)
+    for code, la, lo in codes:
+        if code not in done_codes:
+            done_codes[code] = min(divisions, key=lambda d: _haversine(la, lo, d[1], d[2]))[0]
+    return sorted(done_codes.items())
 
 
 def _cities(w: _Writer, cities: dict, progress: Progress | None) -> None:
