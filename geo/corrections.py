@@ -136,7 +136,7 @@ class Corrections:
 
     def __add__(self, other: "Corrections | None") -> "Corrections":
         if not other:
-            return self if self or not other else other
+            return self
         return Corrections(self.pins + other.pins, self.drops + other.drops, self.adds + other.adds,
                            self.files + tuple(f for f in other.files if f not in self.files))
 
@@ -183,7 +183,10 @@ class _Lines:
 
 
 def _parse(path: Path) -> Corrections:
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: the same parser, from PyPI
+        import tomli as tomllib  # type: ignore[no-redef]
 
     from geo.userplaces import _read_text
 

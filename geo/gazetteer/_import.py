@@ -56,6 +56,8 @@ ALL_CLASSES = "ADHLPRSTUV"
 #: alternate-name "languages" that are codes, not names
 _CODE_LANGS = {"post", "iata", "icao", "faac", "link", "wkdt", "unlc", "fr_1793", "tcid", "abbr", "phon", "piny"}
 _BATCH_BYTES = 1 << 20
+#: most entries one import gives for a name (the most populous first): "San José" is not a thousand places
+MAX_MATCHES = 1000
 
 _SCHEMA = """
 CREATE TABLE places (gid INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, cc TEXT, admin1 TEXT,
@@ -646,11 +648,11 @@ class Imports:
                     rows = con.execute(
                         "SELECT p.gid, p.name, p.kind, p.cc, p.admin1, p.lat, p.lon, p.population, p.feature, "
                         "MAX(n.primary_name) FROM names n JOIN places p ON p.gid = n.gid WHERE n.norm = ? "
-                        "GROUP BY p.gid ORDER BY p.population DESC, p.gid", (norm,)).fetchall()
+                        f"GROUP BY p.gid ORDER BY p.population DESC, p.gid LIMIT {MAX_MATCHES}", (norm,)).fetchall()
                     out.extend((r[0], self._candidate(r, item), bool(r[9])) for r in rows)
                 else:
                     rows = con.execute("SELECT gid, MAX(primary_name) FROM names WHERE norm = ? GROUP BY gid "
-                                       "ORDER BY gid", (norm,)).fetchall()
+                                       f"ORDER BY gid LIMIT {MAX_MATCHES}", (norm,)).fetchall()
                     out.extend((r[0], None, bool(r[1])) for r in rows)
             except sqlite3.DatabaseError:
                 continue  # a file damaged since it was opened: the others still answer
@@ -694,11 +696,13 @@ def merge_matches(gazetteer, norm: str, base: tuple) -> tuple:
     keys = {m.candidate.key for m in base}
     imports = gazetteer.imports
     if imports:
-        for gid, cand, primary in imports.lookup(norm):
+        found = imports.lookup(norm)
+        own = _base_by_geonameids(gazetteer, {gid for gid, _, _ in found} - seen)
+        for gid, cand, primary in found:
             if gid in seen:
                 continue
             seen.add(gid)
-            c = gazetteer._base_by_geonameid(gid)
+            c = own.get(gid)
             if c is None:
                 c = cand if cand is not None else imports.place(gid)
                 if c is None:
@@ -718,6 +722,21 @@ def merge_matches(gazetteer, norm: str, base: tuple) -> tuple:
                 out.append(m)
     out.sort(key=lambda m: -(m.candidate.population or 0))
     return tuple(out)
+
+
+def _base_by_geonameids(gazetteer, gids: set[int]) -> dict:
+    """The gazetteer's own entries for these GeoNames ids (one query per 500 ids)."""
+    from geo.gazetteer import _COLS, _candidate
+
+    out = {}
+    ids = sorted(gids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        rows = gazetteer._con.execute(f"SELECT {_COLS} FROM places p WHERE p.geonameid IN "
+                                      f"({','.join('?' * len(chunk))}) ORDER BY p.pid", chunk).fetchall()
+        for r in rows:
+            out.setdefault(r[1], _candidate(r))
+    return out
 
 
 def describe(info: list[dict]) -> list[str]:

@@ -5,6 +5,7 @@ into the same seam. A geocoder answers a name with :class:`~geo.types.Candidate`
 resolver ranks them with what the article says.
 """
 
-from geo.geocoders.base import Geocoder, GazetteerGeocoder
+from geo.geocoders.base import GazetteerGeocoder, Geocoder, GeocoderWarning
+from geo.geocoders.online import SERVICES, OnlineGeocoder
 
-__all__ = ["Geocoder", "GazetteerGeocoder"]
+__all__ = ["Geocoder", "GazetteerGeocoder", "GeocoderWarning", "OnlineGeocoder", "SERVICES"]
