@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import sys
 
-from geo.cli._common import add_quiet, show_progress
+from geo.cli._common import add_quiet
 
 
 def register(sub) -> None:
