@@ -193,7 +193,11 @@ class Resolver:
         if outer.kind == "country":
             return inner.country_code == outer.country_code and inner.kind != "country"
         if outer.kind == "admin1" and inner.kind == "city" and inner.country_code == outer.country_code:
-            return inner.admin1_code is not None and inner.admin1_code in self.gazetteer.admin1_codes(outer)
+            codes = self.gazetteer.admin1_codes(outer)
+            if codes:
+                return inner.admin1_code is not None and inner.admin1_code in codes
+            # a division without a GeoNames code: near its centre counts as inside
+            return _haversine(outer.lat, outer.lon, inner.lat, inner.lon) < 120
         if outer.kind == "continent" and inner.kind == "country":
             info = self.gazetteer.country(inner.country_code)
             return bool(info and info.continent == outer.admin1_code)
@@ -222,11 +226,14 @@ class Resolver:
                 s += w.container
                 break
         else:
+            best = 0.0
             for cg in self._in_sentence.get(g.key, ()):
                 outers = [cg.choice] if cg.choice is not None else [m.candidate for m in cg.matches]
-                if any(self._contains(o, c) for o in outers):
-                    s += w.sentence_container
-                    break
+                for o in outers:
+                    if self._contains(o, c):
+                        # a country contains every namesake; only a division tells them apart
+                        best = max(best, w.sentence_container * (0.25 if o.kind == "country" else 1.0))
+            s += best
         if anchors and c.kind in ("city", "admin1", "place"):
             d = min(_haversine(c.lat, c.lon, a.lat, a.lon) for a in anchors)
             s += w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)
