@@ -74,13 +74,13 @@ def load_model(name: str | None = None):
     last: Exception | None = None
     for n in names:
         try:
-            nlp = spacy.load(n, exclude=["parser", "lemmatizer"])
+            # Only the entity recogniser (it carries its own token-to-vector layer) and a rule-based
+            # sentence splitter: the tagger, parser and lemmatizer would double the cost per text.
+            nlp = spacy.load(n, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
         except OSError as exc:
             last = exc
             continue
-        if "senter" in nlp.component_names:
-            nlp.enable_pipe("senter")
-        elif "sentencizer" not in nlp.pipe_names:
+        if "sentencizer" not in nlp.pipe_names:
             nlp.add_pipe("sentencizer", first=True)
         return nlp
     raise GeoError(f"no spaCy English model found (tried {', '.join(names)}); "
@@ -111,13 +111,41 @@ _PLACE_NOUNS = ("city|town|village|hamlet|community|municipality|county|district
                 "river|lake|mountain|valley|resort|seaside|area|barangay|ward|quarter|republic|kingdom|territory")
 # "Lima (/ˈliːmə/) is a city in ...": a sentence that defines its subject as a place.
 _DEFINITION = re.compile(
-    r"^([A-Z][\w'’.\-]*(?:[ \-](?:[A-Z][\w'’.\-]*|de|del|la|las|los|el|du|des|on|upon|am|an|im|sur))"
+    r"([A-Z][\w'’.\-]*(?:[ \-](?:[A-Z][\w'’.\-]*|de|del|la|las|los|el|du|des|on|upon|am|an|im|sur))"
     r"{0,5})(?:\s*\([^()]{0,300}\)|\s*/[^/]{0,80}/)*(?:,[^,.;]{0,80},)?\s+(?:is|was|are)\s+(?:a|an|the|one)\s+"
     r"(?:[\w\-,]+\s+){0,6}?(?:" + _PLACE_NOUNS + r")\b", re.I)
 _TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Sgt|Lt|Capt|Gen|Col|St|President|Judge|Officer|Coach)\.? $")
 #: nouns that follow a person's name more often than a place's ("the Obama administration")
 PERSON_HEADS = {"administration", "family", "campaign", "supporters", "aides", "era", "presidency", "estate",
                 "wife", "husband", "son", "daughter", "children", "brothers", "sisters", "himself", "herself"}
+#: words after a name that make it the subject of a verb, not a modifier of a noun
+_VERBS = {"said", "says", "told", "tells", "added", "noted", "wrote", "asked", "agreed", "won", "lost", "beat",
+          "became", "took", "gave", "made", "went", "came", "got", "left", "ran", "saw", "set", "put", "met",
+          "spent", "paid", "sent", "held", "led", "kept", "brought", "thought", "felt", "found", "began"}
+
+
+def _sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences split again at line breaks (headlines, datelines) and trimmed of white space."""
+    out = []
+    for s, e in spans:
+        for part in re.finditer(r"[^\n]+", text[s:e]):
+            a, b = s + part.start(), s + part.end()
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if b > a:
+                out.append((a, b))
+    return out or [(0, len(text))]
+
+
+def _looks_like_noun(tok) -> bool:
+    """A lower-case content word that is not an obvious verb form ("man", "residents", "police")."""
+    w = tok.lower_
+    return (tok.is_lower and tok.is_alpha and not tok.is_stop and w not in _VERBS and len(w) > 2
+            and not w.endswith(("ed", "ly", "ing")))
+
+
 _DATELINE = re.compile(r"^[ \t]*([A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:, [A-Z][A-Za-z. ]+)?[ \t]*(?:\(|—|–|--| - )", re.M)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
@@ -151,7 +179,7 @@ class Recognizer:
     # -- the rules --------------------------------------------------------------------------
     def mentions_of_doc(self, doc) -> list[Mention]:
         text = doc.text
-        sents = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))]
+        sents = _sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))])
         sent_starts = [s for s, _ in sents]
         blocked: list[tuple[int, int]] = []
         found: list[tuple[int, int, str, str, str | None, str]] = []  # start, end, kind, source, cc, query
@@ -269,7 +297,7 @@ class Recognizer:
         i = 0
         while i < n:
             t = doc[i]
-            if not t.is_title or t.ent_type_ not in ("", "ORG", "PERSON") or t.is_stop or t.pos_ != "PROPN":
+            if not t.is_title or t.ent_type_ not in ("", "ORG", "PERSON") or t.is_stop:
                 i += 1
                 continue
             run = self._name_run(doc, i, 1)
@@ -277,7 +305,7 @@ class Recognizer:
                 i += 1
                 continue
             a, b = run
-            if any(doc[k].pos_ != "PROPN" for k in range(a, b)) or b >= n:
+            if any(doc[k].is_stop for k in range(a, b)) or b >= n:
                 i = b
                 continue
             # spaCy often takes "a Gainesville man" for a person or an organisation: accept such an
@@ -290,7 +318,7 @@ class Recognizer:
                     i = b
                     continue
             nxt = doc[b]
-            if ((nxt.pos_ == "NOUN" and nxt.is_lower) or nxt.text in ("'s", "’s")) and nxt.lower_ not in PERSON_HEADS:
+            if (_looks_like_noun(nxt) or nxt.text in ("'s", "’s")) and nxt.lower_ not in PERSON_HEADS:
                 s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
                 name = text[s:e]
                 if not self.gazetteer.demonym(name) and self._is_place_name(name, 20_000 if doc[a].ent_type_ else 5000):
@@ -304,7 +332,10 @@ class Recognizer:
             if m:
                 s, e = m.span(1)
                 name = text[s:e].rstrip(".,")
-                if name.split()[0].lower() not in ("the", "it", "this", "there", "he", "she", "they"):
+                if name.split()[0].lower() in ("the", "it", "this", "there", "he", "she", "they"):
+                    continue
+                opening = ss == 0 or text[:ss].rstrip(" \t").endswith("\n")
+                if opening or self.gazetteer.knows(name):
                     yield (s, s + len(name), "literal", "trigger", None, name)
 
     def _capitals(self, doc) -> Iterator[tuple]:
