@@ -29,6 +29,10 @@ __all__ = ["Resolver", "Weights"]
 
 _DIVISION_WORDS = {"province", "governorate", "county", "district", "region", "state", "parish", "oblast",
                    "prefecture", "department"}
+_QUALIFIED = re.compile(
+    r"^(?:(?:north|south|east|west|central|upstate|downstate|greater|metro|metropolitan|downtown|inner|outer|"
+    r"northern|southern|eastern|western|north[- ]?east(?:ern)?|north[- ]?west(?:ern)?|south[- ]?east(?:ern)?|"
+    r"south[- ]?west(?:ern)?|mid)[- ])+(.+)$", re.I)
 _CONTAINER_GAP = re.compile(r"^\s*(?:,|\bin\b(?:\s+the)?|\bof\b)\s*$", re.I)
 
 
@@ -119,7 +123,25 @@ class Resolver:
                 g.matches = (Match(info.candidate, True),) if info else ()
             else:
                 g.matches = self.gazetteer.lookup(g.query)
+                if not g.matches and (m := _QUALIFIED.match(g.query)):
+                    # "North Texas", "Northern California", "Greater Manchester": the region named
+                    g.matches = self.gazetteer.lookup(m.group(1))
+                if not g.matches:
+                    g.matches = self._region_of_divisions(g.query)
         return groups
+
+    def _region_of_divisions(self, name: str) -> tuple[Match, ...]:
+        """"Darfur": a region split into divisions of one country ("North Darfur", "South Darfur", …)
+        is placed at the middle of those divisions."""
+        divs = self.gazetteer.divisions_named(name)
+        if len(divs) < 2 or len({d.country_code for d in divs}) != 1:
+            return ()
+        lat = sum(d.lat for d in divs) / len(divs)
+        lon = sum(d.lon for d in divs) / len(divs)
+        region = Candidate(geonameid=None, name=name, kind="place", lat=lat, lon=lon, country_code=divs[0].country_code,
+                           population=sum(d.population for d in divs), source="gazetteer",
+                           raw={"divisions": [d.name for d in divs]})
+        return (Match(region, True),)
 
     def _document_context(self, groups: dict[str, _Group]) -> tuple[Counter, Counter]:
         """Weights of the countries and divisions the article names unambiguously (or by demonym)."""

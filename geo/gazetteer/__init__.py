@@ -237,6 +237,20 @@ class Gazetteer:
             self._demonyms = {n: (cc, f) for n, cc, f in self._con.execute("SELECT norm, cc, form FROM demonyms")}
         return self._demonyms.get(normalize(word))
 
+    def divisions_named(self, name: str) -> tuple[Candidate, ...]:
+        """First-level divisions whose names are ``name`` with a qualifier ("North Darfur", "South Darfur")."""
+        if getattr(self, "_qualified_divisions", None) is None:
+            index: dict[str, list[Candidate]] = {}
+            rows = self._con.execute(f"SELECT {_COLS} FROM places p WHERE p.kind = 'admin1'").fetchall()
+            for r in rows:
+                words = normalize(r[2]).split()
+                if len(words) >= 2:
+                    c = _candidate(r)
+                    for key in {words[-1], " ".join(words[1:])}:
+                        index.setdefault(key, []).append(c)
+            self._qualified_divisions = {k: tuple(v) for k, v in index.items()}
+        return self._qualified_divisions.get(normalize(name), ())
+
     def admin1_of(self, candidate: Candidate) -> Candidate | None:
         """The first-level division a place lies in, when known."""
         if not candidate.country_code or not candidate.admin1_code or candidate.kind != "city":
