@@ -146,6 +146,8 @@ def _looks_like_noun(tok) -> bool:
             and not w.endswith(("ed", "ly", "ing")))
 
 
+_DISEASE_AFTER = re.compile(r"[\s\-]+(?:virus|viruses|viral|fever|flu|influenza|disease|syndrome|strain|variant|"
+                            r"encephalitis|virion|ebolavirus|hemorrhagic|haemorrhagic)\b", re.I)
 _DATELINE = re.compile(r"^[ \t]*([A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:, [A-Z][A-Za-z. ]+)?[ \t]*(?:\(|—|–|--| - )", re.M)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
@@ -231,6 +233,8 @@ class Recognizer:
                 continue
             if source != "trigger" and text[s:e].lower() in DIRECTIONS:
                 continue  # "the West", "Southern Oregon": a direction, not a named division
+            if _DISEASE_AFTER.match(text, e):
+                continue  # "West Nile virus", "Marburg virus", "Spanish flu": a disease named after a place
             if source not in ("ner", "trigger", "abbreviation", "locative", "modifier") and any(s < be and bs < e for bs, be in blocked):
                 continue
             taken.append((s, e))
@@ -389,8 +393,8 @@ class Recognizer:
             s, e = hit.span()
             if any(s < b and a < e for a, b in taken) or any(s < b and a < e and (a, b) != (s, e) for a, b in persons):
                 continue
-            if _TITLE_BEFORE.search(text, max(0, s - 12), s):
-                continue  # "Mr. Lincoln", "Gov. Georgia ..." : a person's name
+            if _TITLE_BEFORE.search(text, max(0, s - 12), s) or _DISEASE_AFTER.match(text, e):
+                continue  # "Mr. Lincoln": a person's name; "Marburg virus": a disease
             # not the first half of a longer capitalised name ("Paris Hilton", "Jordan Valley")
             nxt = text[e:e + 2]
             if len(nxt) == 2 and nxt[0] == " " and nxt[1].isupper() and not text[e + 1:e + 40].split(" ")[0] in names:

@@ -26,7 +26,7 @@ from geo.gazetteer._sources import load_json, outline_geometry, package_dir, pac
 
 __all__ = ["FORMAT_VERSION", "SCHEMA", "build"]
 
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 
 SCHEMA = """
 CREATE TABLE places (
@@ -251,8 +251,12 @@ def _aliases(w: _Writer, country_pids: dict[str, int]) -> None:
             if a.target in country_pids:
                 w.name(country_pids[a.target], a.name, False)
         elif a.kind == "admin1":
-            cc, code = a.target.split("-", 1)
-            row = w.con.execute("SELECT pid FROM admin1_codes WHERE cc=? AND code=?", (cc, code)).fetchone()
+            if ":" in a.target:
+                cc, name = a.target.split(":", 1)
+                row = w.con.execute("SELECT pid FROM places WHERE kind='admin1' AND cc=? AND name=?", (cc, name)).fetchone()
+            else:
+                cc, code = a.target.split("-", 1)
+                row = w.con.execute("SELECT pid FROM admin1_codes WHERE cc=? AND code=?", (cc, code)).fetchone()
             if row:
                 w.name(row[0], a.name, False)
         elif a.kind == "city":
