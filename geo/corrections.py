@@ -493,7 +493,8 @@ def finish(geoparser, doc, corrections: Corrections | None = None, changes: list
         verb = "added" if from_add else "pinned"
         log.append(Change(p.where, verb if n else "unused", p.name,
                           f"{verb} {p.name!r} at {_describe(cand)} ({n} mention{'s' * (n != 1)})" if n
-                          else f"{p.name!r} does not occur in the article as a place", warning=not n))
+                          else f"{p.name!r} does not occur in the article{'' if from_add else ' as a place'}",
+                          warning=not n))
     log.sort(key=lambda ch: (ch.where.rsplit(":", 1)[0], int(ch.where.rsplit(":", 1)[1])
                              if ch.where.rsplit(":", 1)[-1].isdigit() else 0))
     if changes is not None:

@@ -295,3 +295,11 @@ def test_damaged_cache_is_set_aside_with_a_warning(tmp_path):
     cache.put("k", service="s", endpoint="e", params={}, query="q", answer=[])
     assert cache.get("k") == []
     assert (tmp_path / "answers.sqlite.damaged").exists()
+
+
+def test_geocoder_url_may_name_the_endpoint_or_a_path_prefix():
+    g = OnlineGeocoder("nominatim", url="https://maps.example.org/nominatim/search", cache=False)
+    assert g.endpoint == "https://maps.example.org/nominatim"
+    assert g._geopy.api == "https://maps.example.org/nominatim/search"
+    assert OnlineGeocoder("photon", url="http://127.0.0.1:2322/", cache=False)._geopy.api == "http://127.0.0.1:2322/api"
+    assert OnlineGeocoder("nominatim", cache=False).endpoint == "https://nominatim.openstreetmap.org"

@@ -316,8 +316,13 @@ class OnlineGeocoder(Geocoder):
         from geopy.extra.rate_limiter import RateLimiter
 
         kwargs["adapter_factory"] = URLLibAdapter  # one call, one request: no hidden retries below ours
+        cls = getattr(geopy.geocoders, spec.geopy_class)
+        path = getattr(cls, "geocode_path", "")
+        if url and path and kwargs["domain"].endswith(path):  # the URL of the endpoint itself ("…/search")
+            kwargs["domain"] = kwargs["domain"][: -len(path)]
+            self.endpoint = f"{kwargs['scheme']}://{kwargs['domain']}"
         try:
-            self._geopy = getattr(geopy.geocoders, spec.geopy_class)(**kwargs)
+            self._geopy = cls(**kwargs)
         except Exception as exc:  # geopy's ConfigurationError and friends
             raise UsageError(f"cannot set up the {spec.name} geocoder: {exc}") from exc
         if self.endpoint is None:
