@@ -362,7 +362,11 @@ class _DirLock:
         self.path = directory / ".lock"
 
     def __enter__(self):
-        self.f = open(self.path, "w")
+        try:
+            self.f = open(self.path, "w")
+        except OSError as exc:
+            raise GazetteerError(f"cannot write in {self.path.parent}: {exc.strerror or exc}; "
+                                 "set GEO_CACHE_DIR to a writable directory") from exc
         fcntl.flock(self.f, fcntl.LOCK_EX)
         return self
 
@@ -422,8 +426,6 @@ def import_file(path: str | Path, directory: str | Path, *, label: str | None = 
                     raise GazetteerError(f"{label}: line {st.first_bad}: {st.first_bad_why} "
                                          f"({st.skipped:,} malformed rows); not a GeoNames dump?")
                 con.execute("CREATE INDEX names_norm ON names(norm, gid, primary_name)")
-                if src.table != "geoname":
-                    con.execute("CREATE INDEX names_gid ON names(gid)")
                 meta = {
                     "format": IMPORT_FORMAT, "name": src.name, "source": label, "table": src.table,
                     "places": str(st.places), "names": str(st.names), "rows": str(st.rows),
@@ -440,6 +442,12 @@ def import_file(path: str | Path, directory: str | Path, *, label: str | None = 
             with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
             os.replace(tmp, final)
+        except sqlite3.Error as exc:  # a full disk, a read-only directory
+            tmp.unlink(missing_ok=True)
+            raise GazetteerError(f"cannot write the import {final}: {exc}") from exc
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise GazetteerError(f"cannot import {label}: {exc.strerror or exc}") from exc
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -594,8 +602,16 @@ class Imports:
         self.directory = Path(directory)
         self._local = threading.local()
         found = []
-        if self.directory.is_dir():
-            for p in sorted(self.directory.glob("*.sqlite")):
+        try:
+            files = sorted(self.directory.glob("*.sqlite")) if self.directory.is_dir() else []
+        except OSError as exc:
+            from geo.geocoders.base import GeocoderWarning
+
+            warnings.warn(f"cannot read the imports in {self.directory}: {exc.strerror or exc}", GeocoderWarning,
+                          stacklevel=2)
+            files = []
+        if files:
+            for p in files:
                 problem, meta = _problem(p)
                 if problem:
                     from geo.geocoders.base import GeocoderWarning
