@@ -12,7 +12,11 @@ from geo.cli._geocoding import add_geocoding_options, geoparse_article
 def register(sub) -> None:
     p = sub.add_parser("map", help="draw the places of an article as an interactive HTML map",
                        description="Geoparse ARTICLE and write an interactive Leaflet map as one HTML file.")
-    p.add_argument("article", metavar="ARTICLE", help="a .txt or .html file, or - for standard input")
+    p.add_argument("article", metavar="ARTICLE", nargs="?", default=None,
+                   help="a .txt or .html file, or - for standard input")
+    p.add_argument("--from", dest="from_file", metavar="PLACES_FILE", default=None,
+                   help="instead of an article: the aggregate map of a corpus, from a places file written by "
+                        "geo batch (or geo places) in any of its formats")
     p.add_argument("-o", "--output", metavar="OUT.html", default=None,
                    help="where to write the map (default: maps/<article stem>.html)")
     p.add_argument("--title", default=None, help="the map's title (default: the article's title or file name)")
@@ -39,6 +43,10 @@ def run(args) -> int:
     from geo.inputs import read_article
     from geo.render import render_map
 
+    if args.from_file is not None or args.article is None:
+        from geo.cli._corpus_map import run_from
+
+        return run_from(args)
     article = read_article(args.article)
     out = Path(args.output) if args.output else Path("maps") / f"{article.stem}.html"
     gp = geoparser(args)

@@ -1,0 +1,35 @@
+"""``geo map --from PLACES_FILE``: the aggregate map of a corpus (called by :mod:`geo.cli._map`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from geo.cli._common import show_progress
+from geo.errors import UsageError
+
+
+def run_from(args) -> int:
+    from geo._atomic import write_atomic
+    from geo.gazetteer import open_gazetteer
+    from geo.render_corpus import corpus_map, read_places_file
+
+    if args.from_file is None:
+        raise UsageError("give an ARTICLE or --from PLACES_FILE")
+    if args.article is not None:
+        raise UsageError("give an ARTICLE or --from PLACES_FILE, not both")
+    source = Path(args.from_file)
+    frame = read_places_file(source)
+    out = Path(args.output) if args.output else Path("maps") / f"{source.name.split('.')[0] or 'corpus'}.html"
+    title = args.title or f"Places in {source.name}"
+    outlines = open_gazetteer(progress=show_progress(args)).outlines()
+    stats: dict = {}
+    html = corpus_map(frame, title=title, outlines=outlines, cdn=args.cdn, tiles=args.tiles, attr=args.attr,
+                      api_key_env=args.tiles_key_env, embed_api_key=args.embed_tiles_key, stats=stats)
+    write_atomic(out, html)
+    if show_progress(args):
+        line = f"wrote {out} ({stats['places']:,} places from {stats['documents']:,} documents"
+        if stats["unplaced"]:
+            line += f"; {stats['unplaced']:,} rows without coordinates"
+        print(line + ")", file=sys.stderr)
+    return 0
