@@ -145,6 +145,10 @@ def _dask(chunks: Iterable[Chunk], client, batch_size: int) -> Iterator[ChunkRes
         i = index.pop(fut.key)
         try:
             done[i] = fut.result()
+        except Exception as exc:  # noqa: BLE001 - a worker died or lacks geo: one line, the parts are kept
+            raise GeoError(f"the dask cluster failed on a chunk of documents ({type(exc).__name__}: "
+                           f"{' '.join(str(exc).split())[:300]}); the work done so far is kept: rerun to resume"
+                           ) from exc
         finally:
             fut.release()
         while next_out in done:

@@ -39,7 +39,7 @@ def register(sub) -> None:
     inp.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N documents")
     out = p.add_argument_group("resuming and errors")
     out.add_argument("--errors", metavar="FILE", default=None,
-                     help="where to list the documents that failed (default: OUTPUT's name + .errors.jsonl)")
+                     help="where to list the documents that failed (default: OUTPUT without its extension + .errors.jsonl)")
     out.add_argument("--part-size", type=int, default=500, metavar="N",
                      help="save progress every N documents (and at least every 30 s; default: 500)")
     out.add_argument("--keep-parts", action="store_true",
@@ -52,11 +52,16 @@ def register(sub) -> None:
 def run_command(args) -> int:
     from geo.batch import run_batch
 
-    summary = run_batch(
-        args.inputs, args.output, fmt=args.format, workers=args.workers, scheduler=args.scheduler,
-        text_column=args.text_column, id_column=args.id_column, errors_path=args.errors,
-        chunk_size=args.chunk_size, batch_size=args.batch_size, part_docs=args.part_size, limit=args.limit,
-        keep_parts=args.keep_parts, restart=args.restart, progress=show_progress(args))
+    try:
+        summary = run_batch(
+            args.inputs, args.output, fmt=args.format, workers=args.workers, scheduler=args.scheduler,
+            text_column=args.text_column, id_column=args.id_column, errors_path=args.errors,
+            chunk_size=args.chunk_size, batch_size=args.batch_size, part_docs=args.part_size, limit=args.limit,
+            keep_parts=args.keep_parts, restart=args.restart, progress=show_progress(args))
+    except KeyboardInterrupt:
+        print(f"geo: interrupted; the documents done so far are kept in {args.output}.parts/: "
+              "run the same command again to resume", file=sys.stderr)
+        return 130
     if show_progress(args):
         parts = [f"wrote {summary.output} ({summary.rows:,} rows from {summary.documents:,} documents"]
         if summary.resumed:
