@@ -93,5 +93,5 @@ def predictions(geoparser, docs: Iterable[Document], *, batch_size: int = 32,
 
     a, b = tee(docs)
     texts = (d.text for d in a)
-    for doc, places in zip(b, geoparser.pipe(texts, batch_size=batch_size)):
+    for doc, places in zip(b, geoparser.pipe(texts, batch_size=batch_size, within_names=True)):
         yield {"id": doc.id, "toponyms": place_toponyms(places, adjectival=adjectival)}

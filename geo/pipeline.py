@@ -68,16 +68,25 @@ class Geoparser:
 
         return to_frame(self.places(text, corrections=corrections, changes=changes))
 
-    def _finish(self, doc, corrections=None, changes=None) -> list[Place]:
+    def _finish(self, doc, corrections=None, changes=None, *, within_names: bool = False) -> list[Place]:
         from geo.corrections import finish
 
-        return finish(self, doc, corrections, changes)
+        places = finish(self, doc, corrections, changes)
+        if within_names:
+            return places
+        # A place named only inside an organisation's name is not a place of the story.
+        return [p for p in places if not all(m.source == "modifier" for m in p.mentions)]
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[list[Place]]:
-        """Places of many texts, batched through spaCy's ``nlp.pipe``."""
+    def pipe(self, texts: Iterable[str], batch_size: int = 32, *,
+             within_names: bool = False) -> Iterator[list[Place]]:
+        """Places of many texts, batched through spaCy's ``nlp.pipe``.
+
+        ``within_names`` keeps the places named only inside organisations' names ("the Ohio
+        Department of Health"), as toponym corpora count them; maps and tables leave them out.
+        """
         texts = [_check(t) for t in texts] if isinstance(texts, (list, tuple)) else (_check(t) for t in texts)
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            yield self._finish(doc)
+            yield self._finish(doc, within_names=within_names)
 
 
 def _check(text: str) -> str:

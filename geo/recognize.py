@@ -52,6 +52,8 @@ TRIGGERS_AFTER = {
     "province", "governorate", "district", "county", "region", "valley", "river", "lake", "island",
     "mountains", "city", "village", "camp", "airport", "border", "crossing", "township", "oblast", "prefecture",
 }
+MONTHS_DAYS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 DIRECTIONS = {"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western",
               "northeast", "northwest", "southeast", "southwest", "midwest", "upstate", "downstate", "coast"}
 #: capitalised words that end the name of a division ("Laurel County")
@@ -121,7 +123,21 @@ PERSON_HEADS = {"administration", "family", "campaign", "supporters", "aides", "
 #: words after a name that make it the subject of a verb, not a modifier of a noun
 _VERBS = {"said", "says", "told", "tells", "added", "noted", "wrote", "asked", "agreed", "won", "lost", "beat",
           "became", "took", "gave", "made", "went", "came", "got", "left", "ran", "saw", "set", "put", "met",
-          "spent", "paid", "sent", "held", "led", "kept", "brought", "thought", "felt", "found", "began"}
+          "spent", "paid", "sent", "held", "led", "kept", "brought", "thought", "felt", "found", "began",
+          # irregular past forms (no -ed ending)
+          "fell", "rose", "hit", "struck", "swept", "flew", "grew", "fought", "stood", "spoke", "broke", "drove",
+          "shut", "cut", "let", "fled", "bore", "blew", "drew", "threw", "froze", "sank", "shook", "spread", "slid",
+          "stole", "swam", "tore", "woke", "wound", "sought", "taught", "caught", "bought", "built", "dealt",
+          "meant", "lay", "laid", "sat", "rang", "sang", "hung", "forgot", "hid", "bit", "burst", "cost", "quit",
+          "continues", "remains", "seems", "looks", "appears", "reported", "announced", "returned"}
+
+
+def _text(doc) -> str:
+    """The document's text, built once (spaCy joins its tokens again on every ``Doc.text``)."""
+    cached = doc.user_data.get("geo_text")
+    if cached is None:
+        cached = doc.user_data["geo_text"] = doc.text
+    return cached
 
 
 def _sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -180,7 +196,7 @@ class Recognizer:
 
     # -- the rules --------------------------------------------------------------------------
     def mentions_of_doc(self, doc) -> list[Mention]:
-        text = doc.text
+        text = _text(doc)
         sents = _sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))])
         sent_starts = [s for s, _ in sents]
         blocked: list[tuple[int, int]] = []
@@ -226,6 +242,7 @@ class Recognizer:
         # Keep the longest of overlapping spans; literal beats adjectival, NER beats rules at equal length.
         rank = {"ner": 0, "abbreviation": 1, "trigger": 2, "dateline": 3, "locative": 4, "gazetteer": 5, "modifier": 6, "demonym": 7}
         found.sort(key=lambda f: (-(f[1] - f[0]), f[2] != "literal", rank.get(f[3], 9), f[0]))
+        lower_words = {t.text for t in doc if t.is_lower and t.is_alpha}
         taken: list[tuple[int, int]] = []
         out: list[Mention] = []
         for s, e, kind, source, cc, query in found:
@@ -235,6 +252,8 @@ class Recognizer:
                 continue  # "the West", "Southern Oregon": a direction, not a named division
             if _DISEASE_AFTER.match(text, e):
                 continue  # "West Nile virus", "Marburg virus", "Spanish flu": a disease named after a place
+            if source != "trigger" and self._common_word(text[s:e], lower_words):
+                continue  # "March", "Police", "Hope": a word of the language, not a name, in this text
             if source not in ("ner", "trigger", "abbreviation", "locative", "modifier") and any(s < be and bs < e for bs, be in blocked):
                 continue
             taken.append((s, e))
@@ -242,9 +261,17 @@ class Recognizer:
             ss, se = sents[max(i, 0)]
             out.append(Mention(start=s, end=e, text=text[s:e], sentence=text[ss:se].strip(), sentence_start=ss,
                                kind=kind, source=source, query=query, country_hint=cc))
-        out.extend(self._propagate(doc, out, sents, sent_starts))
+        out.extend(m for m in self._propagate(doc, out, sents, sent_starts) if not self._common_word(m.text, lower_words))
         out.sort(key=lambda m: m.start)
         return out
+
+    @staticmethod
+    def _common_word(name: str, lower_words: set[str]) -> bool:
+        """A one-word name that is a month or day, or that this very text also uses as a lower-case word."""
+        if " " in name or "." in name:
+            return False
+        low = name.lower()
+        return low in MONTHS_DAYS or (low in lower_words and not name.isupper())
 
     def _filter_unknown(self, doc, found: list[tuple]) -> list[tuple]:
         """Drop entity spans that are neither in the gazetteer nor marked as places by the text.
@@ -253,7 +280,7 @@ class Recognizer:
         Dropped: lower-case "names", facilities the gazetteer does not know, and a person's name
         seen elsewhere in the document ("Mr Saakashvili" after "Mikheil Saakashvili").
         """
-        text = doc.text
+        text = _text(doc)
         person_words = {t.text for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_title}
         fac = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "FAC"}
         out = []
@@ -274,7 +301,7 @@ class Recognizer:
 
     def _org_modifiers(self, doc) -> Iterator[tuple]:
         """A place name leading an organisation's name: "Ohio State University", "the Texas Fire Service"."""
-        text = doc.text
+        text = _text(doc)
         for ent in doc.ents:
             if ent.label_ != "ORG":
                 continue
@@ -295,7 +322,7 @@ class Recognizer:
 
     def _noun_modifiers(self, doc) -> Iterator[tuple]:
         """A place name used as a modifier: "a Gainesville man", "Gainesville's mayor", "Aleppo residents"."""
-        text = doc.text
+        text = _text(doc)
         n = len(doc)
         person_words = {t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
         i = 0
@@ -344,7 +371,7 @@ class Recognizer:
 
     def _capitals(self, doc) -> Iterator[tuple]:
         """Names in capitals ("COLUMBUS, Ohio (AP) —", headlines) that the gazetteer knows well."""
-        text = doc.text
+        text = _text(doc)
         i, n = 0, len(doc)
         while i < n:
             if not (doc[i].is_upper and doc[i].is_alpha and len(doc[i]) >= 3) or doc[i].ent_type_ in BLOCKING_LABELS:
@@ -378,7 +405,7 @@ class Recognizer:
 
     def _propagate(self, doc, found: list[Mention], sents, sent_starts) -> list[Mention]:
         """One sense per discourse: other occurrences of a place name found in the document are mentions too."""
-        text = doc.text
+        text = _text(doc)
         names = {m.text for m in found if m.kind == "literal" and len(m.text) > 2
                  and (m.source in ("trigger", "abbreviation")
                       or m.source in ("ner", "dateline", "locative", "gazetteer") and self.gazetteer.knows(m.text))}
@@ -418,7 +445,7 @@ class Recognizer:
         if not toks:
             return None
         s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-        m = _POSSESSIVE.search(ent.doc.text[s:e])
+        m = _POSSESSIVE.search(_text(ent.doc)[s:e])
         if m and e - s > len(m.group(0)) + 1:
             e -= len(m.group(0))
         return (s, e) if e > s else None
@@ -459,7 +486,7 @@ class Recognizer:
         return a, b + 1
 
     def _triggered(self, doc, blocked) -> Iterator[tuple]:
-        text = doc.text
+        text = _text(doc)
         n = len(doc)
         for i, tok in enumerate(doc):
             low = tok.lower_

@@ -87,6 +87,10 @@ class Resolver:
         by_start = {m.start: g for g in groups.values() for m in g.mentions}
         ordered = sorted(mentions, key=lambda m: m.start)
         containers = self._containers(ordered, by_start, text)
+        self._contained: dict[str, list[_Group]] = defaultdict(list)
+        for inner_key, outers in containers.items():
+            for og in outers:
+                self._contained[og.key].append(groups[inner_key])
         self._in_sentence = self._sentence_containers(ordered, by_start, text) if text else {}
 
         # Pass 1: priors and the document's countries; pass 2: add containment and proximity.
@@ -256,6 +260,12 @@ class Resolver:
                         # a country contains every namesake; only a division tells them apart
                         best = max(best, w.sentence_container * (0.25 if o.kind == "country" else 1.0))
             s += best
+        for ig in self._contained.get(g.key, ()):
+            # "Goma, Congo": the Congo that contains Goma
+            inners = [ig.choice] if ig.choice is not None else [m.candidate for m in ig.matches]
+            if any(self._contains(c, i) for i in inners):
+                s += w.container / 2
+                break
         if anchors and c.kind in ("city", "admin1", "place"):
             d = min(_haversine(c.lat, c.lon, a.lat, a.lon) for a in anchors)
             s += w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)

@@ -255,10 +255,14 @@ class Gazetteer:
         """The first-level division a place lies in, when known."""
         if not candidate.country_code or not candidate.admin1_code or candidate.kind != "city":
             return None
-        row = self._con.execute(
-            f"SELECT {_COLS} FROM admin1_codes a JOIN places p ON p.pid = a.pid WHERE a.cc = ? AND a.code = ?",
-            (candidate.country_code, candidate.admin1_code)).fetchone()
-        return _candidate(row) if row else None
+        key = (candidate.country_code, candidate.admin1_code)
+        cache = self.__dict__.setdefault("_admin1_of", {})
+        if key not in cache:
+            row = self._con.execute(
+                f"SELECT {_COLS} FROM admin1_codes a JOIN places p ON p.pid = a.pid WHERE a.cc = ? AND a.code = ?",
+                key).fetchone()
+            cache[key] = _candidate(row) if row else None
+        return cache[key]
 
     def admin1_codes(self, candidate: Candidate) -> tuple[str, ...]:
         """GeoNames admin1 codes that a first-level division stands for."""

@@ -26,7 +26,7 @@ from geo.gazetteer._sources import load_json, outline_geometry, package_dir, pac
 
 __all__ = ["FORMAT_VERSION", "SCHEMA", "build"]
 
-FORMAT_VERSION = "6"
+FORMAT_VERSION = "7"
 
 SCHEMA = """
 CREATE TABLE places (
