@@ -363,8 +363,8 @@ class Recognizer:
             if m:
                 s, e = m.span(1)
                 name = text[s:e].rstrip(".,")
-                if name.split()[0].lower() in ("the", "it", "this", "there", "he", "she", "they"):
-                    continue
+                if name.split()[0].lower() in self.nlp.Defaults.stop_words:
+                    continue  # "We are the women of the Islamic State": a pronoun, not a name
                 opening = ss == 0 or text[:ss].rstrip(" \t").endswith("\n")
                 if opening or self.gazetteer.knows(name):
                     yield (s, s + len(name), "literal", "trigger", None, name)

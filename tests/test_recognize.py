@@ -165,3 +165,45 @@ def test_mention_rejects_a_span_that_does_not_fit():
     with pytest.raises(ValueError):
         Mention(start=5, end=5, text="")
     assert Mention(start=0, end=4, text="U.S.").query == "U.S."
+
+
+# --- rules added for accuracy (issue 3) --------------------------------------------------------
+
+def _texts(recognizer, text):
+    return [(m.text, m.kind) for m in recognizer.mentions(text)]
+
+
+def test_a_sentence_defining_its_subject_as_a_place_marks_the_subject(recognizer):
+    text = "Zorbatown is a small village in the hills. Zorbatown has a school."
+    found = [m for m in recognizer.mentions(text) if m.text == "Zorbatown"]
+    assert [m.start for m in found] == [0, text.index("Zorbatown has")]
+
+
+def test_a_pronoun_subject_is_not_a_place(recognizer):
+    text = "We are the women of the Islamic State, they cried."
+    assert recognizer.mentions(text) == []
+
+
+def test_division_names_keep_their_division_word(recognizer):
+    text = "Deputies in Laurel County searched the woods."
+    assert ("Laurel County", "literal") in _texts(recognizer, text)
+
+
+def test_place_name_as_a_noun_modifier(recognizer):
+    text = "A Gainesville man was arrested on Monday."
+    assert ("Gainesville", "literal") in _texts(recognizer, text)
+
+
+def test_one_sense_per_discourse(recognizer):
+    text = "Fighting raged in Aleppo. Aleppo residents fled as Aleppo police watched."
+    assert [m.text for m in recognizer.mentions(text)].count("Aleppo") == 3
+
+
+def test_diseases_named_after_places_are_not_places(recognizer):
+    text = "Cases of West Nile virus and Marburg virus were reported in Uganda."
+    assert [m.text for m in recognizer.mentions(text)] == ["Uganda"]
+
+
+def test_words_of_the_language_are_not_names(recognizer):
+    text = "March for Babies raised money in March. The march ended in Atlanta."
+    assert [m.text for m in recognizer.mentions(text)] == ["Atlanta"]

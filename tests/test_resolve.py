@@ -203,3 +203,28 @@ def test_place_rejects_confidence_out_of_range():
         Place(name="Syria", mentions=(m,), confidence=1.5)
     with pytest.raises(ValueError):
         Place(name="Syria", mentions=())
+
+
+def test_qualified_region_is_placed_at_the_region(resolver):
+    text = "Schools in North Texas closed."
+    (p,) = resolve(resolver, text, "North Texas")
+    assert p.resolved and p.candidate.kind == "admin1" and p.candidate.country_code == "US"
+
+
+def test_container_after_a_city_is_the_one_containing_it(resolver):
+    text = "Refugees left Goma, Congo, on foot."
+    places = resolve(resolver, text, "Goma", "Congo")
+    assert place_of(places, "Congo").candidate.country_code == "CD"
+
+
+def test_division_later_in_the_sentence_tells_namesakes_apart(resolver):
+    text = "Aurora is a city in Dearborn County, Indiana, United States."
+    places = resolve(resolver, text, "Aurora", "Indiana", "United States")
+    a = place_of(places, "Aurora").candidate
+    assert (a.country_code, a.admin1_code) == ("US", "IN")
+
+
+def test_village_abroad_nothing_points_to_stays_unplaced(resolver):
+    text = "Germany and Poland braced for floods. Water reached Szczecin and the Baltic."
+    places = resolve(resolver, text, "Germany", "Poland", "Szczecin", "Baltic")
+    assert not place_of(places, "Baltic").resolved
