@@ -238,6 +238,8 @@ class PlaceRecord:
         }
         if self.geonameid is not None:
             data["gid"] = self.geonameid
+        if self.resolved and self.source:
+            data["src"] = SOURCE_LABELS.get(self.source, self.source)
         if self.resolved:
             data["r"] = marker_radius(self.total_mentions)
         else:
@@ -246,6 +248,16 @@ class PlaceRecord:
 
 
 DEFAULT_REASON = "No entry of the gazetteer matched this name."
+
+#: where a place's coordinates come from, as the popup says it
+SOURCE_LABELS = {
+    "gazetteer": "geo's gazetteer (GeoNames)",
+    "geonames-dump": "an imported GeoNames dump",
+    "user": "your places file",
+    "correction": "a correction",
+    "nominatim": "Nominatim (© OpenStreetMap contributors)",
+    "photon": "Photon (© OpenStreetMap contributors)",
+}
 
 
 def _coords(geometry: Any) -> tuple[float | None, float | None]:

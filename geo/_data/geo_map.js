@@ -117,6 +117,7 @@
     }
     var source = "confidence " + p.conf.toFixed(2);
     if (p.gid !== undefined) { source = "GeoNames " + p.gid + ", " + source; }
+    if (p.src !== undefined) { source = "from " + p.src + " · " + source; }
     box.appendChild(el("p", "geo-popup-source", source));
     return box;
   }
