@@ -4,6 +4,8 @@ projected time and cost of one million articles.
 
     python benchmarks/bench_batch.py                  # the first 60 documents of each corpus
     python benchmarks/bench_batch.py --per-corpus 0   # every document (~12 MB; long on 2 cores)
+    python benchmarks/bench_batch.py --wiktor-map     # also: the corpus map of all of wiktor.jsonl,
+                                                      # timed in headless Chromium
 
 Each configuration runs the real command (``geo batch … -o OUT.parquet``) in a subprocess; memory is
 the peak resident set of each process, sampled every 0.1 s with psutil. The rate is given twice: over
@@ -102,7 +104,11 @@ def main() -> int:
                     help="price of one vCPU-hour in USD for the projection (default 0.04, a typical on-demand "
                          "cloud price for general-purpose instances)")
     ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument("--wiktor-map", action="store_true",
+                    help="geo batch all of wiktor.jsonl (--workers 2), then time geo map --from and the page in Chromium")
     opts = ap.parse_args()
+    if opts.wiktor_map:
+        return wiktor_map()
 
     with tempfile.TemporaryDirectory(prefix="geo-bench-batch-") as tmp:
         tmp = Path(tmp)
@@ -164,6 +170,35 @@ def main() -> int:
         for cores in (16, 64):
             print(f"  a {cores}-worker dask cluster at {best:.2f} docs/s per worker: "
                   f"{1e6 / (best * cores) / 3600:.1f} h, ~${1e6 / best / 3600 * opts.price:,.2f}")
+    return 0
+
+
+def wiktor_map() -> int:
+    from playwright.sync_api import sync_playwright
+
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    with tempfile.TemporaryDirectory(prefix="geo-bench-wiktor-") as tmp:
+        tmp = Path(tmp)
+        places, page_path = tmp / "wiktor.parquet", tmp / "wiktor.html"
+        seconds, peaks, _ = run_geo([str(CORPORA / "wiktor.jsonl"), "-o", str(places), "--workers", "2"])
+        print(f"geo batch wiktor.jsonl --workers 2: {seconds:.1f} s")
+        started = time.monotonic()
+        subprocess.run(["geo", "map", "--from", str(places), "-o", str(page_path)], check=True)
+        print(f"geo map --from: {time.monotonic() - started:.1f} s, {page_path.stat().st_size / 1e6:.1f} MB")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+            for attempt in range(3):
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
+                           else r.abort())
+                started = time.monotonic()
+                page.goto(page_path.as_uri())
+                page.wait_for_function("window.geoCorpus && window.geoCorpus.ready", timeout=60_000)
+                print(f"open {attempt + 1}: page ready in {time.monotonic() - started:.2f} s, "
+                      f"{page.evaluate('window.geoCorpus.shown'):,} places drawn")
+                page.close()
+            browser.close()
     return 0
 
 

@@ -222,6 +222,13 @@ def test_bad_lines_and_duplicate_ids_are_reported_not_fatal(geoparser, tmp_path)
     assert again.failed == 3 and len(again.errors_file.read_text().splitlines()) == 3
 
 
+def test_output_inside_an_input_folder_is_not_read_back(geoparser, tmp_path):
+    (tmp_path / "a.txt").write_text("Rain in Oslo and Bergen.", encoding="utf-8")
+    first = run_batch([str(tmp_path)], tmp_path / "places.jsonl", geoparser=geoparser)
+    again = run_batch([str(tmp_path)], tmp_path / "places.jsonl", geoparser=geoparser)
+    assert first.documents == again.documents == 1 and again.rows == first.rows > 0
+
+
 def test_csv_input_with_text_and_id_columns(geo_exe, tmp_path):
     import csv
 

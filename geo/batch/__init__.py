@@ -75,7 +75,13 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
         raise UsageError(f"{output}: is a directory")
     fmt = format_for(output, fmt, allowed=BATCH_FORMATS, default="parquet")
     errors_file = Path(errors_path) if errors_path else errors_path_for(output)
-    files = expand_inputs(inputs)
+    # never read our own output, errors file or parts (an output inside an input folder)
+    own = {output.resolve(), errors_file.resolve()}
+    own_parts = parts_dir(output).resolve()
+    files = [f for f in expand_inputs(inputs)
+             if f.resolve() not in own and own_parts not in f.resolve().parents]
+    if not files:
+        raise UsageError("no input documents (the only files given are this batch's own output)")
     total = count_documents(files)
     if limit:
         total = min(total, limit)
