@@ -52,6 +52,18 @@ class Weights:
     user_source: float = 0.5
 
 
+_DIVISION_BEFORE = re.compile(r"\b(?:state|province|governorate|county|region|department|district|oblast|prefecture)"
+                              r"\s+of\s+(?:the\s+)?$", re.I)
+
+
+def _names_a_division(m: Mention) -> bool:
+    """"Raqqa province", "the U.S. state of New York": the text says the name is a division."""
+    if m.text.split()[-1].lower() in _DIVISION_WORDS:
+        return True
+    offset = m.start - m.sentence_start
+    return bool(_DIVISION_BEFORE.search(m.sentence[max(0, offset - 24):max(0, offset)]))
+
+
 def _haversine(lat1, lon1, lat2, lon2) -> float:
     p = math.pi / 180.0
     a = math.sin((lat2 - lat1) * p / 2) ** 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
@@ -275,8 +287,7 @@ class Resolver:
 
     def _city_of_division(self, c: Candidate, g: _Group) -> bool:
         """A division named after its large city ("Paris", "Aleppo"): the name means the city."""
-        if c.kind != "admin1" or any(m.source == "trigger" and m.text.split()[-1].lower() in _DIVISION_WORDS
-                                     for m in g.mentions):
+        if c.kind != "admin1" or any(_names_a_division(m) for m in g.mentions):
             return False
         return any(m.candidate.kind == "city" and m.candidate.country_code == c.country_code
                    and m.candidate.population >= 0.1 * c.population for m in g.matches)
