@@ -178,7 +178,7 @@ def test_clicking_syria_in_the_text_opens_its_popup(seed, open_map):
     page.wait_for_function(  # ...and the map has panned the popup into view
         """() => document.querySelector('.leaflet-popup').getBoundingClientRect().top >=
                  document.querySelector('.folium-map').getBoundingClientRect().top""",
-        timeout=5_000,
+        timeout=20_000,
     )
     _screenshot(page, "seed-map-syria.png")
 

@@ -166,7 +166,7 @@ def test_wiktor_corpus_map_renders_offline_in_chromium(wiktor_places, geo_exe, o
         const d = window.geoCorpus.data; return [d.places.name[0], d.docs[d.places.top[0][0]][0]]; }""")
     _open_popup(page, 0)
     popup = page.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=5_000)
+    popup.wait_for(timeout=20_000)
     assert popup.locator(".geo-popup-name").inner_text() == name
     assert first_doc in popup.inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -204,7 +204,7 @@ def test_time_slider_filters_places_and_popups_stay_text(gazetteer, open_page, t
     assert page.evaluate("window.geoCorpus.shown") == 2
     _open_popup(page, 0)
     popup = page.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=5_000)
+    popup.wait_for(timeout=20_000)
     assert "Story 1 </script><b>${x}</b> `tick` \\" in popup.inner_text()  # shown as text
     assert popup.locator("b").count() == 0
     links = popup.locator("a")
