@@ -73,15 +73,11 @@ def _periods(dates) -> tuple[str, Any]:
 
 
 def _plain_str(v) -> str | None:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return None
-    try:
-        import pandas as pd
+    from geo.frame import _plain
 
-        if v is pd.NA:
-            return None
-    except ImportError:  # pragma: no cover
-        pass
+    v = _plain(v)
+    if v is None:
+        return None
     s = str(v).strip()
     return s or None
 
