@@ -238,7 +238,8 @@ class PlaceRecord:
         }
         if self.geonameid is not None:
             data["gid"] = self.geonameid
-        if self.resolved and self.source:
+        if self.resolved and self.source and self.source != "gazetteer":
+            # the gazetteer is the default (its GeoNames id is shown); any other source is said
             data["src"] = SOURCE_LABELS.get(self.source, self.source)
         if self.resolved:
             data["r"] = marker_radius(self.total_mentions)
@@ -251,7 +252,6 @@ DEFAULT_REASON = "No entry of the gazetteer matched this name."
 
 #: where a place's coordinates come from, as the popup says it
 SOURCE_LABELS = {
-    "gazetteer": "geo's gazetteer (GeoNames)",
     "geonames-dump": "an imported GeoNames dump",
     "user": "your places file",
     "correction": "a correction",

@@ -217,14 +217,20 @@
       if (markers[id] && markers[id].closeTooltip) { markers[id].closeTooltip(); }
       if (opts.popup !== false) { openPopup(id, !opts.fly); }
       if (opts.fly) {
-        map.once("moveend", function () {
-          // Panned only now: panning during the flight would fight it.
+        // Pan the popup into view once this flight has ended (panning during it would fight it).
+        // The end handler is bound from the flight's own start, so the end of an earlier
+        // movement still under way cannot trigger it; a flight that does not move pans at once.
+        var adjust = function () {
           if (popup.isOpen() && typeof popup._adjustPan === "function") {
             popup.options.autoPan = true;
             popup._adjustPan();
           }
-        });
+        };
+        var started = false;
+        var onStart = function () { started = true; map.once("moveend", adjust); };
+        map.once("movestart", onStart);
         flyTo(id);
+        if (!started) { map.off("movestart", onStart); adjust(); }
       }
       announce(p.name + ": " + describe(p));
     } else {
