@@ -33,6 +33,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "continent": ("#CC79A7", "Continent"),
     "country": ("#0072B2", "Country"),
     "admin1": ("#009E73", "State / province"),
+    "admin2": ("#56B4E9", "County / district"),
     "city": ("#D55E00", "City or town"),
     "place": ("#E69F00", "Other place"),
     "unknown": ("#6E6E6E", "Unknown kind"),

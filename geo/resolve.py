@@ -41,7 +41,8 @@ class Weights:
     """The resolver's knobs, in score units (a candidate's score is the sum of its features)."""
 
     population: float = 0.12  # per decade of population
-    kind: tuple = (("country", 1.4), ("continent", 1.2), ("admin1", 0.7), ("city", 0.0), ("place", 0.0))
+    kind: tuple = (("country", 1.4), ("continent", 1.2), ("admin1", 0.7), ("admin2", 0.3), ("city", 0.0),
+                   ("place", 0.0))
     primary_name: float = 0.4
     country_context: float = 1.2
     admin1_context: float = 0.8
@@ -175,6 +176,12 @@ class Resolver:
                 a = g.matches[0].candidate
                 admin1s[(a.raw or {}).get("pid")] += n
                 g.own_country = (a.country_code, 0.5 * n)
+            elif kinds == {"admin2"} and len(states := {self.gazetteer.admin1_of(m.candidate) for m in g.matches}) == 1:
+                # a county name only one state has ("Laurel County"): the article is in that state
+                state = states.pop()
+                if state is not None:
+                    admin1s[(state.raw or {}).get("pid")] += 0.5 * n
+                g.own_country = (g.matches[0].candidate.country_code, 0.5 * n)
             elif len({m.candidate.country_code for m in g.matches}) == 1 and g.matches:
                 g.own_country = (g.matches[0].candidate.country_code, 0.5 * n)
             if g.own_country[0]:
@@ -191,7 +198,7 @@ class Resolver:
                 continue
             if ch.country_code:
                 c2[ch.country_code] += 0.5 * other.confidence * len(other.mentions)
-            if ch.kind == "city":
+            if ch.kind in ("city", "admin2"):
                 a = self.gazetteer.admin1_of(ch)
                 if a is not None:
                     a2[(a.raw or {}).get("pid")] += 0.5 * other.confidence
@@ -230,7 +237,11 @@ class Resolver:
     def _contains(self, outer: Candidate, inner: Candidate) -> bool:
         if outer.kind == "country":
             return inner.country_code == outer.country_code and inner.kind != "country"
-        if outer.kind == "admin1" and inner.kind == "city" and inner.country_code == outer.country_code:
+        if outer.kind == "admin2" and inner.kind == "city":
+            # a county holds the places near its reference point, in its state
+            return (inner.country_code == outer.country_code and inner.admin1_code == outer.admin1_code
+                    and _haversine(outer.lat, outer.lon, inner.lat, inner.lon) < 80)
+        if outer.kind == "admin1" and inner.kind in ("city", "admin2") and inner.country_code == outer.country_code:
             codes = self.gazetteer.admin1_codes(outer)
             if codes:
                 return inner.admin1_code is not None and inner.admin1_code in codes
@@ -252,7 +263,7 @@ class Resolver:
         if c.country_code and c.kind != "continent":
             share = max(0.0, countries.get(c.country_code, 0) - own) / total
             s += w.country_context * min(1.0, 2 * share)
-        if c.kind == "city" and admin1s:
+        if c.kind in ("city", "admin2") and admin1s:
             a = self.gazetteer.admin1_of(c)
             if a is not None and (a.raw or {}).get("pid") in admin1s:
                 s += w.admin1_context
@@ -278,7 +289,7 @@ class Resolver:
             if any(self._contains(c, i) for i in inners):
                 s += w.container / 2
                 break
-        if anchors and c.kind in ("city", "admin1", "place"):
+        if anchors and c.kind in ("city", "admin2", "admin1", "place"):
             d = min(_haversine(c.lat, c.lon, a.lat, a.lon) for a in anchors)
             s += w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)
         if c.source == "user":

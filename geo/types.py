@@ -11,7 +11,7 @@ from typing import Any, Literal, Mapping
 __all__ = ["Mention", "Candidate", "Place", "MENTION_KINDS", "PLACE_KINDS"]
 
 MENTION_KINDS = ("literal", "adjectival")
-PLACE_KINDS = ("continent", "country", "admin1", "city", "place", "unknown")
+PLACE_KINDS = ("continent", "country", "admin1", "admin2", "city", "place", "unknown")
 
 
 @dataclass(frozen=True, slots=True)

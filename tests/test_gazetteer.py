@@ -183,3 +183,17 @@ def test_truncated_file_named_by_geo_gazetteer_is_rebuilt_not_used(gazetteer, tm
         gz.close()
     finally:
         bad.unlink(missing_ok=True)
+
+
+def test_us_counties_are_second_level_divisions_in_their_state(gazetteer):
+    found = [m.candidate for m in gazetteer.lookup("Laurel County")]
+    assert [(c.kind, c.country_code, c.admin1_code) for c in found] == [("admin2", "US", "KY")]
+    c = found[0]
+    # London, Kentucky, the county seat, is a few kilometres from the county's reference point
+    assert 36.9 < c.lat < 37.4 and -84.4 < c.lon < -83.8
+    assert c.population == 0  # unknown: no source gives county populations
+    assert gazetteer.admin1_of(c).name == "Kentucky"
+    # a common county name is one division in each of many states
+    washington = {m.candidate.admin1_code for m in gazetteer.lookup("Washington County")}
+    assert len(washington) >= 25 and {"OR", "PA", "MD"} <= washington
+    assert gazetteer.info()["places"]["admin2"] > 3000

