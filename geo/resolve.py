@@ -5,7 +5,8 @@ the gazetteer are ranked by what the text says, with population and feature type
 
 * the countries (and first-level divisions) the article is about, from literal mentions and demonyms;
 * containment patterns: "Marietta, Ga.", "Aleppo, Syria", "X in Y";
-* distance to the other places of the article, resolved in a first pass;
+* distance to the other places of the article, resolved in a first pass, and to the likely
+  readings of its other names ("Walker County" and "Huntsville": the pair that lie together);
 * feature type: a country name is the country, a division outranks a town of the same name.
 
 Spelling variants (Baghuz / Baghouz) that resolve to one entry, or that stay unresolved with the
@@ -33,6 +34,7 @@ _QUALIFIED = re.compile(
     r"^(?:(?:north|south|east|west|central|upstate|downstate|greater|metro|metropolitan|downtown|inner|outer|"
     r"northern|southern|eastern|western|north[- ]?east(?:ern)?|north[- ]?west(?:ern)?|south[- ]?east(?:ern)?|"
     r"south[- ]?west(?:ern)?|mid)[- ])+(.+)$", re.I)
+_LOCAL_KINDS = ("city", "admin2", "place")
 _CONTAINER_GAP = re.compile(r"^\s*(?:,|\bin\b(?:\s+the)?|\bof\b)\s*$", re.I)
 
 
@@ -50,6 +52,9 @@ class Weights:
     sentence_container: float = 1.2
     near_100km: float = 0.9
     near_500km: float = 0.4
+    namesake_50km: float = 1.1  # per other name with a candidate this close (times that candidate's probability)
+    namesake_120km: float = 0.4
+    namesakes_max: float = 2.0
     user_source: float = 0.5
 
 
@@ -82,6 +87,8 @@ class _Group:
     choice: Candidate | None = None
     confidence: float = 0.0
     own_country: tuple[str | None, float] = (None, 0.0)  # what this group itself adds to the context
+    probs: tuple[tuple[Candidate, float], ...] = ()  # each candidate's probability after a pass
+    names_a_country: bool = False  # the name is a country's own name ("Mexico", "Lebanon")
 
 
 class Resolver:
@@ -105,11 +112,14 @@ class Resolver:
             for og in outers:
                 self._contained[og.key].append(groups[inner_key])
         self._in_sentence = self._sentence_containers(ordered, by_start, text) if text else {}
+        self._cells: dict = {}
 
-        # Pass 1: priors and the document's countries; pass 2: add containment and proximity.
+        # Pass 1: priors and the document's countries; pass 2: add containment, proximity to pass 1's
+        # confident choices and to the other names' likely namesakes.
         for g in groups.values():
             self._choose(g, countries, admin1s, containers.get(g.key, ()), anchors=())
         anchors = [g.choice for g in groups.values() if g.choice is not None and g.confidence >= 0.6]
+        self._cells = self._local_cells(groups)
         for g in groups.values():
             if g.matches:
                 own = [a for a in anchors if a is not g.choice]
@@ -145,6 +155,7 @@ class Resolver:
                     g.matches = self.gazetteer.lookup(m.group(1))
                 if not g.matches:
                     g.matches = self._region_of_divisions(g.query)
+            g.names_a_country = any(m.primary and m.candidate.kind in ("country", "continent") for m in g.matches)
         return groups
 
     def _region_of_divisions(self, name: str) -> tuple[Match, ...]:
@@ -233,6 +244,42 @@ class Resolver:
                         out[ga.key].append(gb)
         return out
 
+    @staticmethod
+    def _local_cells(groups: dict[str, _Group]) -> dict[tuple[int, int], list[tuple[str, float, float, float]]]:
+        """The local candidates (towns, counties) of every name after pass 1, by 1-degree cell, each
+        weighted by how likely pass 1 found it next to the name's best reading (1 for the best)."""
+        cells: dict[tuple[int, int], list[tuple[str, float, float, float]]] = defaultdict(list)
+        for g in groups.values():
+            if not g.probs:
+                continue
+            top = g.probs[0][1]
+            local = [(c, p / top) for c, p in g.probs if c.kind in _LOCAL_KINDS]
+            if len(local) > 60:  # "Springfield", "Franklin": says nothing about where
+                continue
+            for c, p in local:
+                cells[(math.floor(c.lat), math.floor(c.lon))].append((g.key, c.lat, c.lon, p))
+        return cells
+
+    def _namesakes_near(self, c: Candidate, g: _Group) -> float:
+        """"Walker County" and "Huntsville": of all their namesakes, the pair that lie together.
+
+        The support a candidate gets from the article's other local names that have a candidate
+        near it, whichever candidate those names end up with.
+        """
+        best: dict[str, float] = {}
+        la, lo = math.floor(c.lat), math.floor(c.lon)
+        w = self.w
+        for dla in (-1, 0, 1):
+            for dlo in (-1, 0, 1):
+                for key, lat, lon, weight in self._cells.get((la + dla, lo + dlo), ()):
+                    if key == g.key:
+                        continue
+                    d = _haversine(c.lat, c.lon, lat, lon)
+                    v = weight * (w.namesake_50km if d < 50 else (w.namesake_120km if d < 120 else 0.0))
+                    if v > best.get(key, 0.0):
+                        best[key] = v
+        return min(w.namesakes_max, sum(best.values()))
+
     # -- scoring ------------------------------------------------------------------------------
     def _contains(self, outer: Candidate, inner: Candidate) -> bool:
         if outer.kind == "country":
@@ -266,7 +313,8 @@ class Resolver:
         if c.kind in ("city", "admin2") and admin1s:
             a = self.gazetteer.admin1_of(c)
             if a is not None and (a.raw or {}).get("pid") in admin1s:
-                s += w.admin1_context
+                # a division the text names outright counts fully; one guessed in pass 1 by its weight
+                s += w.admin1_context * min(1.0, admin1s[(a.raw or {}).get("pid")])
         elif c.kind == "admin1" and admin1s.get((c.raw or {}).get("pid"), 0) > 0:
             s += w.admin1_context  # places of the article lie in this division
         for cg in containers:
@@ -289,9 +337,14 @@ class Resolver:
             if any(self._contains(c, i) for i in inners):
                 s += w.container / 2
                 break
+        near = 0.0
         if anchors and c.kind in ("city", "admin2", "admin1", "place"):
             d = min(_haversine(c.lat, c.lon, a.lat, a.lon) for a in anchors)
-            s += w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)
+            near = w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)
+        if c.kind in _LOCAL_KINDS and self._cells and not g.names_a_country:
+            # the same neighbours, counted once: confident choices or likely namesakes
+            near = max(near, self._namesakes_near(c, g))
+        s += near
         if c.source == "user":
             s += w.user_source
         return s
@@ -313,6 +366,7 @@ class Resolver:
                          for i, m in enumerate(g.matches)), key=lambda t: (-t[0], t[1]))
         best = scored[0][0]
         z = sum(math.exp(2.0 * (s - best)) for s, _, _ in scored)
+        g.probs = tuple((c, math.exp(2.0 * (s - best)) / z) for s, _, c in scored)
         choice = scored[0][2]
         own = g.own_country[1] if g.own_country[0] == choice.country_code else 0.0
         if (choice.kind == "city" and choice.population < 10_000 and sum(countries.values()) - own >= 2

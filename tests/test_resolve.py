@@ -251,3 +251,20 @@ def test_county_in_the_sentence_places_the_town_inside_it(resolver):
     places = resolve(resolver, text, "Salem", "Washington County", "New York")
     salem = place_of(places, "Salem").candidate
     assert (salem.country_code, salem.admin1_code) == ("US", "NY")
+
+
+def test_namesakes_that_lie_together_are_chosen_together(resolver):
+    # Fayetteville alone is the largest one (North Carolina); with Lincoln County, the pair in Tennessee
+    alone = resolve(resolver, "A hospital in Fayetteville took the man in.", "Fayetteville")
+    assert place_of(alone, "Fayetteville").candidate.admin1_code == "NC"
+    text = "Deputies in Lincoln County said the man was taken to a hospital in Fayetteville."
+    places = resolve(resolver, text, "Lincoln County", "Fayetteville")
+    assert place_of(places, "Lincoln County").candidate.admin1_code == "TN"
+    assert place_of(places, "Fayetteville").candidate.admin1_code == "TN"
+
+
+def test_a_country_name_is_not_pulled_to_a_namesake_town(resolver):
+    # towns named after countries often lie near each other; the countries stay countries
+    text = "Cases were reported in Lebanon, Egypt, Mexico and Turkey."
+    places = resolve(resolver, text, "Lebanon", "Egypt", "Mexico", "Turkey")
+    assert {place_of(places, n).candidate.kind for n in ("Lebanon", "Egypt", "Mexico", "Turkey")} == {"country"}
