@@ -18,6 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
+from geo._recognize_rules import listed_places
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
 from geo.gazetteer._sources import read_aliases
@@ -238,9 +239,13 @@ class Recognizer:
         found.extend(self._capitals(doc))
         found.extend(self._definitions(text, sents))
         found = self._filter_unknown(doc, found)
+        stop_words = self.nlp.Defaults.stop_words
+        found.extend(listed_places(text, found,
+                                   lambda name: name.lower() not in stop_words and self._looks_like_place(name),
+                                   lambda name: name.lower() not in stop_words and self._is_place_name(name, 5000)))
 
         # Keep the longest of overlapping spans; literal beats adjectival, NER beats rules at equal length.
-        rank = {"ner": 0, "abbreviation": 1, "trigger": 2, "dateline": 3, "locative": 4, "gazetteer": 5, "modifier": 6, "demonym": 7}
+        rank = {"ner": 0, "abbreviation": 1, "trigger": 2, "dateline": 3, "locative": 4, "gazetteer": 5, "list": 5, "modifier": 6, "demonym": 7}
         found.sort(key=lambda f: (-(f[1] - f[0]), f[2] != "literal", rank.get(f[3], 9), f[0]))
         lower_words = {t.text for t in doc if t.is_lower and t.is_alpha}
         taken: list[tuple[int, int]] = []
@@ -254,7 +259,7 @@ class Recognizer:
                 continue  # "West Nile virus", "Marburg virus", "Spanish flu": a disease named after a place
             if source != "trigger" and self._common_word(text[s:e], lower_words):
                 continue  # "March", "Police", "Hope": a word of the language, not a name, in this text
-            if source not in ("ner", "trigger", "abbreviation", "locative", "modifier") and any(s < be and bs < e for bs, be in blocked):
+            if source not in ("ner", "trigger", "abbreviation", "locative", "modifier", "list") and any(s < be and bs < e for bs, be in blocked):
                 continue
             taken.append((s, e))
             i = bisect_right(sent_starts, s) - 1
@@ -408,7 +413,7 @@ class Recognizer:
         text = _text(doc)
         names = {m.text for m in found if m.kind == "literal" and len(m.text) > 2
                  and (m.source in ("trigger", "abbreviation")
-                      or m.source in ("ner", "dateline", "locative", "gazetteer") and self.gazetteer.knows(m.text))}
+                      or m.source in ("ner", "dateline", "locative", "gazetteer", "list") and self.gazetteer.knows(m.text))}
         if not names:
             return []
         persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]

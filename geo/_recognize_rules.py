@@ -1,0 +1,57 @@
+"""Text-level recognition rules that look beyond one entity: lists of places.
+
+Kept apart from :mod:`geo.recognize` so that the main module stays readable; these functions see
+only the text, the spans found so far and a gazetteer test, never spaCy internals.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator, Sequence
+
+# One name of a list: capitalised words, with the lower-case particles that join place names
+# ("Rio Grande do Sul", "Democratic Republic of the Congo", "Côte d'Ivoire").
+_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
+_ITEM = rf"{_WORD}(?:[ \-](?:{_WORD}|de|del|do|da|dos|das|du|des|la|le|el|al|of the|of|d['’]\w+)){{0,4}}"
+_LIST = re.compile(rf"(?<![\w'’\-])({_ITEM})((?:, {_ITEM})*,? (?:and|or) {_ITEM}|(?:, {_ITEM}){{2,}})(?![\w'’\-])")
+_SEP = re.compile(r",? (?:and|or) |, ")
+_APOSTROPHE_END = re.compile(r"['’]\w{0,2}$")
+_NAME_BEFORE = re.compile(r"[A-Z][\w.]*['’\"”]? $")
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of a list's names, between its separators."""
+    out, pos = [], start
+    for sep in _SEP.finditer(text, start, end):
+        out.append((pos, sep.start()))
+        pos = sep.end()
+    out.append((pos, end))
+    return out
+
+
+def listed_places(text: str, found: Sequence[tuple], is_place: Callable[[str], bool],
+                  is_main_place: Callable[[str], bool]) -> Iterator[tuple]:
+    """Names listed with places are places: "flooding in Kent, Surrey and Essex".
+
+    The small model often tags a member of such a list as a person or an organisation. A list
+    with two or more names already found as places lends its other names the gazetteer knows
+    (``is_place``) the same sense, when three in four of its names are then places. A list with
+    one found place, and a pair ("Kent and Surrey"), needs all its other names to be names
+    whose main sense is a place (``is_main_place``). A name that ends a longer one
+    ("Sen. Mary Lincoln and ...") or carries a possessive or a contraction ("Smith's car",
+    "I'll") is not a member.
+    """
+    places = [(f[0], f[1]) for f in found if f[2] == "literal"]
+    for m in _LIST.finditer(text):
+        items = _items(text, m.start(), m.end())
+        placed = [any(s < b and a < e for a, b in places) for s, e in items]
+        if not any(placed):
+            continue
+        # with two found places, names the gazetteer knows will do; with one, only main places
+        test = is_place if sum(placed) >= 2 and len(items) > 2 else is_main_place
+        new = [(s, e) for (s, e), p in zip(items, placed) if not p and test(text[s:e])
+               and not _APOSTROPHE_END.search(text, s, e) and not (s == m.start() and _NAME_BEFORE.search(text, max(0, s - 40), s))]
+        if 4 * (sum(placed) + len(new)) < 3 * len(items) or sum(placed) == 1 and sum(placed) + len(new) < len(items):
+            continue
+        for s, e in new:
+            yield (s, e, "literal", "list", None, text[s:e])

@@ -1,0 +1,51 @@
+"""geo._recognize_rules: rules that look beyond one entity (lists of places), with invented text."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo._recognize_rules import listed_places
+
+KNOWN = {"Alpha", "Beta", "Gamma", "Delta", "Epsilon"}
+
+
+def _added(text, found_names, is_place=KNOWN.__contains__, is_main=KNOWN.__contains__):
+    found = [(text.index(n), text.index(n) + len(n), "literal", "ner", None, n) for n in found_names]
+    return [f[5] for f in listed_places(text, found, is_place, is_main)]
+
+
+def test_a_list_with_two_found_places_makes_its_other_known_names_places():
+    text = "Storms hit Alpha, Beta, Gamma and Delta on Monday."
+    assert _added(text, ["Alpha", "Delta"]) == ["Beta", "Gamma"]
+
+
+def test_a_list_of_mostly_unknown_names_adds_nothing():
+    text = "Guests included Alpha, Smith, Jones, Brown and Delta."
+    assert _added(text, ["Alpha", "Delta"]) == []
+
+
+def test_a_list_with_one_found_place_needs_all_other_names_to_be_places():
+    assert _added("Aid reached Alpha, Beta and Gamma.", ["Alpha"]) == ["Beta", "Gamma"]
+    assert _added("Aid reached Alpha, Beta and Smith.", ["Alpha"]) == []
+
+
+def test_a_pair_needs_one_found_place_and_a_main_place():
+    text = "Flights went to Alpha and Beta."
+    assert _added(text, ["Alpha"]) == ["Beta"]
+    assert _added(text, ["Alpha"], is_main=lambda n: False) == []
+
+
+def test_the_end_of_a_longer_name_or_a_possessive_is_not_a_member():
+    assert _added("Rep. Harold Beta and Alpha spoke.", ["Alpha"]) == []
+    assert _added("Alpha and Beta's dog barked.", ["Alpha"]) == []
+
+
+@pytest.fixture(scope="module")
+def recognizer(geoparser):
+    return geoparser.recognizer
+
+
+def test_names_in_a_list_are_all_places(recognizer):
+    text = "The counties of Kent, Surrey, Essex and Rutland were flooded."
+    found = {m.text for m in recognizer.mentions(text)}
+    assert {"Kent", "Surrey", "Essex", "Rutland"} <= found
