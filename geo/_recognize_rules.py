@@ -1,4 +1,4 @@
-"""Text-level recognition rules that look beyond one entity: lists of places.
+"""Text-level recognition rules that look beyond one entity: lists of places, titles of publications.
 
 Kept apart from :mod:`geo.recognize` so that the main module stays readable; these functions see
 only the text, the spans found so far and a gazetteer test, never spaCy internals.
@@ -55,3 +55,18 @@ def listed_places(text: str, found: Sequence[tuple], is_place: Callable[[str], b
             continue
         for s, e in new:
             yield (s, e, "literal", "list", None, text[s:e])
+
+
+#: words that end the title of a newspaper or a news service ("the Springfield Courier")
+PUBLICATION_HEADS = ("Times", "Post", "Journal", "Herald", "Tribune", "Daily", "Gazette", "News", "Star",
+                     "Chronicle", "Register", "Sentinel", "Observer", "Examiner", "Courier", "Inquirer",
+                     "Dispatch", "Telegraph", "Guardian", "Bulletin", "Mirror", "Standard", "Independent")
+# After the place name: up to three more capitalised words, then a head word that ends the title
+# (no capitalised word follows: "Post No. 12" is not a newspaper).
+_PUBLICATION = re.compile(r"(?:['’]s)?(?: (?:[A-Z][\w\-]*|&)){0,3}? (?:" + "|".join(PUBLICATION_HEADS)
+                          + r")\b\.?(?! ?[A-Z&])")
+
+
+def names_a_publication(text: str, end: int) -> bool:
+    """The name ending at ``end`` opens a newspaper's title ("the Springfield Daily Courier")."""
+    return _PUBLICATION.match(text, end) is not None

@@ -18,7 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
-from geo._recognize_rules import listed_places
+from geo._recognize_rules import listed_places, names_a_publication
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
 from geo.gazetteer._sources import read_aliases
@@ -257,6 +257,8 @@ class Recognizer:
                 continue  # "the West", "Southern Oregon": a direction, not a named division
             if _DISEASE_AFTER.match(text, e):
                 continue  # "West Nile virus", "Marburg virus", "Spanish flu": a disease named after a place
+            if kind == "literal" and names_a_publication(text, e):
+                continue  # "the Springfield Gazette": a newspaper, not a place of the story
             if source != "trigger" and self._common_word(text[s:e], lower_words):
                 continue  # "March", "Police", "Hope": a word of the language, not a name, in this text
             if source not in ("ner", "trigger", "abbreviation", "locative", "modifier", "list") and any(s < be and bs < e for bs, be in blocked):
@@ -425,8 +427,8 @@ class Recognizer:
             s, e = hit.span()
             if any(s < b and a < e for a, b in taken) or any(s < b and a < e and (a, b) != (s, e) for a, b in persons):
                 continue
-            if _TITLE_BEFORE.search(text, max(0, s - 12), s) or _DISEASE_AFTER.match(text, e):
-                continue  # "Mr. Lincoln": a person's name; "Marburg virus": a disease
+            if _TITLE_BEFORE.search(text, max(0, s - 12), s) or _DISEASE_AFTER.match(text, e) or names_a_publication(text, e):
+                continue  # "Mr. Lincoln": a person's name; "Marburg virus": a disease; "the Lincoln Star"
             # not the first half of a longer capitalised name ("Paris Hilton", "Jordan Valley")
             nxt = text[e:e + 2]
             if len(nxt) == 2 and nxt[0] == " " and nxt[1].isupper() and not text[e + 1:e + 40].split(" ")[0] in names:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo._recognize_rules import listed_places
+from geo._recognize_rules import listed_places, names_a_publication
 
 KNOWN = {"Alpha", "Beta", "Gamma", "Delta", "Epsilon"}
 
@@ -49,3 +49,11 @@ def test_names_in_a_list_are_all_places(recognizer):
     text = "The counties of Kent, Surrey, Essex and Rutland were flooded."
     found = {m.text for m in recognizer.mentions(text)}
     assert {"Kent", "Surrey", "Essex", "Rutland"} <= found
+
+
+def test_a_place_opening_a_newspaper_title_is_not_a_place(recognizer):
+    text = "The Boston Daily Courier reported floods in Vermont. Boston Post No. 4 met in Boston."
+    found = [m.text for m in recognizer.mentions(text)]
+    assert found.count("Boston") == 2 and "Vermont" in found
+    assert names_a_publication("the Springfield Gazette said", len("the Springfield"))
+    assert not names_a_publication("the Springfield Gazette Building", len("the Springfield"))
