@@ -1,4 +1,5 @@
-"""Text-level recognition rules that look beyond one entity: lists of places, titles of publications.
+"""Text-level recognition rules that look beyond one entity: lists of places, titles of publications,
+diseases named after places.
 
 Kept apart from :mod:`geo.recognize` so that the main module stays readable; these functions see
 only the text, the spans found so far and a gazetteer test, never spaCy internals.
@@ -7,7 +8,7 @@ only the text, the spans found so far and a gazetteer test, never spaCy internal
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 # One name of a list: capitalised words, with the lower-case particles that join place names
 # ("Rio Grande do Sul", "Democratic Republic of the Congo", "Côte d'Ivoire").
@@ -70,3 +71,39 @@ _PUBLICATION = re.compile(r"(?:['’]s)?(?: (?:[A-Z][\w\-]*|&)){0,3}? (?:" + "|"
 def names_a_publication(text: str, end: int) -> bool:
     """The name ending at ``end`` opens a newspaper's title ("the Springfield Daily Courier")."""
     return _PUBLICATION.match(text, end) is not None
+
+
+#: words after a name that make it the name of a disease ("Marburg virus", "Lassa fever")
+DISEASE_AFTER = re.compile(r"[\s\-]+(?:virus|viruses|viral|fever|flu|influenza|disease|syndrome|strain|variant|"
+                           r"encephalitis|virion|ebolavirus|hemorrhagic|haemorrhagic)\b", re.I)
+# Before a name: words that make it what one dies of, is infected with or vaccinated against.
+_DISEASE_BEFORE = re.compile(r"\b(?:(?:died|dies|die|dying|deaths?|suffering|suffered)\s+(?:of|from)"
+                   r"|(?:cases?|symptoms|strains?|outbreaks?|epidemics?)\s+of"
+                   r"|(?:tested|infected|diagnosed)\s+(?:with|for|positive\s+for)"
+                   r"|(?:vaccines?|vaccinated|vaccination|treatment|treated|immunity|immuni[sz]ed)\s+(?:for|against)"
+                   r"|combat|combating|combatting|contracted|contracting)\s+$", re.I)
+
+
+def disease_names(text: str, names: Iterable[str]) -> set[str]:
+    """Those of ``names`` that the text uses, somewhere, as the name of a disease.
+
+    One sense per discourse: "Lassa fever" or "cases of Lassa" make every "Lassa" of the text the
+    disease, not the town it was named after.
+    """
+    out = set()
+    for name in names:
+        for hit in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text):
+            s, e = hit.span()
+            if DISEASE_AFTER.match(text, e) or _DISEASE_BEFORE.search(text, max(0, s - 40), s):
+                out.add(name)
+                break
+    return out
+
+
+_ROAD = re.compile(r"\b(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Highway|Hwy|Route|Interstate|Lane|Drive|"
+                   r"Parkway|Pkwy|Way|Place|Square)\b")
+
+
+def numbered_non_place(name: str) -> bool:
+    """A name with a number that is not a road's: "District 3", "3rd Ward", "H5N2", "K-8"."""
+    return any(ch.isdigit() for ch in name) and _ROAD.search(name) is None

@@ -18,7 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
-from geo._recognize_rules import listed_places, names_a_publication
+from geo._recognize_rules import DISEASE_AFTER, disease_names, listed_places, names_a_publication, numbered_non_place
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
 from geo.gazetteer._sources import read_aliases
@@ -163,9 +163,8 @@ def _looks_like_noun(tok) -> bool:
             and not w.endswith(("ed", "ly", "ing")))
 
 
-_DISEASE_AFTER = re.compile(r"[\s\-]+(?:virus|viruses|viral|fever|flu|influenza|disease|syndrome|strain|variant|"
-                            r"encephalitis|virion|ebolavirus|hemorrhagic|haemorrhagic)\b", re.I)
 _DATELINE = re.compile(r"^[ \t]*([A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:, [A-Z][A-Za-z. ]+)?[ \t]*(?:\(|—|–|--| - )", re.M)
+_DISEASE_END = re.compile(DISEASE_AFTER.pattern + "$", re.I)  # "West Nile Virus" as one entity
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
@@ -248,6 +247,7 @@ class Recognizer:
         rank = {"ner": 0, "abbreviation": 1, "trigger": 2, "dateline": 3, "locative": 4, "gazetteer": 5, "list": 5, "modifier": 6, "demonym": 7}
         found.sort(key=lambda f: (-(f[1] - f[0]), f[2] != "literal", rank.get(f[3], 9), f[0]))
         lower_words = {t.text for t in doc if t.is_lower and t.is_alpha}
+        diseases = disease_names(text, {text[f[0]:f[1]] for f in found if f[2] == "literal"})
         taken: list[tuple[int, int]] = []
         out: list[Mention] = []
         for s, e, kind, source, cc, query in found:
@@ -255,10 +255,12 @@ class Recognizer:
                 continue
             if source != "trigger" and text[s:e].lower() in DIRECTIONS:
                 continue  # "the West", "Southern Oregon": a direction, not a named division
-            if _DISEASE_AFTER.match(text, e):
+            if DISEASE_AFTER.match(text, e) or text[s:e] in diseases or _DISEASE_END.search(text, s, e):
                 continue  # "West Nile virus", "Marburg virus", "Spanish flu": a disease named after a place
             if kind == "literal" and names_a_publication(text, e):
                 continue  # "the Springfield Gazette": a newspaper, not a place of the story
+            if numbered_non_place(text[s:e]):
+                continue  # "District 3", "H5N2": an electoral division or a virus, not a place to map
             if source != "trigger" and self._common_word(text[s:e], lower_words):
                 continue  # "March", "Police", "Hope": a word of the language, not a name, in this text
             if source not in ("ner", "trigger", "abbreviation", "locative", "modifier", "list") and any(s < be and bs < e for bs, be in blocked):
@@ -427,7 +429,7 @@ class Recognizer:
             s, e = hit.span()
             if any(s < b and a < e for a, b in taken) or any(s < b and a < e and (a, b) != (s, e) for a, b in persons):
                 continue
-            if _TITLE_BEFORE.search(text, max(0, s - 12), s) or _DISEASE_AFTER.match(text, e) or names_a_publication(text, e):
+            if _TITLE_BEFORE.search(text, max(0, s - 12), s) or DISEASE_AFTER.match(text, e) or names_a_publication(text, e):
                 continue  # "Mr. Lincoln": a person's name; "Marburg virus": a disease; "the Lincoln Star"
             # not the first half of a longer capitalised name ("Paris Hilton", "Jordan Valley")
             nxt = text[e:e + 2]

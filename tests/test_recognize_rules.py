@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo._recognize_rules import listed_places, names_a_publication
+from geo._recognize_rules import disease_names, listed_places, names_a_publication, numbered_non_place
 
 KNOWN = {"Alpha", "Beta", "Gamma", "Delta", "Epsilon"}
 
@@ -57,3 +57,20 @@ def test_a_place_opening_a_newspaper_title_is_not_a_place(recognizer):
     assert found.count("Boston") == 2 and "Vermont" in found
     assert names_a_publication("the Springfield Gazette said", len("the Springfield"))
     assert not names_a_publication("the Springfield Gazette Building", len("the Springfield"))
+
+
+def test_a_name_the_text_uses_for_a_disease_is_a_disease_throughout():
+    text = "Two people died of Lassa last week. Lassa spreads through rats. He flew to Accra."
+    assert disease_names(text, {"Lassa", "Accra"}) == {"Lassa"}
+    assert disease_names("Lassa fever is rare. Lassa kills.", {"Lassa"}) == {"Lassa"}
+    assert disease_names("He died in Lassa.", {"Lassa"}) == set()
+
+
+def test_disease_names_are_not_mentions(recognizer):
+    text = "Doctors in Kampala reported new cases of Marburg on Monday. Marburg spreads through bats."
+    assert [m.text for m in recognizer.mentions(text)] == ["Kampala"]
+
+
+def test_numbered_names_other_than_roads_are_not_places():
+    assert numbered_non_place("District 3") and numbered_non_place("H5N1") and numbered_non_place("3rd Ward")
+    assert not numbered_non_place("West 16th Street") and not numbered_non_place("Paris")
