@@ -292,9 +292,14 @@ class Recognizer:
         text = _text(doc)
         person_words = {t.text for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_title}
         fac = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "FAC"}
+        # last names of people the text names in full ("Anna Smith ... Smith said")
+        surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 and e[-1].is_title}
         out = []
         for f in found:
             s, e, kind, source = f[:4]
+            if (kind == "literal" and source in ("ner", "locative", "gazetteer", "modifier") and text[s:e] in surnames
+                    and not self._is_major(text[s:e])):
+                continue
             if source == "ner" and kind == "literal":
                 name = text[s:e]
                 if not any(ch.isupper() for ch in name):

@@ -74,3 +74,15 @@ def test_disease_names_are_not_mentions(recognizer):
 def test_numbered_names_other_than_roads_are_not_places():
     assert numbered_non_place("District 3") and numbered_non_place("H5N1") and numbered_non_place("3rd Ward")
     assert not numbered_non_place("West 16th Street") and not numbered_non_place("Paris")
+
+
+def test_the_last_name_of_a_person_named_in_full_is_not_a_place(recognizer):
+    from spacy.tokens import Span
+
+    text = "Anna Harlow spoke in Leeds. Later Harlow said the vote was fair."
+    doc = recognizer.nlp(text)
+    k = [t.i for t in doc if t.text == "Harlow"]
+    leeds = next(t.i for t in doc if t.text == "Leeds")
+    doc.ents = [Span(doc, k[0] - 1, k[0] + 1, label="PERSON"), Span(doc, leeds, leeds + 1, label="GPE"),
+                Span(doc, k[1], k[1] + 1, label="GPE")]  # the small model's mistake, made on purpose
+    assert [m.text for m in recognizer.mentions_of_doc(doc)] == ["Leeds"]
