@@ -99,7 +99,8 @@ class _Abbrev:
 def _abbreviations() -> _Abbrev:
     country, state = [], []
     for a in read_aliases():
-        if "." in a.name and a.kind in ("country", "admin1", "city"):
+        # "U.S.", "W.Va." and the initials of three or more capitals ("NSW", "UAE"); "US" could be a word
+        if ("." in a.name or a.name.isupper() and len(a.name) >= 3) and a.kind in ("country", "admin1", "city"):
             (state if a.kind == "admin1" else country).append(a.name)
     alts = sorted(set(country + state), key=len, reverse=True)
     body = "|".join(re.escape(n).replace(r"\ ", r"\s?") for n in alts)

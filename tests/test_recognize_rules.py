@@ -86,3 +86,9 @@ def test_the_last_name_of_a_person_named_in_full_is_not_a_place(recognizer):
     doc.ents = [Span(doc, k[0] - 1, k[0] + 1, label="PERSON"), Span(doc, leeds, leeds + 1, label="GPE"),
                 Span(doc, k[1], k[1] + 1, label="GPE")]  # the small model's mistake, made on purpose
     assert [m.text for m in recognizer.mentions_of_doc(doc)] == ["Leeds"]
+
+
+def test_initials_of_places_in_capitals_are_mentions(recognizer):
+    text = "Bushfires in NSW closed roads, and the UAE sent aid. US officials said US troops would help."
+    found = [m.text for m in recognizer.mentions(text)]
+    assert "NSW" in found and "UAE" in found
