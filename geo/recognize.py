@@ -254,6 +254,9 @@ class Recognizer:
         for s, e, kind, source, cc, query in found:
             if any(s < te and ts < e for ts, te in taken):
                 continue
+            if text[s:e].lower() in ORG_HEADS or source == "trigger" and (
+                    text[s:e].lower() in MONTHS_DAYS or kind == "literal" and self.gazetteer.demonym(text[s:e])):
+                continue  # "Police said", "the German island", "Saturday's battle": not a name of a place
             if source != "trigger" and text[s:e].lower() in DIRECTIONS:
                 continue  # "the West", "Southern Oregon": a direction, not a named division
             if DISEASE_AFTER.match(text, e) or text[s:e] in diseases or _DISEASE_END.search(text, s, e):

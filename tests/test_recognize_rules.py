@@ -92,3 +92,13 @@ def test_initials_of_places_in_capitals_are_mentions(recognizer):
     text = "Bushfires in NSW closed roads, and the UAE sent aid. US officials said US troops would help."
     found = [m.text for m in recognizer.mentions(text)]
     assert "NSW" in found and "UAE" in found
+
+
+def test_a_word_that_heads_organisations_is_not_a_place_on_its_own(recognizer):
+    text = "Police said the fire in Denver began on Sunday. Police officers closed the road."
+    assert [m.text for m in recognizer.mentions(text)] == ["Denver"]
+
+
+def test_a_day_is_not_a_place_after_a_trigger_word(recognizer):
+    text = "Shops in the neighbourhood of Tuesday's fire in Denver reopened."
+    assert [m.text for m in recognizer.mentions(text)] == ["Denver"]
