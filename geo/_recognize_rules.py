@@ -68,9 +68,14 @@ _PUBLICATION = re.compile(r"(?:['’]s)?(?: (?:[A-Z][\w\-]*|&)){0,3}? (?:" + "|"
                           + r")\b\.?(?! ?[A-Z&])")
 
 
-def names_a_publication(text: str, end: int) -> bool:
-    """The name ending at ``end`` opens a newspaper's title ("the Springfield Daily Courier")."""
-    return _PUBLICATION.match(text, end) is not None
+# Before the place name: a broadcaster's or a newspaper's opening word ("Radio Springfield", "the Times of Ruritania").
+_PUBLICATION_BEFORE = re.compile(r"\b(?:Radio|Television|TV|(?:" + "|".join(PUBLICATION_HEADS) + r") of(?: the)?) $")
+
+
+def names_a_publication(text: str, start: int, end: int) -> bool:
+    """The name at ``start:end`` is part of a newspaper's or broadcaster's title ("the Springfield
+    Daily Courier", "Radio Springfield")."""
+    return _PUBLICATION.match(text, end) is not None or _PUBLICATION_BEFORE.search(text, max(0, start - 20), start) is not None
 
 
 #: words after a name that make it the name of a disease ("Marburg virus", "Lassa fever")

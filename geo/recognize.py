@@ -261,7 +261,7 @@ class Recognizer:
                 continue  # "the West", "Southern Oregon": a direction, not a named division
             if DISEASE_AFTER.match(text, e) or text[s:e] in diseases or _DISEASE_END.search(text, s, e):
                 continue  # "West Nile virus", "Marburg virus", "Spanish flu": a disease named after a place
-            if kind == "literal" and names_a_publication(text, e):
+            if kind == "literal" and names_a_publication(text, s, e):
                 continue  # "the Springfield Gazette": a newspaper, not a place of the story
             if numbered_non_place(text[s:e]):
                 continue  # "District 3", "H5N2": an electoral division or a virus, not a place to map
@@ -438,7 +438,7 @@ class Recognizer:
             s, e = hit.span()
             if any(s < b and a < e for a, b in taken) or any(s < b and a < e and (a, b) != (s, e) for a, b in persons):
                 continue
-            if _TITLE_BEFORE.search(text, max(0, s - 12), s) or DISEASE_AFTER.match(text, e) or names_a_publication(text, e):
+            if _TITLE_BEFORE.search(text, max(0, s - 12), s) or DISEASE_AFTER.match(text, e) or names_a_publication(text, s, e):
                 continue  # "Mr. Lincoln": a person's name; "Marburg virus": a disease; "the Lincoln Star"
             # not the first half of a longer capitalised name ("Paris Hilton", "Jordan Valley")
             nxt = text[e:e + 2]

@@ -55,8 +55,10 @@ def test_a_place_opening_a_newspaper_title_is_not_a_place(recognizer):
     text = "The Boston Daily Courier reported floods in Vermont. Boston Post No. 4 met in Boston."
     found = [m.text for m in recognizer.mentions(text)]
     assert found.count("Boston") == 2 and "Vermont" in found
-    assert names_a_publication("the Springfield Gazette said", len("the Springfield"))
-    assert not names_a_publication("the Springfield Gazette Building", len("the Springfield"))
+    assert names_a_publication("the Springfield Gazette said", 4, len("the Springfield"))
+    assert not names_a_publication("the Springfield Gazette Building", 4, len("the Springfield"))
+    assert names_a_publication("on Radio Springfield today", 9, len("on Radio Springfield"))
+    assert not names_a_publication("in Springfield today", 3, len("in Springfield"))
 
 
 def test_a_name_the_text_uses_for_a_disease_is_a_disease_throughout():
