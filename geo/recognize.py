@@ -18,6 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
+from geo._recognize_rules import DISEASE_AFTER, disease_names, listed_places, names_a_publication, numbered_non_place
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
 from geo.gazetteer._sources import read_aliases
@@ -98,7 +99,8 @@ class _Abbrev:
 def _abbreviations() -> _Abbrev:
     country, state = [], []
     for a in read_aliases():
-        if "." in a.name and a.kind in ("country", "admin1", "city"):
+        # "U.S.", "W.Va." and the initials of three or more capitals ("NSW", "UAE"); "US" could be a word
+        if ("." in a.name or a.name.isupper() and len(a.name) >= 3) and a.kind in ("country", "admin1", "city"):
             (state if a.kind == "admin1" else country).append(a.name)
     alts = sorted(set(country + state), key=len, reverse=True)
     body = "|".join(re.escape(n).replace(r"\ ", r"\s?") for n in alts)
@@ -162,9 +164,8 @@ def _looks_like_noun(tok) -> bool:
             and not w.endswith(("ed", "ly", "ing")))
 
 
-_DISEASE_AFTER = re.compile(r"[\s\-]+(?:virus|viruses|viral|fever|flu|influenza|disease|syndrome|strain|variant|"
-                            r"encephalitis|virion|ebolavirus|hemorrhagic|haemorrhagic)\b", re.I)
 _DATELINE = re.compile(r"^[ \t]*([A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:, [A-Z][A-Za-z. ]+)?[ \t]*(?:\(|—|–|--| - )", re.M)
+_DISEASE_END = re.compile(DISEASE_AFTER.pattern + "$", re.I)  # "West Nile Virus" as one entity
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
@@ -238,23 +239,35 @@ class Recognizer:
         found.extend(self._capitals(doc))
         found.extend(self._definitions(text, sents))
         found = self._filter_unknown(doc, found)
+        stop_words = self.nlp.Defaults.stop_words
+        found.extend(listed_places(text, found,
+                                   lambda name: name.lower() not in stop_words and self._looks_like_place(name),
+                                   lambda name: name.lower() not in stop_words and self._is_place_name(name, 5000)))
 
         # Keep the longest of overlapping spans; literal beats adjectival, NER beats rules at equal length.
-        rank = {"ner": 0, "abbreviation": 1, "trigger": 2, "dateline": 3, "locative": 4, "gazetteer": 5, "modifier": 6, "demonym": 7}
+        rank = {"ner": 0, "abbreviation": 1, "trigger": 2, "dateline": 3, "locative": 4, "gazetteer": 5, "list": 5, "modifier": 6, "demonym": 7}
         found.sort(key=lambda f: (-(f[1] - f[0]), f[2] != "literal", rank.get(f[3], 9), f[0]))
         lower_words = {t.text for t in doc if t.is_lower and t.is_alpha}
+        diseases = disease_names(text, {text[f[0]:f[1]] for f in found if f[2] == "literal"})
         taken: list[tuple[int, int]] = []
         out: list[Mention] = []
         for s, e, kind, source, cc, query in found:
             if any(s < te and ts < e for ts, te in taken):
                 continue
+            if text[s:e].lower() in ORG_HEADS or source == "trigger" and (
+                    text[s:e].lower() in MONTHS_DAYS or kind == "literal" and self.gazetteer.demonym(text[s:e])):
+                continue  # "Police said", "the German island", "Saturday's battle": not a name of a place
             if source != "trigger" and text[s:e].lower() in DIRECTIONS:
                 continue  # "the West", "Southern Oregon": a direction, not a named division
-            if _DISEASE_AFTER.match(text, e):
+            if DISEASE_AFTER.match(text, e) or text[s:e] in diseases or _DISEASE_END.search(text, s, e):
                 continue  # "West Nile virus", "Marburg virus", "Spanish flu": a disease named after a place
+            if kind == "literal" and names_a_publication(text, s, e):
+                continue  # "the Springfield Gazette": a newspaper, not a place of the story
+            if numbered_non_place(text[s:e]):
+                continue  # "District 3", "H5N2": an electoral division or a virus, not a place to map
             if source != "trigger" and self._common_word(text[s:e], lower_words):
                 continue  # "March", "Police", "Hope": a word of the language, not a name, in this text
-            if source not in ("ner", "trigger", "abbreviation", "locative", "modifier") and any(s < be and bs < e for bs, be in blocked):
+            if source not in ("ner", "trigger", "abbreviation", "locative", "modifier", "list") and any(s < be and bs < e for bs, be in blocked):
                 continue
             taken.append((s, e))
             i = bisect_right(sent_starts, s) - 1
@@ -283,9 +296,14 @@ class Recognizer:
         text = _text(doc)
         person_words = {t.text for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_title}
         fac = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "FAC"}
+        # last names of people the text names in full ("Anna Smith ... Smith said")
+        surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 and e[-1].is_title}
         out = []
         for f in found:
             s, e, kind, source = f[:4]
+            if (kind == "literal" and source in ("ner", "locative", "gazetteer", "modifier") and text[s:e] in surnames
+                    and not self._is_major(text[s:e])):
+                continue
             if source == "ner" and kind == "literal":
                 name = text[s:e]
                 if not any(ch.isupper() for ch in name):
@@ -408,7 +426,7 @@ class Recognizer:
         text = _text(doc)
         names = {m.text for m in found if m.kind == "literal" and len(m.text) > 2
                  and (m.source in ("trigger", "abbreviation")
-                      or m.source in ("ner", "dateline", "locative", "gazetteer") and self.gazetteer.knows(m.text))}
+                      or m.source in ("ner", "dateline", "locative", "gazetteer", "list") and self.gazetteer.knows(m.text))}
         if not names:
             return []
         persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
@@ -420,8 +438,8 @@ class Recognizer:
             s, e = hit.span()
             if any(s < b and a < e for a, b in taken) or any(s < b and a < e and (a, b) != (s, e) for a, b in persons):
                 continue
-            if _TITLE_BEFORE.search(text, max(0, s - 12), s) or _DISEASE_AFTER.match(text, e):
-                continue  # "Mr. Lincoln": a person's name; "Marburg virus": a disease
+            if _TITLE_BEFORE.search(text, max(0, s - 12), s) or DISEASE_AFTER.match(text, e) or names_a_publication(text, s, e):
+                continue  # "Mr. Lincoln": a person's name; "Marburg virus": a disease; "the Lincoln Star"
             # not the first half of a longer capitalised name ("Paris Hilton", "Jordan Valley")
             nxt = text[e:e + 2]
             if len(nxt) == 2 and nxt[0] == " " and nxt[1].isupper() and not text[e + 1:e + 40].split(" ")[0] in names:
