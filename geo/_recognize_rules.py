@@ -112,3 +112,39 @@ _ROAD = re.compile(r"\b(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Highway|Hw
 def numbered_non_place(name: str) -> bool:
     """A name with a number that is not a road's: "District 3", "3rd Ward", "H5N2", "K-8"."""
     return any(ch.isdigit() for ch in name) and _ROAD.search(name) is None
+
+
+# Words a longer name may add before or after a name found: capitalised words and the particles
+# that join them ("Republic of the Congo", "Bosnia and Herzegovina", "Mexico City").
+_JOIN_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’\-]*|of|the|and|de|del|da|do|du|la|el)"
+_LEFT = re.compile(rf"(?:{_JOIN_WORD} ){{1,5}}$")
+_RIGHT = re.compile(rf"(?: {_JOIN_WORD}){{1,5}}")
+_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_ARTICLE = re.compile(r"(?:The|A|An) ")
+
+
+def longer_known_names(text: str, found: Sequence[tuple], knows: Callable[[str], bool]) -> Iterator[tuple]:
+    """A name found inside a longer name the gazetteer knows is that longer name.
+
+    The small model often cuts "Democratic Republic of the Congo" to "Congo", or stops "Mexico City"
+    at "Mexico". For each literal span, the words joined to it on either side (capitalised words and
+    particles, up to five) are tried, longest first; the first known name that starts and ends with a
+    capitalised word replaces the span (same source, so the same checks apply).
+    """
+    for s, e, kind, source, cc, _query in found:
+        if kind != "literal":
+            continue
+        starts = [s]
+        if (m := _LEFT.search(text, max(0, s - 80), s)) is not None:
+            words = [m.start()] + [m.start() + w.end() for w in re.finditer(" ", m.group())][:-1]
+            starts += [a for a in words if _CAPITAL.match(text, a) and not _ARTICLE.match(text, a)]
+        ends = [e]
+        if (m := _RIGHT.match(text, e)) is not None:
+            ends = sorted({e} | {e + w.end() for w in re.finditer(rf" {_JOIN_WORD}", m.group())
+                                 if _CAPITAL.match(text, e + w.start() + 1)})
+        if len(starts) == 1 and len(ends) == 1:
+            continue
+        for a, b in sorted(((a, b) for a in starts for b in ends if (a, b) != (s, e)), key=lambda p: p[0] - p[1]):
+            if knows(text[a:b]):
+                yield (a, b, kind, source, cc, text[a:b])
+                break

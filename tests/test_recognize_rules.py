@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo._recognize_rules import disease_names, listed_places, names_a_publication, numbered_non_place
+from geo._recognize_rules import (disease_names, listed_places, longer_known_names, names_a_publication,
+                                   numbered_non_place)
 
 KNOWN = {"Alpha", "Beta", "Gamma", "Delta", "Epsilon"}
 
@@ -104,3 +105,31 @@ def test_a_word_that_heads_organisations_is_not_a_place_on_its_own(recognizer):
 def test_a_day_is_not_a_place_after_a_trigger_word(recognizer):
     text = "Shops in the neighbourhood of Tuesday's fire in Denver reopened."
     assert [m.text for m in recognizer.mentions(text)] == ["Denver"]
+
+
+LONG_NAMES = {"republic of alpha", "alpha city", "north beta", "gamma and delta"}
+
+
+def _longer(text, name):
+    s = text.index(name)
+    found = [(s, s + len(name), "literal", "ner", None, name)]
+    return [f[5] for f in longer_known_names(text, found, lambda n: n.lower() in LONG_NAMES)]
+
+
+def test_a_name_cut_short_becomes_the_longer_known_name():
+    assert _longer("Aid reached the Republic of Alpha on Monday.", "Alpha") == ["Republic of Alpha"]
+    assert _longer("Flights to Alpha City resumed.", "Alpha") == ["Alpha City"]
+    assert _longer("Storms hit North Beta.", "Beta") == ["North Beta"]
+    assert _longer("Talks in Gamma and Delta ended.", "Gamma") == ["Gamma and Delta"]
+
+
+def test_no_longer_name_no_change():
+    assert _longer("Aid reached Alpha on Monday.", "Alpha") == []
+    assert _longer("Aid reached Alpha Beta Gamma.", "Alpha") == []  # joined words, but not a known name
+    # a known name must start and end with a capitalised word: "the Alpha" is not tried
+    assert _longer("The Alpha and the Beta.", "Alpha") == []
+
+
+def test_a_sentence_initial_article_is_not_part_of_the_longer_name():
+    assert _longer("The Alpha City council met.", "Alpha") == ["Alpha City"]
+    assert _longer("The Republic of Alpha voted.", "Alpha") == ["Republic of Alpha"]
