@@ -35,6 +35,10 @@ _QUALIFIED = re.compile(
     r"northern|southern|eastern|western|north[- ]?east(?:ern)?|north[- ]?west(?:ern)?|south[- ]?east(?:ern)?|"
     r"south[- ]?west(?:ern)?|mid)[- ])+(.+)$", re.I)
 _LOCAL_KINDS = ("city", "admin2", "place")
+_KIND_WORDS = r"(?:city|town|village|hamlet|township|borough|municipality|county|district|province|state|region|parish|port)"
+# "City of X", "X district", "X Township" (but "X City", "X Town": capitalised, part of the name)
+_AFFIX = re.compile(rf"^(?:[Tt]he\s+)?(?i:{_KIND_WORDS})\s+of\s+(?:the\s+)?|\s+{_KIND_WORDS}$"
+                    r"|\s+(?:Village|Hamlet|Township|Borough|Municipality|County|District|Province|Region|Parish)$")
 _CONTAINER_GAP = re.compile(r"^\s*(?:,|\bin\b(?:\s+the)?|\bof\b)\s*$", re.I)
 
 
@@ -155,6 +159,10 @@ class Resolver:
                     g.matches = self.gazetteer.lookup(m.group(1))
                 if not g.matches:
                     g.matches = self._region_of_divisions(g.query)
+                if not g.matches and (bare := _AFFIX.sub("", g.query)) != g.query and len(bare) > 2:
+                    # "the City of Alhambra", "Mansa district", "Henderson village": the place is named
+                    # without the word for its kind
+                    g.matches = self.gazetteer.lookup(bare)
             g.names_a_country = any(m.primary and m.candidate.kind in ("country", "continent") for m in g.matches)
         return groups
 

@@ -265,3 +265,12 @@ def test_a_country_name_is_not_pulled_to_a_namesake_town(resolver):
     text = "Cases were reported in Lebanon, Egypt, Mexico and Turkey."
     places = resolve(resolver, text, "Lebanon", "Egypt", "Mexico", "Turkey")
     assert {place_of(places, n).candidate.kind for n in ("Lebanon", "Egypt", "Mexico", "Turkey")} == {"country"}
+
+
+@pytest.mark.parametrize("name", ["City of Fayetteville", "Fayetteville township", "Fayetteville village"])
+def test_a_name_with_the_word_for_its_kind_is_the_place(resolver, name):
+    # the gazetteer knows "Fayetteville"; the text adds the word for what kind of place it is
+    text = f"Officials of the {name} met in Tennessee."
+    places = resolve(resolver, text, name, "Tennessee")
+    c = place_of(places, name).candidate
+    assert c is not None and c.name == "Fayetteville" and c.admin1_code == "TN"
