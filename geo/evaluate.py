@@ -187,6 +187,8 @@ def format_report(res: dict) -> str:
         f"{z['unresolved_matched']} recognised but unresolved)",
         f"  acc@161km {_f(z['acc161'])}   mean {_f(z['mean_km'], 1)} km   median {_f(z['median_km'], 1)} km   "
         f"AUC {_f(z['auc'])} (lower is better)",
+        f"  strict (unresolved = 20039 km): acc@161km {_f(z['strict_acc161'])}   "
+        f"mean {_f(z['strict_mean_km'], 1)} km   AUC {_f(z['strict_auc'])}",
         f"  end-to-end acc@161km over all gold toponyms with coordinates: {_f(z['end_to_end_acc161'])}",
     ]
     return "\n".join(lines)

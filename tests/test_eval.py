@@ -160,10 +160,12 @@ def test_text_report_prints_the_same_three_decimals(geo, sample):
                 out["resolution"] = re.findall(r"\d+\.\d+", s)
             if s.lower().startswith("end-to-end"):
                 out["end_to_end"] = re.findall(r"\d\.\d+", s)
+            if s.startswith("strict"):
+                out["strict"] = re.findall(r"\d+\.\d+", s)
         return out
 
     ours, ref = figures("\n".join(lines[:-1])), figures(ref_out)
-    assert set(ours) == {"exact", "overlap", "resolution", "end_to_end"}, ours
+    assert set(ours) == {"exact", "overlap", "resolution", "strict", "end_to_end"}, ours
     assert ours == {k: ref[k] for k in ours}
     assert ours["end_to_end"] == [f"{ours_json['resolution']['end_to_end_acc161']:.3f}"]
 
