@@ -161,6 +161,20 @@ def _sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
     return out or [(0, len(text))]
 
 
+def _entity_at(doc, i: int) -> tuple[int, int] | None:
+    """The token span of the entity token ``i`` is in, from the IOB tags (``doc.ents`` is rebuilt on
+    every access, so scanning it for each token would be quadratic in the length of the text)."""
+    if not doc[i].ent_type_:
+        return None
+    start = i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return start, end
+
+
 def _looks_like_noun(tok) -> bool:
     """A lower-case content word that is not an obvious verb form ("man", "residents", "police")."""
     w = tok.lower_
@@ -207,11 +221,14 @@ class Recognizer:
         blocked: list[tuple[int, int]] = []
         found: list[tuple[int, int, str, str, str | None, str]] = []  # start, end, kind, source, cc, query
 
-        for ent in doc.ents:
+        ents = doc.ents  # spaCy builds this tuple anew on every access: read it once
+        for ent in ents:
             if ent.label_ in BLOCKING_LABELS:
                 blocked.append((ent.start_char, ent.end_char))
+        # last words of people's full names ("Maria Flores ... where Flores grew up")
+        full_name_ends = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) > 1}
 
-        for ent in doc.ents:
+        for ent in ents:
             label = ent.label_
             if label in PLACE_LABELS:
                 span = self._trim(ent)
@@ -226,7 +243,7 @@ class Recognizer:
                     blocked.append((s, e))
                 else:
                     found.append((s, e, "literal", "ner", None, text[s:e]))
-            elif label in RELABEL_LABELS and self._mislabelled_place(doc, ent):
+            elif label in RELABEL_LABELS and self._mislabelled_place(doc, ent, full_name_ends):
                 # "most of Harare", "stall owners in Calcutta": the small model took a major place for
                 # an organisation or a product
                 found.append((ent.start_char, ent.end_char, "literal", "relabelled", None, ent.text))
@@ -370,8 +387,8 @@ class Recognizer:
             # entity only when it is exactly the name, and never a word of a person's full name.
             ents = {(doc[k].ent_type_, doc[k].ent_iob_) for k in range(a, b)}
             if any(lbl for lbl, _ in ents):
-                ent = next((e for e in doc.ents if e.start <= a < e.end), None)
-                if (ent is None or ent.start != a or ent.end != b or ent.label_ not in ("ORG", "PERSON")
+                ent = _entity_at(doc, a)
+                if (ent is None or ent[0] != a or ent[1] != b or doc[a].ent_type_ not in ("ORG", "PERSON")
                         or doc[a].text in person_words):
                     i = b
                     continue
@@ -477,7 +494,7 @@ class Recognizer:
             e -= len(m.group(0))
         return (s, e) if e > s else None
 
-    def _mislabelled_place(self, doc, ent) -> bool:
+    def _mislabelled_place(self, doc, ent, full_name_ends: set[str]) -> bool:
         """An entity that is nothing but the name of a major place (a country, a division, a city of
         300,000+), standing alone: no capitalised word or "of" joined to it, not in capitals, not a
         person's surname."""
@@ -492,9 +509,7 @@ class Recognizer:
             return False  # "the Bank of Harare"
         if after is not None and (after.is_title and not after.is_sent_start or after.lower_ in ("&",)):
             return False
-        name = ent.text.removesuffix("'s").removesuffix("’s")
-        # the surname of a person the text names in full ("Maria Flores ... where Flores grew up")
-        return not any(e.label_ == "PERSON" and len(e) > 1 and e[-1].text == name for e in doc.ents)
+        return ent.text.removesuffix("'s").removesuffix("’s") not in full_name_ends
 
     @staticmethod
     def _org_follows(doc, i: int) -> bool:
@@ -578,8 +593,8 @@ class Recognizer:
     @staticmethod
     def _whole_entity(doc, i: int) -> bool:
         """The entity at token i is a short name on its own ("near al-Bab"), not a longer organisation name."""
-        ent = next((e for e in doc.ents if e.start <= i < e.end), None)
-        return ent is not None and ent.start == i and len(ent) <= 3 and ent[-1].lower_ not in ORG_HEADS
+        ent = _entity_at(doc, i)
+        return ent is not None and ent[0] == i and ent[1] - i <= 3 and doc[ent[1] - 1].lower_ not in ORG_HEADS
 
     def _looks_like_place(self, name: str) -> bool:
         matches = self.gazetteer.lookup(name)

@@ -240,17 +240,19 @@ class Resolver:
     @staticmethod
     def _sentence_containers(ordered: Sequence[Mention], by_start: dict, text: str) -> dict[str, list["_Group"]]:
         """Later names of the same sentence after "in", "of" or a comma ("X is a town in Y County, Z")."""
-        out: dict[str, list[_Group]] = defaultdict(list)
+        found: dict[str, dict[int, _Group]] = defaultdict(dict)  # each container once, in order
+        after_word = [text[max(0, m.start - 8):m.start].lower().endswith((" in ", " of ", ", ", "in the "))
+                      for m in ordered]
         for i, a in enumerate(ordered):
-            for b in ordered[i + 1:]:
+            ga = by_start[a.start]
+            into = found[ga.key]
+            for j in range(i + 1, len(ordered)):
+                b = ordered[j]
                 if b.sentence_start != a.sentence_start:
                     break
-                before = text[max(0, b.start - 4):b.start].lower()
-                if before.endswith((" in ", " of ", ", ", "in the ")) or text[max(0, b.start - 8):b.start].lower().endswith("in the "):
-                    ga, gb = by_start[a.start], by_start[b.start]
-                    if ga is not gb and gb not in out[ga.key]:
-                        out[ga.key].append(gb)
-        return out
+                if after_word[j] and (gb := by_start[b.start]) is not ga:
+                    into.setdefault(id(gb), gb)
+        return defaultdict(list, {k: list(v.values()) for k, v in found.items() if v})
 
     @staticmethod
     def _local_cells(groups: dict[str, _Group]) -> dict[tuple[int, int], list[tuple[str, float, float, float]]]:
