@@ -91,7 +91,7 @@ def test_html_title_is_the_pages_not_an_svg_icons(tmp_path):
     html = ("<html><head><title>Rain in Oslo</title></head><body><svg><title>Search icon</title></svg>"
             "<p>Rain fell in Oslo.</p><title>stray</title></body></html>")
     a = read_article(_write(tmp_path, "svg.html", html.encode()))
-    assert (a.title, a.text) == ("Rain in Oslo", "Rain fell in Oslo.")
+    assert (a.title, a.text) == ("Rain in Oslo", "Rain in Oslo\n\nRain fell in Oslo.")  # the headline is kept
 
 
 def test_html_page_wrapped_in_a_form_keeps_its_article(tmp_path):
