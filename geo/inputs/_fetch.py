@@ -125,10 +125,11 @@ class Fetcher:
 
         if not is_url(url):
             raise InputError(f"{url}: not an http(s) URL")
+        client = self._http()
         self._wait_for(urlsplit(url).netloc.lower())
         deadline = time.monotonic() + self.timeout
         try:
-            with self._http().stream("GET", url) as resp:
+            with client.stream("GET", url) as resp:
                 _check_answer(url, resp, self.max_bytes)
                 chunks, size = [], 0
                 for chunk in resp.iter_bytes():
