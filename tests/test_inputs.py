@@ -219,7 +219,7 @@ def test_broken_utf8_in_a_page_and_on_stdin_is_decoded_the_same(tmp_path, monkey
 def test_cli_reports_the_replaced_bytes_and_maps_the_places(tmp_path, geo_exe, gazetteer):
     import subprocess
 
-    good = "Flooding hit Zürich and São Paulo on Monday.\n".encode("utf-8")
+    good = "Floods hit the Swiss city of Zürich on Monday, and heavy rain fell in São Paulo, Brazil.\n".encode()
     p = _write(tmp_path, "broken.txt", good + b"\xff")
     proc = subprocess.run([geo_exe, "places", str(p), "-f", "csv"], capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
