@@ -26,6 +26,7 @@ _BOMS = (
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
 # a valid UTF-8 multi-byte sequence (2, 3 or 4 bytes)
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
@@ -73,7 +74,7 @@ def _utf8_with_repairs(data: bytes, label: str) -> str | None:
 
 def _check_text(text: str, label: str) -> str:
     head = text[:8192]
-    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROLS.findall(head))
     if "\x00" in head or controls > max(8, len(head) // 100):
         raise InputError(f"{label}: looks like a binary file, not text")
     return text

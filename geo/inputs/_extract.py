@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.inputs._meta import ArticleMeta, is_http_url, json_ld_articles, merge, meta_from_json_ld
+from geo.inputs._meta import ArticleMeta, is_http_url, json_ld_articles, merge, meta_from_json_ld, meta_from_page
 
 __all__ = ["Extracted", "extract_page", "TRAFILATURA_OPTIONS"]
 
 #: the options of trafilatura.bare_extraction (chosen on tests/pages/: each gives exactly the story)
 TRAFILATURA_OPTIONS = dict(include_comments=False, include_tables=False, include_images=False,
-                           include_links=False, include_formatting=False, deduplicate=False, with_metadata=True,
-                           favor_precision=False, favor_recall=False,
-                           date_extraction_params={"extensive_search": False, "original_date": True})
+                           include_links=False, include_formatting=False, deduplicate=False, with_metadata=False,
+                           favor_precision=False, favor_recall=False, fast=True,
+                           )
 # class or id words of boxes that are never the story
 _BOILERPLATE = re.compile(r"(?:^|[-_ ])(?:paywall|regwall|subscribe|subscription|piano|newsletter|cookies?|consent|"
                           r"gdpr|cmp)(?:$|[-_ ])", re.I)
@@ -72,6 +72,12 @@ def _prepare(tree) -> None:
             for el in [table, *table.xpath(".//tbody|.//thead|.//tfoot|.//tr|.//td|.//th")]:
                 el.tag = "div"
             table.set("data-geo-layout", "1")
+    layout = tree.xpath("//div[@data-geo-layout]")
+    if layout and not tree.xpath("//article|//main"):
+        # the innermost cell holding the most text is the story's: say so, as a modern page would
+        cells = [el for el in tree.xpath("//div[@data-geo-layout]//div") if not el.xpath(".//div")]
+        if cells:
+            max(cells, key=lambda el: len(_squash(el.text_content()))).tag = "article"
     for cap in tree.xpath("//figcaption"):
         for credit in cap.xpath(".//*[contains(@class, 'credit')]"):
             credit.drop_tree()
@@ -94,20 +100,27 @@ def _standfirst(tree, description: str | None, title: str | None) -> str | None:
     return None
 
 
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·:»]\s+")
+
+
 def _headline(tree, meta: ArticleMeta, body: str) -> ArticleMeta:
-    """The headline: the page's ``<title>`` is often "Site - Section - Headline", cut at the wrong dash."""
+    """The headline when no tag gives one: from the page's ``<title>``, often "Site - Section - Headline"."""
+    if meta.title:
+        return meta
     page_title = _squash(tree.findtext(".//title") or "")
     if not page_title:
         return meta
-    for line in [_squash(ln) for ln in body.split("\n") if ln.strip()][:3]:
-        if len(line) > len(meta.title or "") and line in page_title:
-            return ArticleMeta(**{**meta.as_dict(), "title": line})
-    return meta
+    title = next((line for line in [_squash(ln) for ln in body.split("\n") if ln.strip()][:3]
+                  if len(line) > 15 and line in page_title), None)
+    title = title or max(_TITLE_SEPARATORS.split(page_title), key=len)
+    return ArticleMeta(**{**meta.as_dict(), "title": title})
 
 
 def _assemble(title: str | None, standfirst: str | None, body: str) -> str:
     lines = [_squash(ln) for ln in body.split("\n")]
     lines = [ln for ln in lines if ln and ln != title]
+    if title and lines and lines[0].startswith(title + " "):  # a headline run into the text (<br> layouts)
+        lines[0] = lines[0][len(title):].strip()
     joined = " ".join(lines)
     head = [t for t in (title, standfirst) if t and t not in joined]
     return "\n\n".join(head + lines)
@@ -127,15 +140,10 @@ def extract_page(html: str, *, url: str | None = None) -> Extracted | None:
     nodes = json_ld_articles([s.text_content() for s in tree.xpath("//script[@type='application/ld+json']")])
     ld_meta = meta_from_json_ld(nodes[0]) if nodes else ArticleMeta()
     ld_body = max((_squash_lines(n.get("articleBody")) for n in nodes), key=len, default="")
+    meta = merge(merge(meta_from_page(tree), ld_meta), ArticleMeta(url=url if is_http_url(url) else None))
+    description = _meta_description(tree)
     _prepare(tree)
     doc = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
-    tmeta = ArticleMeta(
-        title=_squash(doc.title) if doc is not None and doc.title else None,
-        date=doc.date if doc is not None and doc.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.date) else None,
-        author=_squash(doc.author) if doc is not None and doc.author else None,
-        site=_squash(doc.sitename) if doc is not None and doc.sitename else None,
-        url=doc.url if doc is not None and is_http_url(doc.url) else None)
-    meta = merge(merge(tmeta, ld_meta), ArticleMeta(url=url if is_http_url(url) else None))
     body, method = (doc.text or "") if doc is not None else "", "trafilatura"
     if ld_body and len(_squash(body)) < 0.5 * len(_squash(ld_body)):
         body, method = ld_body, "json-ld"
@@ -146,8 +154,15 @@ def extract_page(html: str, *, url: str | None = None) -> Extracted | None:
         meta, method = merge(meta, ArticleMeta(title=page_title)), "fallback"
         return Extracted(body, meta, method)
     meta = _headline(tree, meta, body)
-    standfirst = _standfirst(tree, doc.description if doc is not None else None, meta.title)
+    standfirst = _standfirst(tree, description, meta.title)
     return Extracted(_assemble(meta.title, standfirst, body), meta, method)
+
+
+def _meta_description(tree) -> str | None:
+    for value in tree.xpath("//meta[@property='og:description']/@content | //meta[@name='description']/@content"):
+        if value.strip():
+            return _squash(value)
+    return None
 
 
 def _squash_lines(value) -> str:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 __all__ = ["ArticleMeta", "json_ld_articles", "split_date_line", "is_http_url"]
 
 _ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                   "liveblogposting", "report", "opinionnewsarticle", "backgroundnewsarticle"}
+
+
+_FIELDS = ("title", "date", "author", "site", "url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,14 +32,14 @@ class ArticleMeta:
     url: str | None = None  # canonical URL (or the URL it was fetched from)
 
     def __post_init__(self):
-        for name, value in asdict(self).items():
+        for name, value in self.as_dict().items():
             if value is not None and not isinstance(value, str):
                 raise TypeError(f"ArticleMeta.{name} must be a str or None, not {type(value).__name__}")
         if self.date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.date):
             raise ValueError(f"ArticleMeta.date must be YYYY-MM-DD, not {self.date!r}")
 
     def as_dict(self) -> dict[str, str | None]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _FIELDS}
 
 
 def is_http_url(value: str | None) -> bool:
@@ -135,3 +138,41 @@ def split_date_line(text: str) -> tuple[str | None, int]:
     while end < len(text) and text[end] in " \t\n":
         end += 1
     return date, end
+
+
+_DATE_META = ("article:published_time", "og:published_time", "datepublished", "date", "pubdate", "publishdate",
+              "publish_date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date")
+
+
+def _meta_tags(tree) -> dict[str, str]:
+    """``<meta>`` content by lower-cased property / name / itemprop (the first of each)."""
+    out: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        value = el.get("content")
+        if key and value and value.strip() and key not in out:
+            out[key] = " ".join(value.split())
+    return out
+
+
+def _first_text(tree, xpath: str, limit: int = 300) -> str | None:
+    for el in tree.xpath(xpath):
+        text = " ".join((el.text_content() if hasattr(el, "text_content") else str(el)).split())
+        if text and len(text) <= limit:
+            return text
+    return None
+
+
+def meta_from_page(tree) -> ArticleMeta:
+    """The metadata of a parsed page from its tags: OpenGraph, ``<meta>``, microdata, ``<time>``, ``<h1>``."""
+    tags = _meta_tags(tree)
+    title = tags.get("og:title") or tags.get("twitter:title") or _first_text(tree, "//h1")  # <title>: see _extract
+    date = next((d for d in (_iso_date(tags.get(k)) for k in _DATE_META) if d), None) or _iso_date(
+        next(iter(tree.xpath("//*[@itemprop='datePublished']/@datetime | //*[@itemprop='datePublished']/@content"
+                             " | //article//time/@datetime | //time/@datetime")), None))
+    author = tags.get("author") or (tags.get("article:author") if not is_http_url(tags.get("article:author"))
+                                    else None) or _first_text(tree, "//*[@itemprop='author']", 120)
+    site = tags.get("og:site_name") or tags.get("application-name")
+    canonical = next(iter(tree.xpath("//link[@rel='canonical']/@href")), None) or tags.get("og:url")
+    return ArticleMeta(title=title, date=date, author=author, site=site,
+                       url=canonical.strip() if is_http_url(canonical) else None)
