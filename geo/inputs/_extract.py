@@ -43,12 +43,13 @@ def _squash(text: str) -> str:
 
 
 def _parse(html: str):
+    import lxml.etree
     import lxml.html
 
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses a str with an encoding declaration
     try:
         return lxml.html.document_fromstring(html)
-    except Exception:  # lxml's ParserError and friends: not a tree we can read  # noqa: BLE001
+    except (ValueError, lxml.etree.LxmlError):  # "Document is empty" and the like: not a tree we can read
         return None
 
 
