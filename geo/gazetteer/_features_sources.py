@@ -41,7 +41,7 @@ class SafeUnpickler(pickle.Unpickler):
                           ("builtins", "bytearray"), ("builtins", "range"), ("builtins", "slice")})
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in self._ALLOWED:
+        if (module.replace("__builtin__", "builtins"), name) in self._ALLOWED:  # protocol 2 writes __builtin__
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"refused to load {module}.{name}: only built-in data types are allowed")
 
