@@ -308,9 +308,9 @@ def nearest_point(feature: Feature, lat: float, lon: float) -> FeaturePoint:
 def contains(feature: Feature, lat: float, lon: float, km: float = 0.0) -> bool:
     """Whether the point lies inside ``feature`` (a sea, lake, desert, region …) or, with ``km``,
     within that distance of it (for a river or a peak, ``km`` is what makes "on the river")."""
-    w, s, e, n = feature.bbox
+    south, north = feature.bbox[1], feature.bbox[3]
     pad = km / 111.0
-    if lat < s - pad or lat > n + pad:
+    if lat < south - pad or lat > north + pad:
         return False
     return nearest_point(feature, lat, lon).km <= km
 

@@ -13,9 +13,10 @@ import json
 import math
 import sqlite3
 from collections import defaultdict
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from geo.gazetteer._features import FORM_ALIAS, FORM_CORE, name_forms
+from geo.gazetteer._features import FORM_CORE, name_forms
 from geo.gazetteer._features_sources import (NameFix, RawFeature, read_curated, read_lakes, read_marine,
                                              read_name_fixes, read_rivers)
 
@@ -63,31 +64,36 @@ def _fixed(records: Iterable[RawFeature], fixes: dict[tuple[str, str], NameFix])
         yield replace(r, name=fix.new_name or r.name, aliases=aliases, kind=kind, subkind=subkind)
 
 
+def _clusters(members: list[RawFeature]) -> list[list[RawFeature]]:
+    """Members in groups of which each one is within reach of another (union-find)."""
+    parent = list(range(len(members)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(members)):
+        for j in range(i + 1, len(members)):
+            if root(i) != root(j) and members[i].geometry.distance(members[j].geometry) < _MERGE_DEGREES:
+                parent[root(j)] = root(i)
+    parts: dict[int, list[RawFeature]] = defaultdict(list)
+    for i, m in enumerate(members):
+        parts[root(i)].append(m)
+    return list(parts.values())
+
+
 def _groups(records: list[RawFeature]) -> Iterator[list[RawFeature]]:
-    """Records of one feature: same kind and name, each within reach of another of the group."""
+    """Records of one feature: same kind and name, each within reach of another of the group
+    (geo's own entries are never merged with a package's)."""
     from geo.gazetteer._features import _key
 
     by_name: dict[tuple[str, str, str], list[RawFeature]] = defaultdict(list)
     for r in records:
         by_name[(r.source if r.source == "geo" else "", r.kind, _key(r.name))].append(r)
     for key in sorted(by_name):
-        members = by_name[key]
-        parent = list(range(len(members)))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        for i in range(len(members)):
-            for j in range(i + 1, len(members)):
-                if root(i) != root(j) and members[i].geometry.distance(members[j].geometry) < _MERGE_DEGREES:
-                    parent[root(j)] = root(i)
-        parts: dict[int, list[RawFeature]] = defaultdict(list)
-        for i, m in enumerate(members):
-            parts[root(i)].append(m)
-        yield from parts.values()
+        yield from _clusters(by_name[key])
 
 
 def _combined(group: list[RawFeature]) -> Any:

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import math
 import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from geo.errors import GazetteerError
 
@@ -79,7 +81,7 @@ def _package_dir(import_name: str) -> Path | None:
     spec = importlib.util.find_spec(import_name)
     if spec is None or not spec.submodule_search_locations:
         return None
-    return Path(list(spec.submodule_search_locations)[0])
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def feature_package_versions() -> dict[str, str]:
@@ -202,7 +204,7 @@ def read_rivers() -> Iterator[RawFeature]:
         primary, others = _split_name(_mend(re.sub(r"\s+", " ", name).strip(), good))
         aliases = others + ((alt.strip(),) if isinstance(alt, str) and alt.strip() and "?" not in alt else ())
         yield RawFeature(primary, "river", "river", geom, "ne-rivers", aliases,
-                         float(rank) if rank == rank else 10.0)
+                         10.0 if rank is None or math.isnan(rank) else float(rank))
 
 
 def read_lakes() -> Iterator[RawFeature]:
