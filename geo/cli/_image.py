@@ -1,0 +1,74 @@
+"""``geo map ARTICLE -o story.png|svg|pdf``: the picture options of ``geo map``, checked before any work."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.errors import UsageError
+
+__all__ = ["add_image_options", "image_request", "write_image", "ImageRequest"]
+
+_IMAGE_ONLY = ("size", "preset", "style", "dpi", "alt", "source_note")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRequest:
+    """A checked picture request from the command line (``out`` None: the default under maps/)."""
+
+    fmt: str
+    out: Path | None
+
+
+def add_image_options(p) -> None:
+    from geo.image._options import PRESETS, STYLES
+
+    g = p.add_argument_group("picture (PNG, SVG, PDF) instead of the interactive map")
+    g.add_argument("--format", dest="image_format", choices=("png", "svg", "pdf", "html"), default=None,
+                   help="what to write (default: from the -o extension, else html)")
+    g.add_argument("--size", metavar="WxH", default=None, help="picture size in pixels, e.g. 1200x800 (default)")
+    g.add_argument("--preset", choices=tuple(PRESETS), default=None,
+                   help="; ".join(f"{n}: {v.width}x{v.height} px at {v.dpi} dpi" for n, v in PRESETS.items()))
+    g.add_argument("--style", choices=tuple(STYLES), default=None, help="light (default) or dark")
+    g.add_argument("--dpi", type=int, default=None,
+                   help="dots per inch (default 100; print 300): text is sized in points, so more dpi, larger text")
+    g.add_argument("--source-note", metavar="TEXT", default=None, help="a source line under the credit line")
+    g.add_argument("--alt", action="store_true", help="also print the alt text on standard output")
+
+
+def image_request(args) -> ImageRequest | None:
+    """The picture asked for (None: the HTML map); every option checked, so nothing is parsed in vain."""
+    from geo.image._options import image_format, image_options
+
+    fmt = image_format(args.output, getattr(args, "image_format", None))
+    if fmt is None:
+        given = [f"--{name.replace('_', '-')}" for name in _IMAGE_ONLY if getattr(args, name, None) not in (None, False)]
+        if given:
+            raise UsageError(f"{', '.join(given)}: only for a picture (-o story.png|svg|pdf or --format png|svg|pdf)")
+        return None
+    if getattr(args, "from_file", None) is not None:
+        raise UsageError("--from draws the corpus map as HTML only; pictures are of one article")
+    image_options(fmt=fmt, size=args.size, preset=args.preset, dpi=args.dpi, style=args.style or "light")
+    return ImageRequest(fmt=fmt, out=Path(args.output) if args.output else None)
+
+
+def write_image(args, request: ImageRequest, frame, *, title: str, stem: str, outlines) -> int:
+    """Draw and write the picture (and its alt text); report what could not be labelled."""
+    from geo.image import alt_path, render_image
+
+    out = request.out or Path("maps") / f"{stem}.{request.fmt}"
+    result = render_image(frame, out, title=title, size=args.size, preset=args.preset, style=args.style or "light",
+                          dpi=args.dpi, source=args.source_note, fmt=request.fmt, outlines=outlines)
+    if args.alt:
+        print(result.alt_text)
+    if not args.quiet:
+        print(f"wrote {out} ({len(result.markers)} places on the map, {len(result.labels)} labelled; "
+              f"alt text in {alt_path(out)})", file=sys.stderr)
+        if result.unlabelled:
+            print(f"geo: no room for the labels of: {', '.join(result.unlabelled)}", file=sys.stderr)
+        if result.off_map:
+            print(f"geo: named but outside the map: {', '.join(result.off_map)}", file=sys.stderr)
+        if result.not_placed:
+            print(f"geo: not placed: {', '.join(result.not_placed)}", file=sys.stderr)
+    return 0
