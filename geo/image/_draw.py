@@ -16,13 +16,14 @@ from geo.image._options import ImageOptions, Style
 from geo.image._view import View, project_geometry, project_points
 
 __all__ = ["Canvas", "new_canvas", "draw_basemap", "draw_layers", "draw_markers", "draw_labels", "geometry_path",
-           "FONT", "LABEL_PT", "COUNTRY_PT"]
+           "FONT", "LABEL_PT", "COUNTRY_PT", "label_background"]
 
 FONT = "DejaVu Sans"
 LABEL_PT, COUNTRY_PT = 9.0, 9.5
 _CSS_PX_PT = 0.75  # one CSS pixel (1/96 in) in points
 _EDGE_PT = 0.75
-_HALO_PT = 2.5
+_HALO_PAD = 0.12  # the label's background box, around the text, in font sizes
+_HALO_PT = 2 * _HALO_PAD * COUNTRY_PT + 0.5  # clearance kept around a label's text box (both sides' pads)
 
 
 @dataclass(frozen=True)
@@ -167,16 +168,19 @@ def draw_markers(canvas: Canvas, view: View, records: Sequence[PlaceRecord]) -> 
     return anchors
 
 
-def _label_artist(canvas: Canvas, record: PlaceRecord, xy: tuple[float, float]):
-    from matplotlib import patheffects
+def label_background(style: Style) -> dict:
+    """A light box behind each label: it keeps labels readable over borders and stays text in SVG and
+    PDF (a stroked halo would turn the text into outlines there)."""
+    return {"boxstyle": f"square,pad={_HALO_PAD}", "facecolor": style.halo, "edgecolor": "none", "alpha": 0.72}
 
+
+def _label_artist(canvas: Canvas, record: PlaceRecord, xy: tuple[float, float]):
     country = record.kind == "country"
     return canvas.ax.annotate(
         record.name, xy=xy, xycoords="data", xytext=(0, 0), textcoords="offset points",
         ha="left", va="center", fontsize=COUNTRY_PT if country else LABEL_PT, fontfamily=FONT,
         fontweight="bold" if country else "normal", color=canvas.style.muted if country else canvas.style.text,
-        parse_math=False, annotation_clip=False, zorder=6,
-        path_effects=[patheffects.withStroke(linewidth=_HALO_PT, foreground=canvas.style.halo)])
+        parse_math=False, annotation_clip=False, zorder=6, bbox=label_background(canvas.style))
 
 
 def draw_labels(canvas: Canvas, anchors: Sequence[Anchor], records: Mapping[int, PlaceRecord],
@@ -192,7 +196,7 @@ def draw_labels(canvas: Canvas, anchors: Sequence[Anchor], records: Mapping[int,
         sized.append(Anchor(anchor.key, anchor.x, anchor.y, anchor.radius, extent.width, extent.height))
     area = canvas.ax_box.grown(-3.0)
     placed, unplaced = place_labels(sized, area, reserved, gap=3.0 * canvas.px_per_pt / 1.39,
-                                    pad=_HALO_PT / 2 * canvas.px_per_pt)
+                                    pad=_HALO_PT * canvas.px_per_pt)
     for placement in placed:
         _settle(artists[placement.key], placement, canvas.px_per_pt)
     for key in unplaced:

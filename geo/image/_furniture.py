@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from geo.image._draw import FONT, Canvas, draw_basemap
+from geo.image._draw import FONT, Canvas, draw_basemap, label_background
 from geo.image._labels import Anchor, Box
 from geo.image._view import View
 
@@ -194,14 +194,10 @@ def draw_scale_bar(canvas: Canvas, view: View, left: bool) -> Box | None:
     tick = 3 * pt_px * (view.bounds[3] - view.bounds[1]) / (ax.y1 - ax.y0)
     xs = [sx, sx, sx + length, sx + length]
     ys = [sy + tick, sy, sy, sy + tick]
-    from matplotlib import patheffects
-
-    halo = [patheffects.withStroke(linewidth=3, foreground=canvas.style.halo)]
-    canvas.ax.plot(xs, ys, color=canvas.style.text, linewidth=1.2, zorder=7, path_effects=halo,
-                   solid_capstyle="butt")
+    canvas.ax.plot(xs, ys, color=canvas.style.text, linewidth=1.2, zorder=7, solid_capstyle="butt")
     label = canvas.ax.text(sx, sy + 1.6 * tick, _scale_label(nice), fontsize=SCALE_PT, fontfamily=FONT,
                            color=canvas.style.text, ha="left", va="bottom", zorder=7, parse_math=False,
-                           path_effects=halo)
+                           bbox=label_background(canvas.style))
     extent = label.get_window_extent(canvas.renderer())
     end_px = canvas.ax.transData.transform((sx + length, sy))[0]
     return Box(start_px[0] - 2, start_px[1] - 3, max(end_px, extent.x1) + 2, extent.y1 + 2)

@@ -106,7 +106,7 @@ def place_labels(anchors: Sequence[Anchor], area: Box, reserved: Sequence[Box] =
     unplaced: list[int] = []
     for anchor in anchors:
         for _name, sx, sy in _POSITIONS:
-            candidate = _candidate(anchor, sx, sy, gap)
+            candidate = _candidate(anchor, sx, sy, gap + pad)  # the clearance is kept from its own marker too
             if _free(candidate.box, pad, area, anchors, taken):
                 placed.append(candidate)
                 taken.append(candidate.box)
