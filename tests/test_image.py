@@ -156,6 +156,8 @@ def test_same_input_same_bytes(tmp_path):
     png = [render_image(horn_frame(), None, fmt="png", outlines=OUTLINES).data for _ in range(2)]
     assert png[0] == png[1]
     assert b"tIME" not in png[0]  # no timestamp chunk
+    pdf = [render_image(horn_frame(), None, fmt="pdf", outlines=OUTLINES).data for _ in range(2)]
+    assert pdf[0] == pdf[1] and b"/CreationDate" not in pdf[0]
     assert b"<dc:date>" not in first
 
 
