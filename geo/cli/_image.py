@@ -8,7 +8,7 @@ from pathlib import Path
 
 from geo.errors import UsageError
 
-__all__ = ["add_image_options", "image_request", "write_image", "ImageRequest"]
+__all__ = ["ImageRequest", "add_image_options", "image_request", "write_image"]
 
 _IMAGE_ONLY = ("size", "preset", "style", "dpi", "alt", "source_note")
 

@@ -11,16 +11,38 @@ Importing this package is light; Matplotlib loads when a picture is drawn.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from geo.errors import UsageError
 from geo.image._labels import Box
-from geo.image._options import FORMATS, PRESETS, STYLES, ImageOptions, image_format, image_options, parse_size
+from geo.image._options import (
+    FORMATS,
+    PRESETS,
+    STYLES,
+    ImageOptions,
+    image_format,
+    image_options,
+    parse_size,
+)
 
-__all__ = ["render_image", "ImageResult", "LabelBox", "MarkerDisc", "MapLayer", "FORMATS", "PRESETS", "STYLES",
-           "image_format", "image_options", "parse_size", "ImageOptions", "alt_path"]
+__all__ = [
+    "FORMATS",
+    "PRESETS",
+    "STYLES",
+    "ImageOptions",
+    "ImageResult",
+    "LabelBox",
+    "MapLayer",
+    "MarkerDisc",
+    "alt_path",
+    "image_format",
+    "image_options",
+    "parse_size",
+    "render_image",
+]
 
 _ROLES = ("water", "boundary")
 
@@ -56,10 +78,10 @@ class LabelBox:
     x1: float
     y1: float
 
-    def overlaps(self, other: "LabelBox") -> bool:
+    def overlaps(self, other: LabelBox) -> bool:
         return Box(self.x0, self.y0, self.x1, self.y1).overlaps(Box(other.x0, other.y0, other.x1, other.y1))
 
-    def hits(self, marker: "MarkerDisc") -> bool:
+    def hits(self, marker: MarkerDisc) -> bool:
         return Box(self.x0, self.y0, self.x1, self.y1).hits_circle(marker.x, marker.y, marker.radius)
 
 

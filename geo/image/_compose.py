@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from geo._render_data import PlaceRecord, place_records
-from geo.image._draw import Canvas, draw_basemap, draw_labels, draw_layers, draw_markers, kind_legend, new_canvas
-from geo.image._furniture import draw_footer, draw_inset, draw_scale_bar, draw_title, inset_box, layout
+from geo.image._draw import (
+    Canvas,
+    draw_basemap,
+    draw_labels,
+    draw_layers,
+    draw_markers,
+    kind_legend,
+    new_canvas,
+)
+from geo.image._furniture import (
+    draw_footer,
+    draw_inset,
+    draw_scale_bar,
+    draw_title,
+    inset_box,
+    layout,
+)
 from geo.image._labels import Anchor, Box
 from geo.image._options import ImageOptions
 from geo.image._save import drawing_settings, figure_bytes
@@ -101,7 +117,7 @@ def compose(frame: Any, options: ImageOptions, *, title: str | None, source: str
         canvas = new_canvas(options, lay.top, lay.bottom, lay.side)
         box = canvas.ax_box
         view = choose_view(records, outlines, (box.x1 - box.x0) / (box.y1 - box.y0))
-        anchors, artists, unlabelled_keys, inset = _place(canvas, view, shown, outlines, layers)
+        anchors, artists, _unlabelled, inset = _place(canvas, view, shown, outlines, layers)
         draw_title(canvas, lay)
         draw_footer(canvas, lay)
         names = {r.index: r for r in records}

@@ -7,16 +7,28 @@ with Matplotlib) in points, so a higher ``dpi`` gives larger text on the same pi
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from geo._render_data import KINDS, PlaceRecord, marker_radius
 from geo.image._labels import Anchor, Box, Placement, place_labels
 from geo.image._options import ImageOptions, Style
 from geo.image._view import View, project_geometry, project_points
 
-__all__ = ["Canvas", "new_canvas", "draw_basemap", "draw_layers", "draw_markers", "draw_labels", "geometry_path",
-           "FONT", "LABEL_PT", "COUNTRY_PT", "label_background"]
+__all__ = [
+    "COUNTRY_PT",
+    "FONT",
+    "LABEL_PT",
+    "Canvas",
+    "draw_basemap",
+    "draw_labels",
+    "draw_layers",
+    "draw_markers",
+    "geometry_path",
+    "label_background",
+    "new_canvas",
+]
 
 FONT = "DejaVu Sans"
 LABEL_PT, COUNTRY_PT = 9.0, 9.5

@@ -6,14 +6,15 @@ figure's own renderer, so that text never runs off the picture.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from geo.image._draw import FONT, Canvas, draw_basemap, label_background
 from geo.image._labels import Anchor, Box
 from geo.image._view import View
 
-__all__ = ["Layout", "layout", "draw_title", "draw_footer", "draw_inset", "inset_box", "draw_scale_bar"]
+__all__ = ["Layout", "draw_footer", "draw_inset", "draw_scale_bar", "draw_title", "inset_box", "layout"]
 
 TITLE_PT, LEGEND_PT, NOTE_PT, SCALE_PT = 15.0, 8.0, 7.5, 7.5
 _LINE = 1.3  # line height, in font sizes

@@ -11,10 +11,10 @@ caller lists its place as unlabelled. All boxes are in display pixels, origin bo
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-__all__ = ["Box", "Anchor", "Placement", "place_labels"]
+__all__ = ["Anchor", "Box", "Placement", "place_labels"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ class Box:
     x1: float
     y1: float
 
-    def overlaps(self, other: "Box") -> bool:
+    def overlaps(self, other: Box) -> bool:
         """True when the two boxes share some area (touching edges do not count)."""
         return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
 
@@ -36,10 +36,10 @@ class Box:
         ny = min(max(cy, self.y0), self.y1)
         return math.hypot(cx - nx, cy - ny) < r
 
-    def inside(self, other: "Box") -> bool:
+    def inside(self, other: Box) -> bool:
         return self.x0 >= other.x0 and self.y0 >= other.y0 and self.x1 <= other.x1 and self.y1 <= other.y1
 
-    def grown(self, by: float) -> "Box":
+    def grown(self, by: float) -> Box:
         return Box(self.x0 - by, self.y0 - by, self.x1 + by, self.y1 + by)
 
 

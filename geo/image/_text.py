@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from geo._render_data import PlaceRecord
 
-__all__ = ["by_importance", "alt_text", "credit_line", "kind_word", "join_names"]
+__all__ = ["alt_text", "by_importance", "credit_line", "join_names", "kind_word"]
 
 _KIND_RANK = {"country": 0, "admin1": 1, "city": 2, "admin2": 3, "place": 4, "continent": 5, "unknown": 6}
 #: how the alt text names a kind ("Baghuz (village)"); countries and continents need no word

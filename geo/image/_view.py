@@ -14,14 +14,23 @@ clipped to the view and simplified below half a pixel.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from geo._render_data import PlaceRecord
 
-__all__ = ["View", "choose_view", "framed", "project_points", "project_geometry", "mainland", "to_shape",
-           "LOCAL_SPAN_KM"]
+__all__ = [
+    "LOCAL_SPAN_KM",
+    "View",
+    "choose_view",
+    "framed",
+    "mainland",
+    "project_geometry",
+    "project_points",
+    "to_shape",
+]
 
 EARTH_KM = 6371.0088
 WORLD_RADIUS_KM = 3500.0  # beyond this distance from the centre: a world projection
@@ -52,7 +61,7 @@ class View:
     def local(self) -> bool:
         return not self.world and self.span_km < LOCAL_SPAN_KM
 
-    def widened(self, factor: float, min_half_m: float) -> "View":
+    def widened(self, factor: float, min_half_m: float) -> View:
         """The same centre and projection, ``factor`` times wider (for the overview inset)."""
         x0, y0, x1, y1 = self.bounds
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
