@@ -65,6 +65,12 @@ def _country_bounds(outlines: Mapping[str, Any]) -> dict[str, tuple[float, float
     return out
 
 
+def _source_note(source: str) -> str:
+    """'Source: …' (not twice when the note already says it)."""
+    text = " ".join(str(source).split())
+    return text if text.lower().startswith("source") else f"Source: {text}"
+
+
 def _flip(box: Box, height: int) -> Box:
     return Box(round(box.x0, 2), round(height - box.y1, 2), round(box.x1, 2), round(height - box.y0, 2))
 
@@ -105,7 +111,7 @@ def compose(frame: Any, options: ImageOptions, *, title: str | None, source: str
     shown = [r for r in records if r.index in keep]
     sources = sorted({r.source for r in shown if r.source})
     credit = credit_line(sources, [getattr(layer, "credit", "") for layer in layers])
-    notes = [credit] + ([f"Source: {' '.join(str(source).split())}"] if source and str(source).strip() else [])
+    notes = [credit] + ([_source_note(source)] if source and str(source).strip() else [])
     title_text = " ".join(str(title).split()) if title else None
     with drawing_settings():
         from matplotlib.backends.backend_agg import FigureCanvasAgg
