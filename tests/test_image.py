@@ -304,3 +304,12 @@ def test_cli_writes_the_corrected_frame_as_a_picture(geo_exe, gazetteer, tmp_pat
     svg = _geo(geo_exe, "map", article, "--format", "svg", "-o", tmp_path / "oder-map", "-q", cwd=tmp_path)
     assert svg.returncode == 0 and svg.stderr == ""
     assert ET.parse(tmp_path / "oder-map").getroot().tag == SVG_NS + "svg"
+
+
+def test_nothing_placed_still_gives_a_picture_that_says_so():
+    frame = _frame([_row("Qoxle", "unknown", None), _row("Erewhon", "unknown", None, mentions=2)])
+    result = render_image(frame, None, fmt="png", size="400x300", outlines=OUTLINES)
+    assert png_size(result.data) == (400, 300)
+    assert result.markers == () and result.labels == () and result.unlabelled == ()
+    assert result.not_placed == ("Qoxle", "Erewhon")
+    assert result.alt_text == "World map with no places marked."
