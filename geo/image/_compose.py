@@ -90,8 +90,9 @@ def _place(canvas: Canvas, view: View, shown: Sequence[PlaceRecord], outlines: M
     anchors = draw_markers(canvas, view, shown)
     reserved: list[Box] = []
     corner = ""
-    if view.local:
-        box, corner = inset_box(canvas, anchors)
+    spot = inset_box(canvas, anchors) if view.local else None
+    if spot is not None:
+        box, corner = spot
         draw_inset(canvas, view, outlines, box)
         reserved.append(box)
     bar = draw_scale_bar(canvas, view, left=corner != "lower left")

@@ -124,8 +124,8 @@ def draw_footer(canvas: Canvas, lay: Layout) -> None:
                   color=canvas.style.muted, linespacing=1.2)
 
 
-def inset_box(canvas: Canvas, anchors: Sequence[Anchor]) -> tuple[Box, str]:
-    """The corner for the overview inset that covers the fewest markers (and its name)."""
+def inset_box(canvas: Canvas, anchors: Sequence[Anchor]) -> tuple[Box, str] | None:
+    """A corner for the overview inset that hides no marker (and its name); None when every corner would."""
     ax = canvas.ax_box
     side = round(min(ax.x1 - ax.x0, ax.y1 - ax.y0) * 0.28)
     m = 6 * canvas.px_per_pt
@@ -141,7 +141,7 @@ def inset_box(canvas: Canvas, anchors: Sequence[Anchor]) -> tuple[Box, str]:
         return sum(1 for a in anchors if grown.hits_circle(a.x, a.y, a.radius))
 
     name = min(corners, key=lambda k: cost(corners[k]))  # dicts keep order: ties go to the first
-    return corners[name], name
+    return (corners[name], name) if cost(corners[name]) == 0 else None
 
 
 def draw_inset(canvas: Canvas, view: View, outlines: Mapping[str, Any], box: Box) -> None:

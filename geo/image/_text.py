@@ -67,7 +67,7 @@ def region_name(shown: Sequence[PlaceRecord], view_centre: tuple[float, float], 
             codes.setdefault(name, r.country_code or "")
     names = sorted(counts, key=lambda n: (-counts[n], n))
     if not names:
-        return "the places of the story"
+        return ""
     first = names[0]
     box = country_bounds.get(codes[first])
     qualifier = ""
@@ -84,7 +84,7 @@ def region_name(shown: Sequence[PlaceRecord], view_centre: tuple[float, float], 
 def alt_text(*, world: bool, region: str, labelled: Sequence[PlaceRecord], unlabelled: Sequence[PlaceRecord],
              off_map: Sequence[PlaceRecord], raw_kinds: Mapping[int, str], inset: bool) -> str:
     """A short description of the map written from its data, for screen readers and captions."""
-    head = "World map" if world else f"Map of {region}"
+    head = "World map" if world else f"Map of {region}" if region else "Map"
     if not labelled and not unlabelled:
         return f"{head} with no places marked."
     shown = [_named(r, raw_kinds) for r in labelled[:_MAX_NAMED]]
