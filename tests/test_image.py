@@ -277,6 +277,8 @@ def _geo(geo_exe, *args, cwd=None):
     (["--format", "gif"], 2, r"invalid choice: 'gif'"),
     (["--dpi", "0", "-o", "x.svg"], 2, r"--dpi 0"),
     (["--size", "800x600"], 2, r"--size: only for a picture"),
+    (["-o", "x.png", "--layer", "roads=x.png"], 2, r"give water=FILE or boundary=FILE"),
+    (["-o", "x.png", "--layer", "water=lakes.geojson"], 2, r"lakes\.geojson: no such file"),
 ])
 def test_cli_bad_picture_options_fail_before_geoparsing(geo_exe, tmp_path, args, code, pattern):
     (tmp_path / "x.png").write_bytes(b"an earlier picture")
@@ -301,9 +303,16 @@ def test_cli_writes_the_corrected_frame_as_a_picture(geo_exe, gazetteer, tmp_pat
     assert proc.stdout.strip() == alt and "Wrocław" in alt
     assert "Potsdam" not in alt, "the correction dropped it"
     assert "dropped 'Potsdam'" in proc.stderr and "wrote " in proc.stderr
-    svg = _geo(geo_exe, "map", article, "--format", "svg", "-o", tmp_path / "oder-map", "-q", cwd=tmp_path)
+    river = tmp_path / "river.geojson"  # a river along the border, as a water layer
+    river.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+                     '"geometry": {"type": "LineString", "coordinates": [[14.6, 52.6], [14.55, 52.35], [15.0, 51.8], '
+                     '[16.5, 51.2], [17.9, 50.2]]}}]}', encoding="utf-8")
+    svg = _geo(geo_exe, "map", article, "--format", "svg", "-o", tmp_path / "oder-map", "-q",
+               "--layer", f"water={river}", cwd=tmp_path)
     assert svg.returncode == 0 and svg.stderr == ""
-    assert ET.parse(tmp_path / "oder-map").getroot().tag == SVG_NS + "svg"
+    root = ET.parse(tmp_path / "oder-map").getroot()
+    assert root.tag == SVG_NS + "svg"
+    assert any("water: river.geojson" in (e.text or "") for e in root.iter(SVG_NS + "text"))
 
 
 def test_nothing_placed_still_gives_a_picture_that_says_so():

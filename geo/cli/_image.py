@@ -10,7 +10,8 @@ from geo.errors import UsageError
 
 __all__ = ["ImageRequest", "add_image_options", "image_request", "write_image"]
 
-_IMAGE_ONLY = ("size", "preset", "style", "dpi", "alt", "source_note")
+_IMAGE_ONLY = ("size", "preset", "style", "dpi", "alt", "source_note", "layer")
+_ROLES = ("water", "boundary")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,7 @@ class ImageRequest:
 
     fmt: str
     out: Path | None
+    layers: tuple[tuple[str, Path], ...] = ()
 
 
 def add_image_options(p) -> None:
@@ -35,6 +37,9 @@ def add_image_options(p) -> None:
                    help="dots per inch (default 100; print 300): text is sized in points, so more dpi, larger text")
     g.add_argument("--source-note", metavar="TEXT", default=None, help="a source line under the credit line")
     g.add_argument("--alt", action="store_true", help="also print the alt text on standard output")
+    g.add_argument("--layer", metavar="ROLE=FILE", action="append", default=None,
+                   help="draw a vector file (GeoJSON, shapefile, GeoPackage…) under the places: water=FILE "
+                        "(lakes, seas, rivers) or boundary=FILE (division borders); repeatable")
 
 
 def image_request(args) -> ImageRequest | None:
@@ -50,7 +55,39 @@ def image_request(args) -> ImageRequest | None:
     if getattr(args, "from_file", None) is not None:
         raise UsageError("--from draws the corpus map as HTML only; pictures are of one article")
     image_options(fmt=fmt, size=args.size, preset=args.preset, dpi=args.dpi, style=args.style or "light")
-    return ImageRequest(fmt=fmt, out=Path(args.output) if args.output else None)
+    return ImageRequest(fmt=fmt, out=Path(args.output) if args.output else None, layers=_layer_files(args.layer))
+
+
+def _layer_files(values) -> tuple[tuple[str, Path], ...]:
+    files = []
+    for value in values or ():
+        role, sep, name = str(value).partition("=")
+        if not sep or role not in _ROLES or not name:
+            raise UsageError(f"--layer {value!r}: give water=FILE or boundary=FILE")
+        if not Path(name).is_file():
+            raise UsageError(f"--layer {value!r}: {name}: no such file")
+        files.append((role, Path(name)))
+    return tuple(files)
+
+
+def _read_layers(request: ImageRequest):
+    """The --layer files as map layers, in lon/lat."""
+    from geo.errors import InputError
+    from geo.image import MapLayer
+
+    layers = []
+    for role, path in request.layers:
+        import geopandas as gpd
+
+        try:
+            frame = gpd.read_file(path)
+        except (OSError, ValueError, RuntimeError) as exc:  # pyogrio's errors are RuntimeErrors
+            raise InputError(f"{path}: cannot be read as a vector file ({' '.join(str(exc).split())[:200]})") from exc
+        if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+            frame = frame.to_crs("EPSG:4326")
+        layers.append(MapLayer(path.stem, tuple(g for g in frame.geometry if g is not None and not g.is_empty),
+                               role=role, credit=f"{role}: {path.name}"))
+    return layers
 
 
 def write_image(args, request: ImageRequest, frame, *, title: str, stem: str, outlines) -> int:
@@ -59,7 +96,8 @@ def write_image(args, request: ImageRequest, frame, *, title: str, stem: str, ou
 
     out = request.out or Path("maps") / f"{stem}.{request.fmt}"
     result = render_image(frame, out, title=title, size=args.size, preset=args.preset, style=args.style or "light",
-                          dpi=args.dpi, source=args.source_note, fmt=request.fmt, outlines=outlines)
+                          dpi=args.dpi, source=args.source_note, fmt=request.fmt, outlines=outlines,
+                          layers=_read_layers(request))
     if args.alt:
         print(result.alt_text)
     if not args.quiet:

@@ -14,7 +14,7 @@ from typing import Any
 from geo._render_data import KINDS, PlaceRecord, marker_radius
 from geo.image._labels import Anchor, Box, Placement, place_labels
 from geo.image._options import ImageOptions, Style
-from geo.image._view import View, project_geometry, project_points
+from geo.image._view import View, project_geometry, project_points, visible
 
 __all__ = [
     "COUNTRY_PT",
@@ -143,7 +143,7 @@ def draw_basemap(ax, view: View, outlines: Mapping[str, Any], style: Style, high
 def draw_layers(ax, view: View, layers: Sequence[Any], style: Style) -> None:
     """Extra layers (seas, lakes, rivers, division borders) between the land and the places."""
     for order, layer in enumerate(layers):
-        geoms = [g for g in (project_geometry(x, view) for x in layer.geometries) if g is not None]
+        geoms = [g for g in (project_geometry(x, view) for x in visible(layer.geometries, view)) if g is not None]
         areas = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon")]
         lines = [g for g in geoms if g.geom_type not in ("Polygon", "MultiPolygon")]
         if layer.role == "boundary":

@@ -30,6 +30,7 @@ __all__ = [
     "project_geometry",
     "project_points",
     "to_shape",
+    "visible",
 ]
 
 EARTH_KM = 6371.0088
@@ -270,6 +271,33 @@ def project_geometry(geometry: Any, view: View, *, margin: float = 0.05):
     if clipped.is_empty:
         return None
     return clipped.simplify(max(x1 - x0, y1 - y0) / 3000.0, preserve_topology=True)
+
+
+def visible(geometries, view: View) -> list:
+    """The lon/lat geometries that may show in the view (a quick test of their boxes, for big layers)."""
+    import numpy as np
+    import shapely
+    from pyproj import Transformer
+    from shapely.geometry import box
+
+    shapes = [g for g in (to_shape(x) for x in geometries) if g is not None]
+    if view.world or len(shapes) < 50:
+        return shapes
+    x0, y0, x1, y1 = view.bounds
+    t = np.linspace(0.0, 1.0, 41)
+    xs = np.concatenate([x0 + (x1 - x0) * t, np.full_like(t, x1), x1 - (x1 - x0) * t, np.full_like(t, x0)])
+    ys = np.concatenate([np.full_like(t, y0), y0 + (y1 - y0) * t, np.full_like(t, y1), y1 - (y1 - y0) * t])
+    lons, lats = Transformer.from_crs(view.crs, "EPSG:4326", always_xy=True).transform(xs, ys)
+    ok = np.isfinite(lons) & np.isfinite(lats)
+    lons, lats = lons[ok], lats[ok]
+    cx, cy = project_points(view.crs, [0.0, 0.0], [90.0, -90.0])
+    pole = [(x0 <= cx[i] <= x1 and y0 <= cy[i] <= y1) for i in range(2)]
+    west, east = (-180.0, 180.0) if (any(pole) or np.ptp(lons) > 180 or not len(lons)) else (lons.min(), lons.max())
+    south = -90.0 if pole[1] or not len(lats) else lats.min()
+    north = 90.0 if pole[0] or not len(lats) else lats.max()
+    frame = box(west - 1, max(south - 1, -90), east + 1, min(north + 1, 90))
+    hits = shapely.intersects(np.asarray(shapes, dtype=object), frame)
+    return [g for g, hit in zip(shapes, hits) if hit]
 
 
 def _stack(xy):
