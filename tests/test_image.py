@@ -279,6 +279,7 @@ def _geo(geo_exe, *args, cwd=None):
     (["--size", "800x600"], 2, r"--size: only for a picture"),
     (["-o", "x.png", "--layer", "roads=x.png"], 2, r"give water=FILE or boundary=FILE"),
     (["-o", "x.png", "--layer", "water=lakes.geojson"], 2, r"lakes\.geojson: no such file"),
+    (["-o", "x.png", "--layer", "water=x.png"], 1, r"x\.png: cannot be read as a vector file"),
 ])
 def test_cli_bad_picture_options_fail_before_geoparsing(geo_exe, tmp_path, args, code, pattern):
     (tmp_path / "x.png").write_bytes(b"an earlier picture")

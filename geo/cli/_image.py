@@ -20,7 +20,7 @@ class ImageRequest:
 
     fmt: str
     out: Path | None
-    layers: tuple[tuple[str, Path], ...] = ()
+    layers: tuple = ()  # geo.image.MapLayer, read from the --layer files
 
 
 def add_image_options(p) -> None:
@@ -55,7 +55,8 @@ def image_request(args) -> ImageRequest | None:
     if getattr(args, "from_file", None) is not None:
         raise UsageError("--from draws the corpus map as HTML only; pictures are of one article")
     image_options(fmt=fmt, size=args.size, preset=args.preset, dpi=args.dpi, style=args.style or "light")
-    return ImageRequest(fmt=fmt, out=Path(args.output) if args.output else None, layers=_layer_files(args.layer))
+    layers = _read_layers(_layer_files(args.layer))
+    return ImageRequest(fmt=fmt, out=Path(args.output) if args.output else None, layers=layers)
 
 
 def _layer_files(values) -> tuple[tuple[str, Path], ...]:
@@ -70,13 +71,13 @@ def _layer_files(values) -> tuple[tuple[str, Path], ...]:
     return tuple(files)
 
 
-def _read_layers(request: ImageRequest):
-    """The --layer files as map layers, in lon/lat."""
+def _read_layers(files: tuple[tuple[str, Path], ...]) -> tuple:
+    """The --layer files as map layers, in lon/lat (read before any geoparsing, so a bad file fails early)."""
     from geo.errors import InputError
     from geo.image import MapLayer
 
     layers = []
-    for role, path in request.layers:
+    for role, path in files:
         import geopandas as gpd
 
         try:
@@ -87,7 +88,7 @@ def _read_layers(request: ImageRequest):
             frame = frame.to_crs("EPSG:4326")
         layers.append(MapLayer(path.stem, tuple(g for g in frame.geometry if g is not None and not g.is_empty),
                                role=role, credit=f"{role}: {path.name}"))
-    return layers
+    return tuple(layers)
 
 
 def write_image(args, request: ImageRequest, frame, *, title: str, stem: str, outlines) -> int:
@@ -97,7 +98,7 @@ def write_image(args, request: ImageRequest, frame, *, title: str, stem: str, ou
     out = request.out or Path("maps") / f"{stem}.{request.fmt}"
     result = render_image(frame, out, title=title, size=args.size, preset=args.preset, style=args.style or "light",
                           dpi=args.dpi, source=args.source_note, fmt=request.fmt, outlines=outlines,
-                          layers=_read_layers(request))
+                          layers=request.layers)
     if args.alt:
         print(result.alt_text)
     if not args.quiet:
