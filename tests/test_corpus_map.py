@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
+from _shared import shared_file
 
 from geo.exports import _frame_of, rows_to_table
 from geo.render_corpus import corpus_data, corpus_map
 
-WIKTOR = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "wiktor.jsonl"
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -132,12 +132,11 @@ def open_page(browser, tmp_path):
 
 @pytest.fixture(scope="module")
 def wiktor_places(geoparser, tmp_path_factory):
-    if not WIKTOR.is_file():
-        pytest.fail(f"corpus missing: {WIKTOR}", pytrace=False)
+    wiktor = shared_file("corpora/wiktor.jsonl")
     from geo.batch import run_batch
 
     out = tmp_path_factory.mktemp("wiktor") / "wiktor.parquet"
-    summary = run_batch([str(WIKTOR)], out, geoparser=geoparser, limit=120)
+    summary = run_batch([str(wiktor)], out, geoparser=geoparser, limit=120)
     assert summary.documents == 120 and summary.rows > 200
     return out
 
