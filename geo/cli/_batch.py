@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from geo.cli._common import add_quiet, show_progress
+from geo.cli._output import add_parents, check_output
 
 FORMAT_HELP = "parquet (GeoParquet, default), gpkg (GeoPackage), csv, geojson, jsonl (GeoJSON Lines)"
 
@@ -20,7 +21,9 @@ def register(sub) -> None:
                         "({\"id\", \"text\", \"title\", \"date\", \"url\"…} per line) or CSV files")
     p.add_argument("-o", "--output", metavar="OUTPUT", required=True,
                    help="output file; the format comes from its extension (.parquet, .gpkg, .csv, .geojson, "
-                        ".jsonl) unless -f says")
+                        ".jsonl) unless -f says; or a PostGIS table: postgresql://USER@HOST:PORT/DB?table=NAME "
+                        "(password from PGPASSWORD or ~/.pgpass)")
+    add_parents(p)
     p.add_argument("-f", "--format", choices=("parquet", "gpkg", "csv", "geojson", "jsonl"), default=None,
                    help=FORMAT_HELP)
     run = p.add_argument_group("where to run")
@@ -51,7 +54,11 @@ def register(sub) -> None:
 
 def run_command(args) -> int:
     from geo.batch import run_batch
+    from geo.batch._postgis import is_postgis_url
 
+    if not is_postgis_url(args.output):
+        check_output(args.output, parents=args.parents)
+    check_output(args.errors, parents=args.parents)
     try:
         summary = run_batch(
             args.inputs, args.output, fmt=args.format, workers=args.workers, scheduler=args.scheduler,
@@ -59,7 +66,8 @@ def run_command(args) -> int:
             chunk_size=args.chunk_size, batch_size=args.batch_size, part_docs=args.part_size, limit=args.limit,
             keep_parts=args.keep_parts, restart=args.restart, progress=show_progress(args))
     except KeyboardInterrupt:
-        print(f"geo: interrupted; the documents done so far are kept in {args.output}.parts/: "
+        kept = "the table" if is_postgis_url(args.output) else f"{args.output}.parts/"
+        print(f"geo: interrupted; the documents done so far are kept in {kept}: "
               "run the same command again to resume", file=sys.stderr)
         return 130
     if show_progress(args):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from geo.cli._common import add_quiet, geoparser, show_progress
 from geo.cli._geocoding import add_geocoding_options, geoparse_article
+from geo.cli._output import add_parents, check_output, check_tiles
 
 
 def register(sub) -> None:
@@ -19,6 +20,7 @@ def register(sub) -> None:
                         "geo batch (or geo places) in any of its formats")
     p.add_argument("-o", "--output", metavar="OUT.html", default=None,
                    help="where to write the map (default: maps/<article stem>.html)")
+    add_parents(p)
     p.add_argument("--title", default=None, help="the map's title (default: the article's title or file name)")
     m = p.add_argument_group("map file")
     m.add_argument("--cdn", action="store_true",
@@ -47,8 +49,12 @@ def run(args) -> int:
         from geo.cli._corpus_map import run_from
 
         return run_from(args)
+    check_tiles(args)  # every option is checked before the article is read and geoparsed
+    if args.output:
+        check_output(args.output, parents=args.parents)
     article = read_article(args.article)
     out = Path(args.output) if args.output else Path("maps") / f"{article.stem}.html"
+    check_output(out, parents=args.parents, create=not args.output)
     gp = geoparser(args)
     frame = geoparse_article(args, gp, article)
     title = args.title or article.title or f"Places in {Path(article.source).name}"

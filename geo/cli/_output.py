@@ -1,0 +1,63 @@
+"""Conventions shared by the commands that write a file: checked before any work starts.
+
+* An output whose directory does not exist is an error, unless ``--parents`` asks to create it (geo's
+  own default folder, ``maps/``, is always created).
+* A path through a file (``article.txt/x.csv``) says which part is not a directory.
+* Basemap tiles are resolved up front, so a wrong ``--tiles`` fails before the geoparse, and a tile
+  source that needs a key says how to give one.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from geo.errors import GeoError
+
+__all__ = ["add_parents", "check_output", "check_tiles"]
+
+
+def add_parents(p) -> None:
+    p.add_argument("--parents", action="store_true",
+                   help="create the output's directory (and its parents) when it does not exist")
+
+
+def check_output(path: str | Path | None, *, parents: bool, create: bool = False) -> Path | None:
+    """Check that ``path`` can be written (None or ``-``: standard output) and return it as a Path.
+
+    A missing directory is created when ``parents`` (or ``create``, for geo's own default folder) is
+    true; otherwise it is a :class:`~geo.errors.GeoError` that names ``--parents``.
+    """
+    if path is None or str(path) == "-":
+        return None
+    target = Path(path)
+    if target.is_dir():
+        raise GeoError(f"{target}: is a directory")
+    parent = target.parent
+    existing = parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise GeoError(f"cannot write {target}: {existing} is not a directory")
+    if parent.is_dir():
+        return target
+    if not (parents or create):
+        raise GeoError(f"cannot write {target}: the directory {parent} does not exist "
+                       "(create it, or give --parents)")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GeoError(f"cannot create the directory {parent}: {exc.strerror or exc}") from exc
+    return target
+
+
+def check_tiles(args) -> None:
+    """Resolve ``--tiles``/``--attr`` now (errors before any work); say how to give a key a source needs."""
+    from geo._render_tiles import resolve_tiles
+
+    spec = resolve_tiles(args.tiles, args.attr, api_key_env=args.tiles_key_env, embed_api_key=args.embed_tiles_key)
+    if spec is not None and spec.needs_viewer_key and not getattr(args, "quiet", False):
+        print(f"geo: note: the {spec.name} tiles need an API key, which is not written into the map: open it "
+              f"with #apikey=KEY at the end of its address (the key stays in the browser), or set "
+              f"{args.tiles_key_env} (or the variable named by --tiles-key-env) and give --embed-tiles-key "
+              "to write the key into the file", file=sys.stderr)
