@@ -239,3 +239,17 @@ def test_wrong_database_targets_are_one_line_errors(postgres, pg_env, corpus, ge
         assert "secret" not in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "feed.jsonl", "pgpass"]
     assert postgres.sql("SELECT count(*) FROM pg_tables WHERE tablename = 't'")[0][0] == 0
+
+
+def test_two_runs_on_one_table_at_once_are_refused(postgres, pg_env, corpus, geo_exe):
+    import psycopg
+
+    with psycopg.connect(host=str(postgres.root), port=postgres.port, user=_postgres.USER,
+                         dbname=_postgres.DATABASE, autocommit=True) as other:  # another run holds the table
+        assert other.execute("SELECT pg_try_advisory_lock(hashtext(%s))",
+                             ['geo:"locked":' + _postgres.DATABASE]).fetchone()[0]
+        line = _one_line_error(_geo(geo_exe, "batch", corpus, "-o", postgres.url("locked"), env=pg_env))
+        assert "another geo run is writing" in line
+    assert _geo(geo_exe, "batch", corpus, "-o", postgres.url("locked"), "--limit", "2", "-q",
+                env=pg_env).returncode == 0
+    assert _count(postgres, "locked_geo_docs") == 2
