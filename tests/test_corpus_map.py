@@ -255,7 +255,7 @@ def test_map_from_places_of_one_article(geo_exe, seed_article, tmp_path):
     places = tmp_path / "seed.geojson"
     assert subprocess.run([geo_exe, "places", str(seed_article), "-o", str(places), "-q"], timeout=300).returncode == 0
     out = tmp_path / "maps" / "seed-corpus.html"
-    proc = subprocess.run([geo_exe, "map", "--from", str(places), "-o", str(out), "--title", "Seed"],
+    proc = subprocess.run([geo_exe, "map", "--from", str(places), "-o", str(out), "--title", "Seed", "--parents"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")

@@ -238,10 +238,10 @@ def test_input_is_a_directory(geo, tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_output_to_a_directory_is_a_usage_error(geo, tmp_path):
+def test_output_to_a_directory_is_an_error(geo, tmp_path):
     src = write_jsonl(tmp_path / "in.jsonl", HANDMADE[:1])
-    proc = geo(["parse", src, "-o", tmp_path])
-    assert_one_line_error(proc, 2, str(tmp_path), "is a directory")
+    proc = geo(["parse", src, "-o", tmp_path])  # exit code 1, as for every command's unusable output path
+    assert_one_line_error(proc, 1, str(tmp_path), "is a directory")
     assert leftovers(tmp_path) == ["in.jsonl"]
 
 

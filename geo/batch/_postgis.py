@@ -184,8 +184,9 @@ class PostgisStore:
 
         self.target, self.part_docs, self.part_seconds = target, max(1, part_docs), part_seconds
         self.engine = connect(target)
-        self._lock = self.engine.connect()  # held for the run: one writer per table
+        self._lock = None
         try:
+            self._lock = self.engine.connect()  # held for the run: one writer per table
             key = f"geo:{target.qualified()}:{target.database}"
             if not self._lock.execute(sqlalchemy.text("SELECT pg_try_advisory_lock(hashtext(:k))"), {"k": key}).scalar():
                 raise GeoError(f"another geo run is writing {target.label}; wait for it or stop it")
@@ -253,7 +254,7 @@ class PostgisStore:
         self.close()
 
     def close(self) -> None:
-        if not self._lock.closed:
+        if self._lock is not None and not self._lock.closed:
             self._lock.close()
         self.engine.dispose()
 

@@ -22,7 +22,7 @@ def run_from(args) -> int:
     source = Path(args.from_file)
     check_tiles(args)
     out = Path(args.output) if args.output else Path("maps") / f"{source.name.split('.')[0] or 'corpus'}.html"
-    check_output(out, parents=args.parents, create=not args.output)
+    check_output(out, parents=args.parents or not args.output)
     frame = read_places_file(source)
     title = args.title or f"Places in {source.name}"
     outlines = open_gazetteer(progress=show_progress(args)).outlines()

@@ -54,7 +54,7 @@ def run(args) -> int:
         check_output(args.output, parents=args.parents)
     article = read_article(args.article)
     out = Path(args.output) if args.output else Path("maps") / f"{article.stem}.html"
-    check_output(out, parents=args.parents, create=not args.output)
+    check_output(out, parents=args.parents or not args.output)
     gp = geoparser(args)
     frame = geoparse_article(args, gp, article)
     title = args.title or article.title or f"Places in {Path(article.source).name}"

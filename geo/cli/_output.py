@@ -1,7 +1,7 @@
 """Conventions shared by the commands that write a file: checked before any work starts.
 
-* An output whose directory does not exist is an error, unless ``--parents`` asks to create it (geo's
-  own default folder, ``maps/``, is always created).
+* An output whose directory does not exist is an error, unless ``--parents`` asks for it to be created
+  (geo's own default folder, ``maps/``, is always created).
 * A path through a file (``article.txt/x.csv``) says which part is not a directory.
 * Basemap tiles are resolved up front, so a wrong ``--tiles`` fails before the geoparse, and a tile
   source that needs a key says how to give one.
@@ -22,11 +22,12 @@ def add_parents(p) -> None:
                    help="create the output's directory (and its parents) when it does not exist")
 
 
-def check_output(path: str | Path | None, *, parents: bool, create: bool = False) -> Path | None:
+def check_output(path: str | Path | None, *, parents: bool) -> Path | None:
     """Check that ``path`` can be written (None or ``-``: standard output) and return it as a Path.
 
-    A missing directory is created when ``parents`` (or ``create``, for geo's own default folder) is
-    true; otherwise it is a :class:`~geo.errors.GeoError` that names ``--parents``.
+    A missing directory is allowed when ``parents`` is true (the writer creates it, once the work is
+    done: a run that fails leaves no empty folder); otherwise it is a :class:`~geo.errors.GeoError` that
+    names ``--parents``. Nothing is created here.
     """
     if path is None or str(path) == "-":
         return None
@@ -39,15 +40,9 @@ def check_output(path: str | Path | None, *, parents: bool, create: bool = False
         existing = existing.parent
     if existing.exists() and not existing.is_dir():
         raise GeoError(f"cannot write {target}: {existing} is not a directory")
-    if parent.is_dir():
-        return target
-    if not (parents or create):
+    if not parent.is_dir() and not parents:
         raise GeoError(f"cannot write {target}: the directory {parent} does not exist "
                        "(create it, or give --parents)")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise GeoError(f"cannot create the directory {parent}: {exc.strerror or exc}") from exc
     return target
 
 
