@@ -29,7 +29,8 @@ def find_bin() -> Path | None:
     """The bin folder of an installed PostgreSQL whose share folder has the PostGIS extension."""
     for bindir in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
         version = Path(bindir).parent.name
-        if (Path(bindir) / "initdb").is_file() and glob.glob(f"/usr/share/postgresql/{version}/extension/postgis.control"):
+        extension = f"/usr/share/postgresql/{version}/extension/postgis.control"
+        if (Path(bindir) / "initdb").is_file() and glob.glob(extension):
             return Path(bindir)
     return None
 

@@ -158,7 +158,8 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
         writer.close()
         errors = _errors(order, store, read_errors)
         _write_errors(errors_file, errors)
-        summary = BatchSummary(output=output if pg is None else pg.label, format=fmt, documents=len(order), processed=counts["processed"],
+        summary = BatchSummary(output=output if pg is None else pg.label, format=fmt, documents=len(order),
+                               processed=counts["processed"],
                                resumed=counts["skipped"], failed=len(errors), rows=writer.rows,
                                seconds=time.monotonic() - started, errors_file=errors_file if errors else None)
     except BaseException:

@@ -188,7 +188,8 @@ class PostgisStore:
         try:
             self._lock = self.engine.connect()  # held for the run: one writer per table
             key = f"geo:{target.qualified()}:{target.database}"
-            if not self._lock.execute(sqlalchemy.text("SELECT pg_try_advisory_lock(hashtext(:k))"), {"k": key}).scalar():
+            locked = self._lock.execute(sqlalchemy.text("SELECT pg_try_advisory_lock(hashtext(:k))"), {"k": key})
+            if not locked.scalar():
                 raise GeoError(f"another geo run is writing {target.label}; wait for it or stop it")
             self._lock.commit()
             with self.engine.begin() as conn:
