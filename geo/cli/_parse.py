@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from geo.cli._common import add_quiet, show_progress
+from geo.cli._output import add_parents, check_output
 from geo.errors import GeoError, InputError, UsageError
 
 
@@ -18,6 +19,7 @@ def register(sub) -> None:
                                    "toponym found: start, end, name, lat, lon, geonameid, kind, confidence.")
     add_io(p)
     p.add_argument("-o", "--output", metavar="OUTPUT.jsonl", required=True, help="predictions file (- for stdout)")
+    add_parents(p)
     add_quiet(p)
     p.set_defaults(func=run)
 
@@ -92,9 +94,7 @@ def _open_input(path: str):
 
 def run(args) -> int:
     _check_numbers(args)  # the command line is checked before anything is opened or shown
-    out_path = None if args.output == "-" else Path(args.output)
-    if out_path is not None and out_path.is_dir():
-        raise UsageError(f"{args.output}: is a directory")
+    out_path = check_output(args.output, parents=args.parents)
     stream, label, size = _open_input(args.input)
     bar = _progress(args, size)
     if out_path is None:
