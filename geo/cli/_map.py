@@ -40,6 +40,8 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from geo._atomic import write_atomic
+    from geo._files import check_regular
+    from geo._values import display_text
     from geo.inputs import read_article
     from geo.render import render_map
 
@@ -47,11 +49,14 @@ def run(args) -> int:
         from geo.cli._corpus_map import run_from
 
         return run_from(args)
+    if args.article != "-":
+        check_regular(args.article, "article file")
     article = read_article(args.article)
     out = Path(args.output) if args.output else Path("maps") / f"{article.stem}.html"
     gp = geoparser(args)
     frame = geoparse_article(args, gp, article)
-    title = args.title or article.title or f"Places in {Path(article.source).name}"
+    # a title or a file name that is not valid UTF-8 (undecodable bytes in argv) is shown with U+FFFD
+    title = display_text(args.title or article.title or f"Places in {Path(article.source).name}")
     html = render_map(frame, title=title, outlines=gp.gazetteer.outlines(), article=article.text,
                       cdn=args.cdn, tiles=args.tiles, attr=args.attr, api_key_env=args.tiles_key_env,
                       embed_api_key=args.embed_tiles_key, basemap_outlines=not args.no_basemap)

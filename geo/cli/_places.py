@@ -39,7 +39,11 @@ def render(frame, fmt: str) -> str:
 def run(args) -> int:
     from geo.inputs import read_article
 
+    from geo._files import check_regular
+
     fmt = _format(args)
+    if args.article != "-":
+        check_regular(args.article, "article file")
     article = read_article(args.article)
     frame = geoparse_article(args, geoparser(args), article)
     if args.output in (None, "-"):

@@ -102,7 +102,9 @@ def _problem(path: Path) -> str | None:
             return "built from other package versions"
     except ValueError:
         return "bad meta"
-    return None
+    from geo.gazetteer._integrity import damage
+
+    return damage(path)
 
 
 def open_gazetteer(path: Path | None = None, *, progress: bool = True, rebuild: bool = False) -> "Gazetteer":
@@ -114,6 +116,9 @@ def open_gazetteer(path: Path | None = None, *, progress: bool = True, rebuild: 
         raise GazetteerError(f"cannot create the gazetteer directory {path.parent}: {exc.strerror}; "
                              "set GEO_CACHE_DIR to a writable directory") from exc
     if rebuild or _problem(path) is not None:
+        from geo._atomic import clean_stale
+
+        clean_stale(path.parent)  # the temporary file of a build that was killed
         lock_path = path.with_name(path.name + ".lock")
         with open(lock_path, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time; the others wait and reuse its file
