@@ -62,11 +62,16 @@ class AtomicPath:
         self.path = Path(path)
         if self.path.is_dir():
             raise GeoError(f"cannot write {self.path}: is a directory")
+        self.direct = _is_special(self.path)
+        if self.direct:  # /dev/null, /dev/stdout, a FIFO: written in place, never replaced
+            self.tmp = self.path
+            return
         parent = self.path.parent
         tail = self.path.suffix if suffix is None else suffix
         self.tmp = parent / f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp{tail}"
         try:
             parent.mkdir(parents=True, exist_ok=True)
+            clean_stale(parent, f".{glob_escape(self.path.name)}.*.tmp*")  # left by a killed earlier run
             if create:
                 os.close(os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             elif not os.access(parent, os.W_OK):
@@ -87,6 +92,8 @@ class AtomicPath:
 
     def commit(self) -> Path:
         """fsync, set the mode, rename onto the target; on failure the target is untouched."""
+        if self.direct:
+            return self.path
         try:
             fd = os.open(self.tmp, os.O_RDONLY)
             try:
@@ -104,7 +111,8 @@ class AtomicPath:
 
     def discard(self) -> None:
         """Remove the temporary file (and any SQLite journal beside it)."""
-        _unlink_tmp(self.tmp)
+        if not self.direct:
+            _unlink_tmp(self.tmp)
 
     def __enter__(self) -> "AtomicPath":
         return self
@@ -114,6 +122,22 @@ class AtomicPath:
             self.commit()
         else:
             self.discard()
+
+
+def _is_special(path: Path) -> bool:
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def glob_escape(name: str) -> str:
+    from glob import escape
+
+    return escape(name)
 
 
 def _unlink_tmp(tmp: Path) -> None:

@@ -241,6 +241,10 @@ def read_table(path: str | os.PathLike):
         return gpd.read_parquet(path)
     if name.endswith(FORMATS["csv"]):
         frame = gpd.read_file(path, X_POSSIBLE_NAMES="lon", Y_POSSIBLE_NAMES="lat", KEEP_GEOM_COLUMNS="NO")
+        if not isinstance(frame, gpd.GeoDataFrame):  # no lat/lon columns: GDAL gives a plain table
+            from geo.errors import InputError
+
+            raise InputError(f"{path}: not a places file (no lat and lon columns)")
         return frame if frame.crs else frame.set_crs("EPSG:4326")
     return gpd.read_file(path)
 

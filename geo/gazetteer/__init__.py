@@ -115,10 +115,10 @@ def open_gazetteer(path: Path | None = None, *, progress: bool = True, rebuild: 
     except OSError as exc:
         raise GazetteerError(f"cannot create the gazetteer directory {path.parent}: {exc.strerror}; "
                              "set GEO_CACHE_DIR to a writable directory") from exc
-    if rebuild or _problem(path) is not None:
-        from geo._atomic import clean_stale
+    from geo._atomic import clean_stale
 
-        clean_stale(path.parent)  # the temporary file of a build that was killed
+    clean_stale(path.parent, f".{path.name}.*.tmp*")  # the temporary file of a build that was killed
+    if rebuild or _problem(path) is not None:
         lock_path = path.with_name(path.name + ".lock")
         with open(lock_path, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time; the others wait and reuse its file

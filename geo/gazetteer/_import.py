@@ -147,6 +147,9 @@ def _open_source(path: Path, label: str, name: str | None) -> _Source:
         raise GazetteerError(f"{label}: no such file")
     if path.is_dir():
         raise GazetteerError(f"{label}: is a directory, not a GeoNames dump file")
+    from geo._files import check_regular
+
+    check_regular(path, "GeoNames dump file")
     stem = name or re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(label).name.split("?")[0]).rsplit(".", 1)[0] or "import"
     if zipfile.is_zipfile(path):
         try:
