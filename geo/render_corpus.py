@@ -272,8 +272,8 @@ def corpus_map(frame, *, title: str, outlines: Mapping[str, dict] | None = None,
         '<p class="geo-summary">' + html.escape(summary) + "</p></header>"))
 
     # maxZoom: Leaflet needs one before the tile layer is added (a layer that waits for #apikey=)
-    fmap = folium.Map(location=[20.0, 0.0], zoom_start=2, tiles=None, control_scale=True, prefer_canvas=True,
-                      max_zoom=tile_spec.max_zoom if tile_spec else 18)
+    fmap = folium.Map(location=[20.0, 0.0], zoom_start=2, tiles=None, control_scale=True, prefer_canvas=True)
+    fmap.options["max_zoom"] = tile_spec.max_zoom if tile_spec else 18
     fmap.default_js = []
     fmap.default_css = []
     figure.add_child(fmap)

@@ -22,13 +22,21 @@ from _servers import isolated_env  # noqa: E402
 
 H = "<img src=x onerror=window.__pwned=1>"
 S = '"><script>window.__pwned=1</script>'
+# Clicks every marker (clustered or not) as a reader would, and collects the text of each popup.
 ALL_POPUPS = """() => {
-  let opened = 0;
+  const texts = [];
+  const shown = () => { const p = document.querySelector('.leaflet-popup-content'); texts.push(p ? p.innerText : ''); };
   for (const v of Object.values(window)) {
     if (!(v instanceof L.Map)) continue;
-    v.eachLayer(l => { if (l.getPopup && l.getPopup()) { l.openPopup(); opened += 1; } });
+    v.eachLayer(l => {
+      if (l.getLayers && l._featureGroup) {
+        l.getLayers().forEach(m => { l.fire('click', {layer: m, latlng: m.getLatLng()}); shown(); });
+      } else if (l.getLatLng && l.listens && l.listens('click')) {
+        l.fire('click', {latlng: l.getLatLng()}); shown();
+      }
+    });
   }
-  return opened;
+  return texts;
 }"""
 
 
@@ -71,7 +79,13 @@ def test_hostile_options_and_files_in_the_article_map(browser, geo_exe, gazettee
     assert proc.returncode == 0, proc.stderr
     context, page, errors = _open(browser, out)
     try:
-        assert page.evaluate(ALL_POPUPS) >= 3  # Qalat…, Homs…, Hama: each popup holds the hostile text
+        popups = []
+        for button in page.query_selector_all("button[data-place]"):  # the place list: a reader's clicks
+            button.click()
+            page.wait_for_selector(".leaflet-popup-content", timeout=5000)
+            popups.append(page.inner_text(".leaflet-popup-content"))
+        assert len(popups) >= 3, popups  # Qalat…, Homs…, Hama
+        assert any("Qalat <img src=x onerror" in t for t in popups) and any("Homs <img" in t for t in popups), popups
         page.wait_for_timeout(500)
         _assert_nothing_ran(page)
         text = page.inner_text("body")
@@ -106,7 +120,8 @@ def test_hostile_batch_metadata_in_the_corpus_map(browser, geo_exe, gazetteer, t
     try:
         page.evaluate("() => { for (const v of Object.values(window)) if (v instanceof L.Map) v.setZoom(12); }")
         page.wait_for_timeout(500)
-        assert page.evaluate(ALL_POPUPS) >= 1
+        popups = page.evaluate(ALL_POPUPS)
+        assert any("Floods <img src=x onerror" in t for t in popups), popups  # the document titles, as text
         page.wait_for_timeout(500)
         _assert_nothing_ran(page)
         assert "C <img src=x" in page.inner_text("h1")

@@ -78,13 +78,14 @@ def small_disk(tmp_path):
 
 
 def _fill(d: Path) -> None:
-    with open(d / "filler", "wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 4096)
-                f.flush()
-        except OSError:
-            pass
+    f = open(d / "filler", "wb", buffering=0)
+    try:
+        while True:
+            f.write(b"\0" * 4096)
+    except OSError:
+        pass
+    finally:
+        f.close()
 
 
 @pytest.mark.parametrize("command,output", [
