@@ -37,7 +37,7 @@ def main() -> None:
         with Serving(server.handler) as url:
             started = time.monotonic()
             proc = subprocess.run(["/usr/bin/time", "-v", "geo", "map", str(article), "-o", str(Path(d) / "m.html"),
-                                   "-q", "--no-sidecar", "--geocoder", "nominatim", "--geocoder-url", url,
+                                   "--no-sidecar", "--geocoder", "nominatim", "--geocoder-url", url,
                                    "--geocoder-timeout", args.timeout],
                                   capture_output=True, text=True, env={**__import__("os").environ,
                                                                        "GEO_GEOCODER_CACHE": str(Path(d) / "c.sqlite")})

@@ -72,10 +72,11 @@ class AtomicPath:
         try:
             parent.mkdir(parents=True, exist_ok=True)
             clean_stale(parent, f".{glob_escape(self.path.name)}.*.tmp*")  # left by a killed earlier run
-            if create:
-                os.close(os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            elif not os.access(parent, os.W_OK):
-                raise PermissionError(13, "Permission denied")
+            # created even when the writer wants to create it itself: a full, read-only or forbidden
+            # directory is found here, with its own errno, before any work is done
+            os.close(os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            if not create:
+                os.unlink(self.tmp)
         except OSError as exc:
             raise io_error(self.path, exc) from exc
         _LIVE[self.tmp] = os.getpid()

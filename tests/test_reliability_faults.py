@@ -255,7 +255,7 @@ def test_misbehaving_geocoder_ends_with_a_warning(geo_exe, env, tmp_path, mode, 
     with Serving(server.handler) as url:
         try:
             started = time.monotonic()
-            proc = _geo(geo_exe, "map", tmp_path / "a.txt", "-o", out, "-q", "--geocoder", "nominatim",
+            proc = _geo(geo_exe, "map", tmp_path / "a.txt", "-o", out, "--geocoder", "nominatim",
                         "--geocoder-url", url, "--geocoder-timeout", "3", env=env, timeout=240)
             elapsed = time.monotonic() - started
         finally:
