@@ -63,7 +63,7 @@ class GeocoderTimedOut(GeocoderServiceError):
     """The service did not answer in time."""
 
 
-_ERRNO_HINTS = {"ENOSPC": "the disk is full", "EROFS": "a read-only file system", "EDQUOT": "over the disk quota"}
+_ERRNO_HINTS = {"ENOSPC": "the disk is full", "EDQUOT": "over the disk quota"}
 
 
 def os_error_message(exc: OSError) -> str:

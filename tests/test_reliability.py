@@ -207,6 +207,9 @@ CASES = [
     Case("gazetteer import a FIFO", ["gazetteer", "import", "{d}/XX.txt", "-q"], {"XX.txt": _fifo},
          stderr="is a FIFO"),
     Case("gazetteer info (held)", ["gazetteer", "info"], code=0),
+    Case("gazetteer info with a damaged import: one warning line, no Python warning",
+         ["gazetteer", "info"], {"../gz/gazetteer.imports/XX.sqlite": b"not an SQLite file at all" * 100},
+         code=0, stderr="geo: warning: ignoring the import"),
 ]
 
 
