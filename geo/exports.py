@@ -21,7 +21,7 @@ import json
 import os
 import struct
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from geo.errors import GeoError, UsageError
 

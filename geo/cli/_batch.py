@@ -58,10 +58,13 @@ def run_command(args) -> int:
             text_column=args.text_column, id_column=args.id_column, errors_path=args.errors,
             chunk_size=args.chunk_size, batch_size=args.batch_size, part_docs=args.part_size, limit=args.limit,
             keep_parts=args.keep_parts, restart=args.restart, progress=show_progress(args))
-    except KeyboardInterrupt:
-        print(f"geo: interrupted; the documents done so far are kept in {args.output}.parts/: "
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (geo._atomic.Terminated)
+        from geo._atomic import Terminated
+
+        word, code = ("terminated", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
+        print(f"geo: {word}; the documents done so far are kept in {args.output}.parts/: "
               "run the same command again to resume", file=sys.stderr)
-        return 130
+        return code
     if show_progress(args):
         parts = [f"wrote {summary.output} ({summary.rows:,} rows from {summary.documents:,} documents"]
         if summary.resumed:
