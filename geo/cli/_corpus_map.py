@@ -21,7 +21,7 @@ def run_from(args) -> int:
     from geo._files import check_regular
     from geo._values import display_text
 
-    source = check_regular(args.from_file, "places file")
+    source = check_regular(args.from_file)
     frame = read_places_file(source)
     out = Path(args.output) if args.output else Path("maps") / f"{source.name.split('.')[0] or 'corpus'}.html"
     title = display_text(args.title or f"Places in {source.name}")

@@ -50,7 +50,7 @@ def run(args) -> int:
 
         return run_from(args)
     if args.article != "-":
-        check_regular(args.article, "article file")
+        check_regular(args.article)
     article = read_article(args.article)
     out = Path(args.output) if args.output else Path("maps") / f"{article.stem}.html"
     gp = geoparser(args)

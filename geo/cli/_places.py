@@ -43,7 +43,7 @@ def run(args) -> int:
 
     fmt = _format(args)
     if args.article != "-":
-        check_regular(args.article, "article file")
+        check_regular(args.article)
     article = read_article(args.article)
     frame = geoparse_article(args, geoparser(args), article)
     if args.output in (None, "-"):
