@@ -73,6 +73,11 @@ def _no_markup(*pieces):
     return check
 
 
+def _utf8_kept(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert "Bern" in text and "Ã" not in text, text
+
+
 def _title_shown(d: Path, proc):
     html = (d / "m.html").read_text(encoding="utf-8")
     assert "\ufffd" in html and "Harbour" in html
@@ -158,7 +163,8 @@ CASES = [
          stderr="is a FIFO, not a regular file", output="m.html"),
     Case("map places file is a FIFO", ["map", "{d}/a.txt", "--places", "{d}/fifo", "-o", "{d}/m.html", "-q"],
          {"a.txt": ARTICLE, "fifo": _fifo}, stderr="is a FIFO", output="m.html"),
-    Case("map output is a directory", ["map", "{d}/a.txt", "-o", "{d}/out", "-q"], {"a.txt": ARTICLE, "out/x": ""},
+    Case("map output is a directory", ["map", "{d}/a.txt", "-o", "{d}/out.html", "-q"],
+         {"a.txt": ARTICLE, "out.html/x": ""},
          stderr="is a directory"),
     Case("places GeoPackage output is a directory", ["places", "{d}/a.txt", "-o", "{d}/o.gpkg", "-q"],
          {"a.txt": ARTICLE, "o.gpkg/x": ""}, stderr="is a directory"),
@@ -177,6 +183,11 @@ CASES = [
     Case("map tile URL that is not http(s)", ["map", "{d}/a.txt", "-o", "{d}/m.html", "-q", "--tiles",
                                               "javascript:alert(1)//{z}/{x}/{y}", "--attr", "x"],
          {"a.txt": ARTICLE}, code=2, stderr="tile URL must start with http", output="m.html"),
+    Case("places UTF-8 with a broken byte at the end stays UTF-8",
+         ["places", "{d}/a.txt", "-f", "csv", "-o", "{d}/o.csv"],
+         {"a.txt": "Floods hit Zürich and São Paulo on Monday, officials in Bern said.\n".encode() + b"\xff\n"},
+         code=0, stderr="invalid UTF-8 byte sequence replaced", output="o.csv", keeps_earlier=False,
+         check=lambda d, proc: _utf8_kept(d / "o.csv")),
     Case("map stdin (held)", ["map", "-", "-o", "{d}/m.html", "-q"], code=0, stdin=ARTICLE.encode(),
          output="m.html", keeps_earlier=False),
     # ---------------------------------------------------------------- geo batch (classes 5, 7, 9)
