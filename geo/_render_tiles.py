@@ -17,7 +17,7 @@ from typing import Mapping
 
 from geo.errors import GeoError, UsageError
 
-__all__ = ["DEFAULT_TILES", "API_KEY_ENV", "TileSpec", "resolve_tiles"]
+__all__ = ["DEFAULT_TILES", "API_KEY_ENV", "TileSpec", "resolve_tiles", "safe_attribution", "safe_tile_url"]
 
 # Loads from a page opened from disk (no Referer needed) and needs no key; its light grey
 # keeps the coloured markers readable. OpenStreetMap's own servers refuse file:// pages and
@@ -80,7 +80,8 @@ def _from_template(url: str, attr: str | None, *, api_key_env: str, embed: bool,
     if needs_key and embed:
         url = url.replace(_KEY_PLACEHOLDER, _key(api_key_env, environ, "URL"))
         needs_key = False
-    return TileSpec(name="Basemap", url=url, attribution=attr.strip(), needs_viewer_key=needs_key)
+    return TileSpec(name="Basemap", url=safe_tile_url(url), attribution=safe_attribution(attr),
+                    needs_viewer_key=needs_key)
 
 
 def _from_provider(name: str, attr: str | None, *, api_key_env: str, embed: bool, environ: Mapping[str, str]) -> TileSpec:
@@ -106,9 +107,62 @@ def _from_provider(name: str, attr: str | None, *, api_key_env: str, embed: bool
     attribution = attr.strip() if attr and attr.strip() else provider.html_attribution
     return TileSpec(
         name=provider.name,
-        url=url,
-        attribution=attribution,
+        url=safe_tile_url(url),
+        attribution=safe_attribution(attribution),
         max_zoom=int(provider.get("max_zoom", 18)),
         subdomains=str(provider.get("subdomains", "abc")),
         needs_viewer_key=needs_key,
     )
+
+
+# --------------------------------------------------------------------------- what enters the page
+#
+# Leaflet shows a tile layer's attribution as HTML (innerHTML), so an attribution from --attr or
+# from a provider's metadata could run script. It is rebuilt here from its text and its links
+# only: every character is escaped, and the one markup kept is <a> with an http(s) href (shown
+# with rel="noopener", opening a new tab), which attributions need.
+
+
+def safe_attribution(text: str | None) -> str:
+    """``text`` as attribution markup that cannot run anything: escaped text, and links to http(s) only."""
+    from html.parser import HTMLParser
+
+    out: list[str] = []
+    open_links = [0]
+
+    class _Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "a" and not open_links[0]:
+                href = dict(attrs).get("href") or ""
+                if re.match(r"^https?://[^\s]+$", href.strip(), re.I):
+                    out.append(f'<a href="{_text(href.strip())}" target="_blank" rel="noopener noreferrer">')
+                    open_links[0] = 1
+                    return
+            if tag == "br":
+                out.append(" ")
+
+        def handle_endtag(self, tag):
+            if tag == "a" and open_links[0]:
+                out.append("</a>")
+                open_links[0] = 0
+
+        def handle_data(self, data):
+            out.append(_text(data))
+
+    reader = _Reader(convert_charrefs=True)
+    reader.feed(" ".join(str(text or "").split()))
+    reader.close()
+    if open_links[0]:
+        out.append("</a>")
+    return "".join(out).strip()
+
+
+def safe_tile_url(url: str) -> str:
+    """A tile URL template with every character that could end a string or a tag percent-encoded."""
+    return re.sub(r"[\x00-\x20\"'<>\\`\x7f]", lambda m: "%%%02X" % ord(m.group(0)), url)
+
+
+def _text(s: str) -> str:
+    import html
+
+    return html.escape(s, quote=True)

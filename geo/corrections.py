@@ -193,6 +193,8 @@ def _parse(path: Path) -> Corrections:
     text = _read_text(path, "corrections file")
     try:
         doc = tomllib.loads(text)
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to be read") from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
@@ -258,21 +260,25 @@ def _strings(v: Any, key: str, where: str) -> tuple[str, ...]:
 
 
 def _gid(v: Any, where: str) -> int | None:
+    from geo._values import whole_number
+
     if v is None:
         return None
-    if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
-        if isinstance(v, str) and v.strip().isdigit():
-            return int(v)
-        raise InputError(f"{where}: geonameid must be a positive whole number")
-    return v
+    try:
+        return whole_number(v if isinstance(v, (int, str)) else None, "geonameid", low=1)
+    except ValueError as exc:
+        raise InputError(f"{where}: geonameid must be a positive whole number ({exc})") from None
 
 
 def _coord(v: Any, key: str, where: str, low: float, high: float) -> float:
+    from geo._values import real_number
+
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise InputError(f"{where}: {key} must be a number (degrees), not {v!r}")
-    if not low <= v <= high:
-        raise InputError(f"{where}: {key} {v} is out of range ({low:g} to {high:g})")
-    return float(v)
+    try:
+        return real_number(v, key, low=low, high=high)
+    except ValueError as exc:
+        raise InputError(f"{where}: {exc}") from None
 
 
 def _pin(e: dict, name: str, where, articles, *, required: bool, table: str) -> Pin | None:

@@ -61,3 +61,36 @@ class GeocoderRateLimited(GeocoderServiceError):
 
 class GeocoderTimedOut(GeocoderServiceError):
     """The service did not answer in time."""
+
+
+_ERRNO_HINTS = {"ENOSPC": "the disk is full", "EDQUOT": "over the disk quota"}
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line for an ``OSError`` that reached the top: the file, what went wrong, a hint."""
+    import errno as errno_mod
+
+    what = exc.strerror or str(exc) or type(exc).__name__
+    name = errno_mod.errorcode.get(exc.errno or 0, "")
+    hint = _ERRNO_HINTS.get(name)
+    where = f"{exc.filename}: " if exc.filename not in (None, "") else ""
+    return f"{where}{what}" + (f" ({hint})" if hint and hint not in what.lower() else "")
+
+
+def foreign_error_message(exc: BaseException) -> str | None:
+    """One line for the errors of libraries and of the interpreter that bad input or a bad machine cause."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.DatabaseError):
+        return (f"a database file is damaged or unreadable ({exc}); rebuild the gazetteer with "
+                "'geo gazetteer build --force' or remove the file named in GEO_GAZETTEER/GEO_CACHE_DIR")
+    if isinstance(exc, RecursionError):
+        return "an input is nested too deeply to be read"
+    if isinstance(exc, UnicodeEncodeError):
+        bad = exc.object[exc.start:exc.end].encode("utf-8", "backslashreplace").decode("ascii", "replace")
+        return f"text that is not valid Unicode ({bad!s}) cannot be written"
+    module = type(exc).__module__ or ""
+    if module.startswith(("pyogrio", "fiona")):
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return f"GDAL: {first}"
+    return None

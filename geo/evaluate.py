@@ -33,7 +33,10 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def load_jsonl(path: str | Path) -> dict[str, dict]:
     """Documents by id; a malformed line raises :class:`InputError` naming the line."""
+    from geo._files import check_regular
+
     docs: dict[str, dict] = {}
+    check_regular(path)
     try:
         f = open(path, "rb")  # decoded line by line so that bad bytes are reported with their line
     except OSError as exc:
@@ -48,8 +51,10 @@ def load_jsonl(path: str | Path) -> dict[str, dict]:
                 continue
             try:
                 d = json.loads(line)
-            except ValueError as exc:
-                raise InputError(f"{path}:{ln}: not JSON ({exc.msg})") from None
+            except ValueError as exc:  # .msg: only a JSONDecodeError has one
+                raise InputError(f"{path}:{ln}: not JSON ({getattr(exc, 'msg', None) or exc})") from None
+            except RecursionError:
+                raise InputError(f"{path}:{ln}: not JSON (nested too deeply)") from None
             if (not isinstance(d, dict) or not isinstance(d.get("id"), (str, int))
                     or not isinstance(d.get("toponyms"), list)):
                 raise InputError(f'{path}:{ln}: expected an object with an "id" (string or number) '

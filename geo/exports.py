@@ -20,9 +20,8 @@ from __future__ import annotations
 import json
 import os
 import struct
-import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from geo.errors import GeoError, UsageError
 
@@ -66,41 +65,31 @@ def format_for(path: str | os.PathLike | None, fmt: str | None, *, allowed: Sequ
     raise UsageError(f"cannot tell the format from {str(path)!r} (known extensions: {exts}); give -f")
 
 
-# --------------------------------------------------------------------------- atomic files
+# --------------------------------------------------------------------------- GDAL errors
 
 
-class _TempTarget:
-    """A temporary path beside ``path``: renamed onto it by :meth:`commit`, removed otherwise."""
+def gdal_errors(path):
+    """A context turning pyogrio/GDAL errors while writing ``path`` into one-line :class:`GeoError`."""
+    return _GdalErrors(path)
 
-    def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-        if self.path.is_dir():
-            raise GeoError(f"{self.path}: is a directory")
-        parent = self.path.parent
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp" + self.path.suffix, dir=parent)
-        except OSError as exc:
-            raise GeoError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
-        os.close(fd)
-        os.unlink(tmp)  # GDAL wants to create the file itself
-        self.tmp = Path(tmp)
 
-    def commit(self) -> Path:
-        try:
-            os.chmod(self.tmp, 0o644)
-            os.replace(self.tmp, self.path)
-        except OSError as exc:
-            self.discard()
-            raise GeoError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
-        return self.path
+class _GdalErrors:
+    def __init__(self, path):
+        self.path = path
 
-    def discard(self) -> None:
-        for p in (self.tmp, Path(str(self.tmp) + "-journal"), Path(str(self.tmp) + "-wal")):
-            try:
-                p.unlink()
-            except FileNotFoundError:
-                pass
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None or not issubclass(exc_type, Exception) or isinstance(exc, GeoError):
+            return False
+        import pyogrio.errors as pe
+
+        gdal = (pe.DataSourceError, pe.DataLayerError, pe.FieldError, pe.GeometryError, pe.CRSError)
+        if isinstance(exc, gdal):
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise GeoError(f"cannot write {self.path}: {first}") from exc
+        return False
 
 
 def _prj_text() -> str:
@@ -166,21 +155,20 @@ def write_frame(frame, path: str | os.PathLike, fmt: str) -> Path:
 
     if fmt not in PLACES_FORMATS:
         raise UsageError(f"unknown format {fmt!r}")
-    target = _TempTarget(path)
-    try:
+    from geo._atomic import AtomicPath, write_atomic
+
+    if fmt not in BINARY_FORMATS:
+        return write_atomic(path, frame_text(frame, fmt))
+    target = AtomicPath(path)
+    with target, gdal_errors(target.path):
         if fmt == "parquet":
             frame.to_parquet(target.tmp, index=False, schema_version="1.0.0")
         elif fmt == "gpkg":
             pyogrio.write_dataframe(_flat(frame), target.tmp, layer=_LAYER, driver="GPKG")
-        elif fmt == "kml":
+        else:
             pyogrio.write_dataframe(_kml_frame(frame), target.tmp, layer=_LAYER, driver="KML",
                                     dataset_options={"NameField": "name", "DescriptionField": "description"})
-        else:
-            target.tmp.write_text(frame_text(frame, fmt), encoding="utf-8")
-        return target.commit()
-    except BaseException:
-        target.discard()
-        raise
+    return target.path
 
 
 # --------------------------------------------------------------------------- the corpus table
@@ -254,168 +242,25 @@ def read_table(path: str | os.PathLike):
         return gpd.read_parquet(path)
     if name.endswith(FORMATS["csv"]):
         frame = gpd.read_file(path, X_POSSIBLE_NAMES="lon", Y_POSSIBLE_NAMES="lat", KEEP_GEOM_COLUMNS="NO")
+        if not isinstance(frame, gpd.GeoDataFrame):  # no lat/lon columns: GDAL gives a plain table
+            from geo.errors import InputError
+
+            raise InputError(f"{path}: not a places file (no lat and lon columns)")
         return frame if frame.crs else frame.set_crs("EPSG:4326")
     return gpd.read_file(path)
 
 
-class _TableWriter:
-    """Writes a stream of batch tables to one file; :meth:`close` renames it into place."""
+def open_table_writer(path: str | os.PathLike, fmt: str):
+    """A writer of batch tables: ``write(table)`` as often as needed, then ``close()`` (or ``abort()``)."""
+    from geo._table_writers import WRITERS
 
-    def __init__(self, path: str | os.PathLike):
-        self.target = _TempTarget(path)
-        self.rows = 0
-
-    def write(self, table) -> None:
-        if table.num_rows:
-            self._write(table)
-            self.rows += table.num_rows
-
-    def _write(self, table) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _finish(self) -> None:
-        pass
-
-    def close(self) -> Path:
-        try:
-            if not self.rows:  # an empty table still has its columns
-                self._write(rows_to_table([]))
-            self._finish()
-            return self.target.commit()
-        except BaseException:
-            self.target.discard()
-            raise
-
-    def abort(self) -> None:
-        try:
-            self._finish()
-        except Exception:  # noqa: BLE001 - the file is thrown away anyway
-            pass
-        self.target.discard()
-
-
-class _ParquetWriter(_TableWriter):
-    def __init__(self, path):
-        import pyarrow.parquet as pq
-
-        super().__init__(path)
-        self.writer = pq.ParquetWriter(self.target.tmp, batch_schema(), compression="zstd")
-
-    def _write(self, table):
-        self.writer.write_table(table, row_group_size=64_000)
-
-    def _finish(self):
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
+    if fmt not in WRITERS:
+        raise UsageError(f"geo batch cannot write {fmt!r}; choose one of {', '.join(BATCH_FORMATS)}")
+    return WRITERS[fmt](path)
 
 
 def _frame_of(table, *, flat: bool):
     """A batch table as a GeoDataFrame (lists as JSON text when ``flat``)."""
-    import geopandas as gpd
-    import shapely
+    from geo._table_writers import frame_of
 
-    df = table.drop_columns(["geometry"]).to_pandas(types_mapper=_pandas_types)
-    if flat:
-        for col in ("surface_forms", "spans", "adjectival_spans"):
-            df[col] = [json.dumps(_plain(v), ensure_ascii=False) for v in df[col]]
-    geometry = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
-    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
-
-
-def _pandas_types(t):
-    import pandas as pd
-    import pyarrow as pa
-
-    if pa.types.is_int64(t):
-        return pd.Int64Dtype()
-    return None
-
-
-class _GpkgWriter(_TableWriter):
-    def _write(self, table):
-        import pyogrio
-
-        pyogrio.write_dataframe(_frame_of(table, flat=True), self.target.tmp, layer=_LAYER, driver="GPKG",
-                                geometry_type="Point", append=self.rows > 0)
-
-
-def _records(table) -> Iterable[tuple[dict, float | None, float | None]]:
-    """Plain row dicts (no geometry) with their coordinates."""
-    geoms = table.column("geometry").to_pylist()
-    props = table.drop_columns(["geometry"]).to_pylist()
-    for rec, wkb in zip(props, geoms):
-        if wkb is None:
-            yield rec, None, None
-        else:
-            _, _, lon, lat = _WKB_POINT.unpack(wkb)
-            yield rec, lon, lat
-
-
-class _TextWriter(_TableWriter):
-    def __init__(self, path):
-        super().__init__(path)
-        self.f = open(self.target.tmp, "w", encoding="utf-8", newline="")
-
-    def _finish(self):
-        if not self.f.closed:
-            self.f.close()
-
-
-class _CsvWriter(_TextWriter):
-    def __init__(self, path):
-        import csv
-
-        super().__init__(path)
-        self.csv = csv.writer(self.f, lineterminator="\n")
-        self.csv.writerow(BATCH_COLUMNS[:-1] + ["lat", "lon"])
-
-    def _write(self, table):
-        for rec, lon, lat in _records(table):
-            cells = [json.dumps(v, ensure_ascii=False) if isinstance(v, list) else ("" if v is None else v)
-                     for v in rec.values()]
-            self.csv.writerow(cells + ["" if lat is None else round(lat, 6), "" if lon is None else round(lon, 6)])
-
-    def close(self):
-        path = super().close()
-        _write_prj(path)
-        return path
-
-
-def _feature(rec: dict, lon, lat) -> str:
-    geom = None if lon is None else {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
-    return json.dumps({"type": "Feature", "geometry": geom, "properties": rec}, ensure_ascii=False)
-
-
-class _GeoJsonWriter(_TextWriter):
-    def __init__(self, path):
-        super().__init__(path)
-        self.f.write('{"type": "FeatureCollection", "features": [\n')
-        self.first = True
-
-    def _write(self, table):
-        for rec, lon, lat in _records(table):
-            self.f.write(("" if self.first else ",\n") + _feature(rec, lon, lat))
-            self.first = False
-
-    def _finish(self):
-        if not self.f.closed:
-            self.f.write("\n]}\n")
-        super()._finish()
-
-
-class _JsonLinesWriter(_TextWriter):
-    def _write(self, table):
-        for rec, lon, lat in _records(table):
-            self.f.write(_feature(rec, lon, lat) + "\n")
-
-
-_WRITERS = {"parquet": _ParquetWriter, "gpkg": _GpkgWriter, "csv": _CsvWriter, "geojson": _GeoJsonWriter,
-            "jsonl": _JsonLinesWriter}
-
-
-def open_table_writer(path: str | os.PathLike, fmt: str) -> _TableWriter:
-    """A writer of batch tables: ``write(table)`` as often as needed, then ``close()`` (or ``abort()``)."""
-    if fmt not in _WRITERS:
-        raise UsageError(f"geo batch cannot write {fmt!r}; choose one of {', '.join(BATCH_FORMATS)}")
-    return _WRITERS[fmt](path)
+    return frame_of(table, flat=flat)

@@ -11,10 +11,12 @@ import json
 from dataclasses import dataclass
 from typing import BinaryIO, Iterable, Iterator, TextIO
 
+from geo._values import has_lone_surrogate
 from geo.errors import InputError
 from geo.types import Place
 
 __all__ = ["Document", "read_documents", "predictions", "place_toponyms"]
+
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,10 @@ def read_documents(stream: TextIO | BinaryIO, label: str, *, skip_bad: bool = Fa
             continue
         try:
             d = json.loads(line) if problem is None else None
-        except ValueError as exc:
-            problem = f"not JSON ({exc.msg})"
+        except ValueError as exc:  # a JSONDecodeError has .msg; an integer of 5,000 digits does not
+            problem = f"not JSON ({getattr(exc, 'msg', None) or exc})"
+        except RecursionError:
+            problem = "not JSON (nested too deeply)"
         if problem is None:
             if not isinstance(d, dict):
                 problem = "not a JSON object"
@@ -55,8 +59,8 @@ def read_documents(stream: TextIO | BinaryIO, label: str, *, skip_bad: bool = Fa
                 problem = 'no "text" string'
             elif "id" not in d or not isinstance(d["id"], (str, int)):
                 problem = 'no "id" (string or number)'
-            elif str(d["id"]) in seen:
-                problem = f"duplicate id {d['id']!r}"
+            else:
+                problem = _document_problem(d, seen)
         if problem:
             msg = f"{label}:{ln}: {problem}"
             if skip_bad:
@@ -66,6 +70,21 @@ def read_documents(stream: TextIO | BinaryIO, label: str, *, skip_bad: bool = Fa
             raise InputError(msg)
         seen.add(str(d["id"]))
         yield Document(id=d["id"], text=d["text"], line=ln)
+
+
+def _document_problem(d: dict, seen: set[str]) -> str | None:
+    """Why a JSON object with an id and a text cannot be geoparsed, or None."""
+    from geo.pipeline import MAX_TEXT_CHARS
+
+    if str(d["id"]) in seen:
+        return f"duplicate id {d['id']!r}"
+    for field in ("id", "text"):
+        value = d[field]
+        if isinstance(value, str) and has_lone_surrogate(value):
+            return f"a lone surrogate in its {field} (not valid Unicode)"
+    if len(d["text"]) > MAX_TEXT_CHARS:
+        return f"text too long ({len(d['text']):,} characters; the limit is {MAX_TEXT_CHARS:,})"
+    return None
 
 
 def place_toponyms(places: Iterable[Place], *, adjectival: bool = True) -> list[dict]:

@@ -271,7 +271,9 @@ def corpus_map(frame, *, title: str, outlines: Mapping[str, dict] | None = None,
         '<header class="geo-header"><h1 class="geo-title">' + html.escape(title_text) + "</h1>"
         '<p class="geo-summary">' + html.escape(summary) + "</p></header>"))
 
+    # maxZoom: Leaflet needs one before the tile layer is added (a layer that waits for #apikey=)
     fmap = folium.Map(location=[20.0, 0.0], zoom_start=2, tiles=None, control_scale=True, prefer_canvas=True)
+    fmap.options["max_zoom"] = tile_spec.max_zoom if tile_spec else 18
     fmap.default_js = []
     fmap.default_css = []
     figure.add_child(fmap)
@@ -288,6 +290,11 @@ def corpus_map(frame, *, title: str, outlines: Mapping[str, dict] | None = None,
             {% macro script(this, kwargs) %}
 {{ this.js }}
 geoCorpusMap({{ this._parent.get_name() }}, {{ this.tiles_name }});
+{% if this.needs_key %}(function (tiles, map) {
+  var key = "";
+  try { key = new URLSearchParams(window.location.hash.slice(1)).get("apikey") || ""; } catch (err) { key = ""; }
+  if (tiles && key) { tiles.options.apikey = key; tiles.addTo(map); }
+})({{ this.tiles_name }}, {{ this._parent.get_name() }});{% endif %}
             {% endmacro %}
             """
         )
@@ -298,6 +305,7 @@ geoCorpusMap({{ this._parent.get_name() }}, {{ this.tiles_name }});
             self.js = _asset("geo_corpus.js")
             self.data_json = script_json(data)
             self.tiles_name = "null"
+            self.needs_key = bool(tile_spec and tile_spec.needs_viewer_key)
 
         def render(self, **kwargs):
             self.tiles_name = tile_layer.get_name() if tile_layer is not None else "null"

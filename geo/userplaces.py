@@ -70,13 +70,12 @@ def country_code(value: Any, where: str, gazetteer=None) -> str | None:
 
 
 def _number(value: Any, what: str, where: str, low: float, high: float) -> float:
+    from geo._values import real_number
+
     try:
-        f = float(str(value).strip()) if not isinstance(value, (int, float)) or isinstance(value, bool) else float(value)
-    except ValueError:
-        raise InputError(f"{where}: {what} {value!r} is not a number") from None
-    if isinstance(value, bool) or not (low <= f <= high):
-        raise InputError(f"{where}: {what} {value!r} is out of range ({low:g} to {high:g})")
-    return f
+        return real_number(value, what, low=low, high=high)
+    except ValueError as exc:
+        raise InputError(f"{where}: {exc}") from None
 
 
 def _aliases(value: Any, where: str) -> tuple[str, ...]:
@@ -92,12 +91,14 @@ def _aliases(value: Any, where: str) -> tuple[str, ...]:
 
 
 def _int(value: Any, what: str, where: str) -> int | None:
-    if value is None or str(value).strip() == "":
+    from geo._values import whole_number
+
+    if value is None or (isinstance(value, str) and value.strip() == ""):
         return None
-    s = str(value).strip().replace(",", "").replace("_", "")
-    if isinstance(value, bool) or not s.isdigit():
-        raise InputError(f"{where}: {what} {value!r} is not a whole number")
-    return int(s)
+    try:
+        return whole_number(value, what)
+    except ValueError as exc:
+        raise InputError(f"{where}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -209,10 +210,9 @@ _HEADERS = {
 
 
 def _read_text(path: Path, what: str) -> str:
-    if not path.exists():
-        raise InputError(f"{path}: no such {what}")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a {what}")
+    from geo._files import check_regular
+
+    check_regular(path, what)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -292,6 +292,10 @@ def geojson_features(text: str, label: str) -> list[tuple[int, Any]]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{label}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{label}: nested too deeply to be read") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise InputError(f"{label}: not valid JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         if isinstance(doc, dict) and doc.get("type") == "Feature":
             return [(1, doc)]

@@ -300,3 +300,74 @@ class PageServer:
                     pass
 
         self.handler = Handler
+
+
+# -- a geocoder that misbehaves ---------------------------------------------------------------------
+class FaultyGeocoder:
+    """A Nominatim-shaped ``/search`` that misbehaves as told by ``mode``:
+
+    * ``endless``: a JSON array that never ends (chunks as fast as the client reads);
+    * ``drip``: announces 300 MB and sends a few bytes every 50 ms;
+    * ``stall``: sends the headers, then nothing;
+    * ``garbage``: a valid answer whose coordinates are ``"abc"``, ``"999"`` and ``"NaN"``.
+    """
+
+    def __init__(self, mode: str):
+        self.mode = mode
+        self.requests = 0
+        self.stop = threading.Event()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                outer.requests += 1
+                try:
+                    getattr(outer, f"_{outer.mode}")(self)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self.handler = Handler
+
+    def _endless(self, h):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.end_headers()
+        h.wfile.write(b"[")
+        piece = json.dumps({"lat": "1.5", "lon": "2.5", "display_name": "x" * 400, "name": "x"}).encode() + b","
+        block = piece * 200
+        while not self.stop.is_set():
+            h.wfile.write(block)
+
+    def _drip(self, h):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", str(300 * 1024 * 1024))
+        h.end_headers()
+        h.wfile.write(b"[")
+        while not self.stop.is_set():
+            h.wfile.write(b" " * 64)
+            h.wfile.flush()
+            time.sleep(0.05)
+
+    def _stall(self, h):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", "1000")
+        h.end_headers()
+        h.wfile.flush()
+        self.stop.wait(60)
+
+    def _garbage(self, h):
+        body = json.dumps([
+            {"lat": "abc", "lon": "40.9", "name": "Bad one", "display_name": "Bad one, SY", "type": "village"},
+            {"lat": "999", "lon": "40.9", "name": "Bad two", "display_name": "Bad two, SY", "type": "village"},
+            {"lat": "NaN", "lon": "NaN", "name": "Bad three", "display_name": "Bad three, SY", "type": "village"},
+        ]).encode()
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)

@@ -247,9 +247,10 @@ def test_csv_input_with_text_and_id_columns(geo_exe, tmp_path):
     assert set(table["doc_title"]) == {"Floods", "Talks"}
 
     missing = geo_batch(geo_exe, path, "-o", tmp_path / "x.csv", "--text-column", "nope", "-q")
-    assert missing.returncode == 0
-    err = json.loads((tmp_path / "x.errors.jsonl").read_text())
-    assert "no column 'nope'" in err["error"]
+    assert missing.returncode == 1  # a wrong column reads nothing: an error, not an empty table
+    assert missing.stderr.count("\n") == 1 and "no column 'nope' (columns: story_id, headline, body, date)" \
+        in missing.stderr
+    assert not (tmp_path / "x.csv").exists()
 
 
 def test_glob_inputs_and_usage_errors(geo_exe, tmp_path):

@@ -84,6 +84,10 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
              if f.resolve() not in own and own_parts not in f.resolve().parents]
     if not files:
         raise UsageError("no input documents (the only files given are this batch's own output)")
+    from geo._files import check_regular
+
+    for f in files:
+        check_regular(f, "input file")
     total = count_documents(files)
     if limit:
         total = min(total, limit)

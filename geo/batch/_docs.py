@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from geo._values import has_lone_surrogate, printable
 from geo.errors import InputError, UsageError
 
 __all__ = ["BatchDoc", "iter_documents", "expand_inputs", "count_documents", "ARTICLE_EXTENSIONS"]
@@ -158,8 +159,15 @@ class _Builder:
             self.first_seen[doc_id] = source
         if error is None and text is not None and len(text) > self.max_chars:
             error = f"text too long ({len(text):,} characters; the limit is {self.max_chars:,})"
+        fields = {"id": doc_id, "title": title, "date": date, "url": url, "text": text}
+        broken = [name for name, v in fields.items() if isinstance(v, str) and has_lone_surrogate(v)]
+        if error is None and broken:
+            error = f"a lone surrogate in its {broken[0]} (not valid Unicode)"
         if error is not None:
             text = None
+        if broken or has_lone_surrogate(source):  # kept printable for the errors file and the key
+            doc_id, source, title, date, url, author, site = (
+                printable(v) for v in (doc_id, source, title, date, url, author, site))
         doc = BatchDoc(seq=self.seq, id=doc_id, key=_key(doc_id, text, title, date, url, error, author, site),
                        source=source, text=text, title=title, date=date, url=url, error=error, author=author,
                        site=site)
@@ -231,13 +239,10 @@ def _csv(path: Path, b: _Builder, text_column: str, id_column: str | None) -> It
         try:
             reader = csv.DictReader(f)
             header = reader.fieldnames or []
-            if text_column not in header:
-                yield b.make(label, label, error=f"no column {text_column!r} (columns: {', '.join(header)}); "
-                                                  "give --text-column")
-                return
-            if id_column and id_column not in header:
-                yield b.make(label, label, error=f"no column {id_column!r}; give --id-column")
-                return
+            for wanted, option in ((text_column, "--text-column"), (id_column, "--id-column")):
+                if wanted and wanted not in header:  # the command line is wrong: nothing would be read
+                    raise InputError(f"{label}: no column {wanted!r} (columns: {', '.join(header)}); "
+                                     f"give {option}")
             for row in reader:
                 source = f"{label}:{reader.line_num}"
                 doc_id = (row.get(id_column) or "").strip() if id_column else ""

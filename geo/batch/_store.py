@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import re
 import shutil
+import sys
 import time
 from collections import OrderedDict
 from pathlib import Path
@@ -32,22 +32,6 @@ _STATE_VERSION = 1
 
 def parts_dir(output: Path) -> Path:
     return output.with_name(output.name + ".parts")
-
-
-def _write_bytes_atomic(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise
 
 
 class PartStore:
@@ -71,19 +55,7 @@ class PartStore:
         except OSError:
             self._lock.close()
             raise GeoError(f"another geo batch is writing {folder}; wait for it or stop it") from None
-        state_path = folder / _STATE
-        state = {"state": _STATE_VERSION, "geo": __version__}
-        if state_path.exists():
-            try:
-                old = json.loads(state_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                old = None
-            if old != state:
-                self.close()
-                raise UsageError(f"{folder} holds parts of another geo version or layout ({old}); "
-                                 "rerun with --restart to start again")
-        else:
-            state_path.write_text(json.dumps(state), encoding="utf-8")
+        self._check_state(folder, {"state": _STATE_VERSION, "geo": __version__})
         self.done: dict[str, tuple] = {}
         self.next_part = 1
         for manifest in sorted(folder.glob("part-*.json")):
@@ -107,6 +79,29 @@ class PartStore:
         self._rows: list[dict] = []
         self._entries: list[list] = []
         self._since = time.monotonic()
+
+    def _check_state(self, folder: Path, state: dict) -> None:
+        """The parts must be of this geo's layout; an unreadable state file counts as absent."""
+        from geo._atomic import clean_stale, write_atomic
+
+        clean_stale(folder)
+        state_path = folder / _STATE
+        old = None
+        if state_path.exists():
+            try:
+                old = json.loads(state_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                print(f"geo: warning: {state_path} is unreadable; taken as absent", file=sys.stderr)
+            if old is not None and old != state:
+                self.close()
+                raise UsageError(f"{folder} holds parts of another geo version or layout ({old}); "
+                                 "rerun with --restart to start again")
+        if old is None:
+            try:
+                write_atomic(state_path, json.dumps(state))
+            except GeoError:
+                self.close()
+                raise
 
     # ------------------------------------------------------------------ writing
 
@@ -135,7 +130,7 @@ class PartStore:
             with pa.ipc.new_file(f, table.schema) as w:
                 w.write_table(table)
 
-        _write_bytes_atomic(self.folder / f"{part}.arrow", write)
+        write_atomic(self.folder / f"{part}.arrow", write)
         write_atomic(self.folder / f"{part}.json", json.dumps({"docs": self._entries}, ensure_ascii=False))
         for e in self._entries:
             self.done[e[0]] = (part, e[1], e[2], *(e[3:6] if len(e) > 3 else (None, None, None)))

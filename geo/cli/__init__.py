@@ -13,7 +13,7 @@ import sys
 from typing import Sequence
 
 from geo import __version__
-from geo.errors import GeoError
+from geo.errors import GeoError, foreign_error_message, os_error_message
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
@@ -37,20 +37,56 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from geo._atomic import install_signal_handlers
+    from geo.cli._geocoding import install_warning_printer
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):  # pragma: no cover - every command sets func
         parser.error("no command given")
+    install_signal_handlers()
+    install_warning_printer(getattr(args, "quiet", False))  # every command: geo's warnings as one line each
     try:
-        return int(args.func(args) or 0)
-    except GeoError as exc:
-        print(f"geo: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("geo: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a full /dev/full or a closed pipe is reported here, not at exit
+        return code
+    except BaseException as exc:  # noqa: BLE001 - each kind is mapped below, the rest re-raised
+        return _one_line(exc)
+
+
+def _one_line(exc: BaseException) -> int:
+    """The exit code and one stderr line for an exception that reached the top."""
+    from geo._atomic import Terminated
+
+    if isinstance(exc, BrokenPipeError):
         # The reader went away (e.g. `geo places … | head`): not an error of ours.
+        _silence_stdout()
+        return 0
+    if isinstance(exc, GeoError):
+        message, code = str(exc), exc.exit_code
+    elif isinstance(exc, Terminated):
+        print("geo: terminated; nothing was left half-written", file=sys.stderr)
+        return 143
+    elif isinstance(exc, KeyboardInterrupt):
+        print("geo: interrupted; nothing was left half-written", file=sys.stderr)
+        return 130
+    elif isinstance(exc, OSError):
+        message, code = os_error_message(exc), 1
+    elif isinstance(exc, Exception) and foreign_error_message(exc) is not None:
+        message, code = foreign_error_message(exc), 1
+    else:
+        raise exc
+    if "\n" in message:
+        message = " ".join(message.split())
+    print(f"geo: error: {message}", file=sys.stderr)
+    _silence_stdout()
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush cannot fail again."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 0
+    except (OSError, ValueError):
+        pass

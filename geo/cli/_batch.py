@@ -69,11 +69,14 @@ def run_command(args) -> int:
             chunk_size=args.chunk_size, batch_size=args.batch_size, part_docs=args.part_size, limit=args.limit,
             keep_parts=args.keep_parts, restart=args.restart, progress=show_progress(args),
             fetcher=make_fetcher(args))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (geo._atomic.Terminated)
+        from geo._atomic import Terminated
+
+        word, code = ("terminated", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
         kept = "the table" if is_postgis_url(args.output) else f"{args.output}.parts/"
-        print(f"geo: interrupted; the documents done so far are kept in {kept}: "
+        print(f"geo: {word}; the documents done so far are kept in {kept}: "
               "run the same command again to resume", file=sys.stderr)
-        return 130
+        return code
     if show_progress(args):
         parts = [f"wrote {summary.output} ({summary.rows:,} rows from {summary.documents:,} documents"]
         if summary.resumed:

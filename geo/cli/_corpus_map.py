@@ -19,12 +19,15 @@ def run_from(args) -> int:
         raise UsageError("give an ARTICLE or --from PLACES_FILE")
     if args.article is not None:
         raise UsageError("give an ARTICLE or --from PLACES_FILE, not both")
-    source = Path(args.from_file)
+    from geo._files import check_regular
+    from geo._values import display_text
+
+    source = check_regular(args.from_file)
     check_tiles(args)
     out = Path(args.output) if args.output else Path("maps") / f"{source.name.split('.')[0] or 'corpus'}.html"
     check_output(out, parents=args.parents or not args.output)
     frame = read_places_file(source)
-    title = args.title or f"Places in {source.name}"
+    title = display_text(args.title or f"Places in {source.name}")
     outlines = open_gazetteer(progress=show_progress(args)).outlines()
     stats: dict = {}
     html = corpus_map(frame, title=title, outlines=outlines, cdn=args.cdn, tiles=args.tiles, attr=args.attr,

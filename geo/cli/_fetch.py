@@ -39,6 +39,10 @@ def read_input(args, source):
     """The article of ``source``; bytes that could not be decoded are one warning line each."""
     from geo.inputs import DecodeWarning, read_article
 
+    if str(source) != "-" and "://" not in str(source):
+        from geo._files import check_regular
+
+        check_regular(source)  # a FIFO would block open() until something writes to it
     fetcher = make_fetcher(args)
     try:
         with warnings.catch_warnings(record=True) as caught:

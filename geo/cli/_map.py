@@ -48,6 +48,7 @@ def register(sub) -> None:
 def run(args) -> int:
     picture = image_request(args)  # every picture option checked before any work
     from geo._atomic import write_atomic
+    from geo._values import display_text
     from geo.render import render_map
 
     if args.from_file is not None or args.article is None:
@@ -63,7 +64,8 @@ def run(args) -> int:
     gp = geoparser(args)
     frame = geoparse_article(args, gp, article)
     frame.attrs["article"] = article.meta.as_dict()
-    title = args.title or article.title or f"Places in {_name(article.source)}"
+    # a title or a file name that is not valid UTF-8 (undecodable bytes in argv) is shown with U+FFFD
+    title = display_text(args.title or article.title or f"Places in {_name(article.source)}")
     if picture is not None:
         return write_image(args, picture, frame, title=title, stem=article.stem, outlines=gp.gazetteer.outlines())
     html = render_map(frame, title=title, about=frame.attrs["article"], outlines=gp.gazetteer.outlines(),

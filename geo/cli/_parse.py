@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from geo.cli._common import add_quiet, show_progress
@@ -84,53 +82,53 @@ def _open_input(path: str):
     # Binary: read_documents decodes each line, so a line that is not UTF-8 is named by number.
     if path == "-":
         return sys.stdin.buffer, "<stdin>", None
+    from geo._files import check_regular
+
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{path}: no such file")
-    if p.is_dir():
-        raise InputError(f"{path}: is a directory")
+    check_regular(p)
     return open(p, "rb"), path, p.stat().st_size
 
 
 def run(args) -> int:
+    """Stream the predictions into a temporary file, renamed onto OUTPUT only when every line is done:
+    a bad line, a failure or a signal leaves an earlier OUTPUT byte for byte as it was."""
+    from geo._atomic import AtomicPath
+
     _check_numbers(args)  # the command line is checked before anything is opened or shown
-    out_path = check_output(args.output, parents=args.parents)
+    check_output(args.output, parents=args.parents)
     stream, label, size = _open_input(args.input)
-    bar = _progress(args, size)
-    if out_path is None:
-        out, tmp = sys.stdout, None
-    else:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent or ".")
-        out = os.fdopen(fd, "w", encoding="utf-8")
-    n = 0
-    failed: BaseException | None = None
+    existed = args.output != "-" and Path(args.output).exists()
     try:
-        for rec in iter_predictions(args, stream, label, bar):
-            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            n += 1
-    except (GeoError, UnicodeDecodeError, KeyboardInterrupt) as exc:
-        failed = exc
+        target = None if args.output == "-" else AtomicPath(args.output, create=True)
+    except GeoError:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+        raise
+    bar = _progress(args, size)
+    n = 0
+    try:
+        out = sys.stdout if target is None else target.open("w")
+        try:
+            for rec in iter_predictions(args, stream, label, bar):
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                n += 1
+        finally:
+            if out is not sys.stdout:
+                out.close()
+        if target is not None:
+            target.commit()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except GeoError as exc:
+        if target is not None and not isinstance(exc, UsageError):
+            exc.args = (f"{exc}; {target.path} is unchanged" if existed else f"{exc}; nothing was written",)
+        raise
     finally:
+        if target is not None:
+            target.discard()  # after a commit there is nothing left to remove
         bar.close()
         if stream is not sys.stdin.buffer:
             stream.close()
-        if tmp is not None:
-            out.close()
-            if n or failed is None:
-                os.replace(tmp, out_path)  # what was written before a bad line is kept
-            else:
-                os.unlink(tmp)
-    if isinstance(failed, UnicodeDecodeError):
-        raise InputError(f"{label}: not UTF-8 text ({failed.reason} at byte {failed.start})")
-    if failed is not None:
-        if n and out_path is not None:
-            note = f"the {n} documents before it are in {out_path}"
-            if isinstance(failed, GeoError):  # still one line on stderr
-                failed.args = (f"{failed}; {note}",)
-            else:
-                print(f"geo: {note}", file=sys.stderr)
-        raise failed
     if show_progress(args):
-        print(f"geo: {n} documents geoparsed" + (f" into {out_path}" if out_path else ""), file=sys.stderr)
+        print(f"geo: {n} documents geoparsed" + (f" into {target.path}" if target else ""), file=sys.stderr)
     return 0

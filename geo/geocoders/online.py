@@ -35,6 +35,7 @@ from geo import __version__
 from geo._text import normalize
 from geo.errors import (GeocoderError, GeocoderRateLimited, GeocoderServiceError, GeocoderTimedOut,
                         GeocoderUnavailable, UsageError)
+from geo.geocoders._answers import SERVER_SIDE_FILTER, query_kwargs, read_answer
 from geo.geocoders.base import Geocoder
 from geo.geocoders.cache import AnswerCache, cache_dir
 from geo.types import Candidate
@@ -90,135 +91,6 @@ SERVICES: dict[str, Service] = {s.name: s for s in (
 def service_names() -> tuple[str, ...]:
     """The services ``--geocoder`` accepts (each is also the ``source`` of the coordinates it gives)."""
     return tuple(SERVICES)
-
-
-# -- reading answers ------------------------------------------------------------------------------
-_CITY_TYPES = {"city", "town", "village", "hamlet", "municipality", "suburb", "borough", "neighbourhood",
-               "quarter", "locality", "isolated_dwelling", "city_district", "district", "place"}
-_ADMIN1_TYPES = {"state", "province", "region"}
-
-
-def _num(v: Any) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if f == f else None
-
-
-def _pop(v: Any) -> int:
-    try:
-        return max(0, int(str(v).replace(",", "").replace(" ", "")))
-    except (TypeError, ValueError):
-        return 0
-
-
-def _cc(v: Any) -> str | None:
-    s = str(v or "").strip().upper()
-    return s if len(s) == 2 and s.isalpha() else None
-
-
-def _osm_kind(typ: str, addresstype: str, cls: str, rank: Any) -> str:
-    t = addresstype or typ
-    if t == "continent":
-        return "continent"
-    if t == "country" or (cls == "boundary" and str(rank) == "4"):
-        return "country"
-    if t in _ADMIN1_TYPES or (cls == "boundary" and str(rank) == "8"):
-        return "admin1"
-    if t in _CITY_TYPES:
-        return "city"
-    return "place"
-
-
-def _from_nominatim(raw: dict, loc) -> dict | None:
-    address = raw.get("address") or {}
-    extratags = raw.get("extratags") or {}
-    name = raw.get("name") or (raw.get("display_name") or "").split(",")[0].strip()
-    return {
-        "name": name, "lat": _num(raw.get("lat")), "lon": _num(raw.get("lon")),
-        "kind": _osm_kind(raw.get("type", ""), raw.get("addresstype", ""), raw.get("category") or raw.get("class", ""),
-                          raw.get("place_rank")),
-        "country_code": _cc(address.get("country_code")),
-        "population": _pop(extratags.get("population")),
-        "raw": {k: raw[k] for k in ("display_name", "osm_type", "osm_id", "place_rank", "type") if k in raw},
-    }
-
-
-def _from_photon(raw: dict, loc) -> dict | None:
-    props = raw.get("properties") or {}
-    coords = (raw.get("geometry") or {}).get("coordinates") or [None, None]
-    typ = props.get("type", "")
-    kind = {"country": "country", "state": "admin1", "city": "city", "locality": "city",
-            "district": "city"}.get(typ, "place")
-    if props.get("osm_key") == "place" and props.get("osm_value") in _CITY_TYPES:
-        kind = "city" if kind == "place" else kind
-    return {
-        "name": props.get("name") or loc.address.split(",")[0], "lat": _num(coords[1]), "lon": _num(coords[0]),
-        "kind": kind, "country_code": _cc(props.get("countrycode")), "population": 0,
-        "raw": {k: props[k] for k in ("osm_type", "osm_id", "osm_key", "osm_value", "type") if k in props},
-    }
-
-
-def _from_geonames(raw: dict, loc) -> dict | None:
-    from geo.gazetteer._import import feature_kind
-
-    gid = raw.get("geonameId")
-    return {
-        "name": raw.get("toponymName") or raw.get("name") or loc.address.split(",")[0],
-        "lat": _num(raw.get("lat")), "lon": _num(raw.get("lng")),
-        "kind": feature_kind(raw.get("fcl", ""), raw.get("fcode", "")),
-        "country_code": _cc(raw.get("countryCode")), "population": _pop(raw.get("population")),
-        "geonameid": int(gid) if str(gid or "").isdigit() else None,
-        "raw": {k: raw[k] for k in ("fcl", "fcode", "adminName1") if k in raw},
-    }
-
-
-def _generic(raw: Any, loc) -> dict | None:
-    r = raw if isinstance(raw, dict) else {}
-    props = r.get("properties") if isinstance(r.get("properties"), dict) else {}
-    components = r.get("components") if isinstance(r.get("components"), dict) else {}
-    cc = _cc(components.get("country_code") or props.get("country_code") or r.get("countryCode"))
-    return {"name": (loc.address or "").split(",")[0].strip() or str(loc.address), "lat": loc.latitude,
-            "lon": loc.longitude, "kind": "place", "country_code": cc, "population": 0, "raw": {"address": loc.address}}
-
-
-_READERS: dict[str, Callable[[Any, Any], dict | None]] = {
-    "nominatim": _from_nominatim, "photon": _from_photon, "geonames": _from_geonames,
-}
-
-
-def _query_kwargs(service: str, countries: Sequence[str], limit: int) -> dict[str, Any]:
-    cc = [c.upper() for c in countries]
-    kw: dict[str, Any] = {"exactly_one": False}
-    if service == "nominatim":
-        kw.update(limit=limit, addressdetails=True, extratags=True, language="en")
-        if cc:
-            kw["country_codes"] = [c.lower() for c in cc]
-    elif service == "photon":
-        kw.update(limit=limit, language="en")
-    elif service == "geonames":
-        if cc:
-            kw["country"] = cc
-    elif service in ("opencage", "mapbox"):
-        kw["language"] = "en"
-        if cc:
-            kw["country"] = cc if service == "opencage" else cc
-    elif service in ("pelias", "geocodeearth"):
-        kw["language"] = "en"
-        if cc:
-            kw["countries"] = cc
-    elif service == "google":
-        kw["language"] = "en"
-        if cc:
-            kw["region"] = cc[0].lower()
-    elif service in ("here", "tomtom"):
-        kw["limit"] = limit
-    return kw
-
-
-#: services that filter by country on the server; the others' answers are re-ranked by the hint
-_SERVER_SIDE_FILTER = {"nominatim", "geonames", "opencage", "mapbox", "pelias", "geocodeearth"}
 
 
 # -- politeness across processes --------------------------------------------------------------
@@ -312,10 +184,12 @@ class OnlineGeocoder(Geocoder):
             self.endpoint = None
 
         import geopy.geocoders
-        from geopy.adapters import URLLibAdapter
         from geopy.extra.rate_limiter import RateLimiter
 
-        kwargs["adapter_factory"] = URLLibAdapter  # one call, one request: no hidden retries below ours
+        from geo.geocoders._http import adapter_factory
+
+        # one call, one request (no hidden retries below ours), a bounded body and a total deadline
+        kwargs["adapter_factory"] = adapter_factory
         cls = getattr(geopy.geocoders, spec.geopy_class)
         path = getattr(cls, "geocode_path", "")
         if url and path and kwargs["domain"].endswith(path):  # the URL of the endpoint itself ("…/search")
@@ -357,7 +231,7 @@ class OnlineGeocoder(Geocoder):
         if not norm:
             return []
         hint = tuple(dict.fromkeys(c.upper() for c in countries if c))
-        params = {k: v for k, v in _query_kwargs(self.name, hint, self.limit).items() if k != "exactly_one"}
+        params = {k: v for k, v in query_kwargs(self.name, hint, self.limit).items() if k != "exactly_one"}
         key = AnswerCache.key(self.name, self.endpoint, params, norm)
         answer = self.cache.get(key) if self.cache else None
         if answer is None:
@@ -372,7 +246,7 @@ class OnlineGeocoder(Geocoder):
                                      population=int(rec.get("population") or 0), source=self.name, raw=rec.get("raw")))
             except (KeyError, TypeError, ValueError):
                 continue
-        if hint and self.name not in _SERVER_SIDE_FILTER:
+        if hint and self.name not in SERVER_SIDE_FILTER:
             out.sort(key=lambda c: c.country_code not in hint)
         return out
 
@@ -397,7 +271,7 @@ class OnlineGeocoder(Geocoder):
                 raise type(err)(f"{err} (not asked again for {left:.0f} s)",
                                 *( [err.retry_after] if isinstance(err, GeocoderRateLimited) else []))
             self._down = None
-        kwargs = _query_kwargs(self.name, hint, self.limit)
+        kwargs = query_kwargs(self.name, hint, self.limit)
         attempt = 0
         while True:
             attempt += 1
@@ -415,32 +289,30 @@ class OnlineGeocoder(Geocoder):
                     pause = self.cooldown
                     if isinstance(err, GeocoderRateLimited) and err.retry_after:
                         pause = max(pause, err.retry_after)
-                    if retry:
+                    if retry or isinstance(exc, _bounded()):  # a service this slow is not asked again soon
                         self._down = (time.monotonic() + pause, err)
                     raise err from exc
                 self._sleep(wait if wait is not None else self.backoff * 2 ** (attempt - 1))
-        reader = _READERS.get(self.name, _generic)
-        records = []
-        for loc in locations or ():
-            try:
-                rec = reader(loc.raw, loc)
-            except (AttributeError, KeyError, TypeError, ValueError, IndexError):
-                rec = None
-            if not rec or rec.get("lat") is None or rec.get("lon") is None or not rec.get("name"):
-                continue
-            if not (-90 <= rec["lat"] <= 90 and -180 <= rec["lon"] <= 180):
-                continue
-            records.append(rec)
-        return records
+        return read_answer(self.name, locations)
 
     def _classify(self, exc: Exception, attempt: int) -> tuple[GeocoderError | None, bool, float | None]:
         """(geo error, worth retrying, seconds to wait or None for the back-off)."""
         import geopy.exc as gx
 
+        from geo.geocoders._http import AnswerTooLarge, AnswerTooSlow
+
+        label = self.label
+        if isinstance(exc, (ValueError, TypeError)) and not isinstance(exc, gx.GeopyError):
+            # geopy builds its Points while parsing: "lat": "abc", 999 or NaN end up here
+            why = " ".join(str(exc).split())[:120]
+            return GeocoderServiceError(f"{label} answered with coordinates that are not valid ({why})"), False, None
         if not isinstance(exc, gx.GeopyError):
             return None, False, None
+        if isinstance(exc, AnswerTooLarge):
+            return GeocoderServiceError(f"{label} answered too much: {exc}"), False, None
+        if isinstance(exc, AnswerTooSlow):
+            return GeocoderTimedOut(f"{label} did not finish its answer within {self.timeout:g} s"), False, None
         status, headers = _http_status(exc)
-        label = self.label
         if status is not None:
             reason = _HTTP_REASONS.get(status, "")
             what = f"HTTP {status} {reason}".strip()
@@ -463,6 +335,12 @@ class OnlineGeocoder(Geocoder):
             return GeocoderUnavailable(f"{label} cannot be reached"), True, None
         message = " ".join(str(exc).split())[:200] or type(exc).__name__
         return GeocoderServiceError(f"{label} failed: {message}"), isinstance(exc, gx.GeocoderServiceError), None
+
+
+def _bounded() -> tuple[type, ...]:
+    from geo.geocoders._http import AnswerTooLarge, AnswerTooSlow
+
+    return AnswerTooLarge, AnswerTooSlow
 
 
 def _http_status(exc: BaseException) -> tuple[int | None, dict]:
