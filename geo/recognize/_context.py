@@ -75,6 +75,8 @@ class Context:
     facilities: frozenset[tuple[int, int]]
     #: the words the text writes in lower case
     lower_words: frozenset[str]
+    #: every token in lower case, by index (scanning these strings creates no spaCy token objects)
+    lowers: tuple[str, ...]
     found: tuple[Span, ...] = ()
     diseases: frozenset[str] = field(default_factory=frozenset)
 
@@ -84,6 +86,7 @@ class Context:
         text = doc.text
         sentences = sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))])
         ents = tuple(doc.ents)  # spaCy builds this tuple anew on every access: read it once
+        tokens = list(doc)
         persons = [e for e in ents if e.label_ == "PERSON"]
         places = {e.start: _read_place_entity(e, text, gazetteer) for e in ents if e.label_ in PLACE_LABELS}
         blocked = [(e.start_char, e.end_char) for e in ents if e.label_ in BLOCKING_LABELS]
@@ -99,7 +102,8 @@ class Context:
             full_name_words=frozenset(t.text for e in persons if len(e) > 1 for t in e),
             person_words=frozenset(t.text for e in persons for t in e if t.is_title),
             facilities=frozenset((e.start_char, e.end_char) for e in ents if e.label_ == "FAC"),
-            lower_words=frozenset(t.text for t in doc if t.is_lower and t.is_alpha))
+            lower_words=frozenset(t.text for t in tokens if t.is_lower and t.is_alpha),
+            lowers=tuple(t.lower_ for t in tokens))
 
     def sentence_of(self, start: int) -> tuple[int, int]:
         i = bisect_right(self.sentence_starts, start) - 1

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from geo.recognize._context import Abbreviations, Context
 from geo.recognize._discourse import propagate
-from geo.recognize._filters import ENTITY_FILTERS, FILTERS, common_word, disease_names
+from geo.recognize._filters import ENTITY_FILTERS, FILTERS, disease_names, word_of_the_text
 from geo.recognize._model import load_model
 from geo.recognize._rules import EXTENDING_RULES, RULES
 from geo.recognize._spans import Span, Thresholds
@@ -62,9 +62,11 @@ class Recognizer:
         return self._nlp
 
     def mentions(self, text: str) -> list[Mention]:
+        """The mentions of places in ``text``, in text order."""
         return self.mentions_of_doc(self.nlp(text))
 
     def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[list[Mention]]:
+        """The mentions of each text, the texts batched through spaCy."""
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
             yield self.mentions_of_doc(doc)
 
@@ -76,7 +78,7 @@ class Recognizer:
         for rule in EXTENDING_RULES:
             found.extend(rule(doc, replace(ctx, found=tuple(found))))
         kept = _choose(found, ctx)
-        kept += [s for s in propagate(ctx, kept) if not common_word(ctx.text[s.start:s.end], ctx.lower_words)]
+        kept += [span for span in propagate(ctx, kept) if not word_of_the_text(span, ctx)]
         return sorted((_mention(span, ctx) for span in kept), key=lambda m: m.start)
 
 

@@ -35,17 +35,18 @@ def _trigger_of(doc: Doc, i: int) -> bool:
 
 def trigger_before(doc: Doc, ctx: Context) -> Iterator[Span]:
     """"the village of Baghuz": the name after "<trigger> of"."""
-    for i in range(len(doc)):
-        if _trigger_of(doc, i) and (run := name_run(doc, i + 2, 1)) and doc[run[1] - 1].lower_ not in ORG_HEADS:
+    for i, low in enumerate(ctx.lowers):
+        if low in TRIGGERS_BEFORE and _trigger_of(doc, i) and (run := name_run(doc, i + 2, 1)) and doc[run[1] - 1].lower_ not in ORG_HEADS:
             s, e = char_span(doc, *run)
             yield Span(s, e, "literal", Source.TRIGGER, ctx.text[s:e])
 
 
 def division_names(doc: Doc, ctx: Context) -> Iterator[Span]:
     """"Laurel County", "Anbar Province": the capitalised division word is part of the name."""
-    for i, tok in enumerate(doc):
-        if not (tok.lower_ in DIVISION_WORDS and tok.is_title and i > 0 and doc[i - 1].is_title):
+    for i, low in enumerate(ctx.lowers):
+        if low not in DIVISION_WORDS or not (doc[i].is_title and i > 0 and doc[i - 1].is_title):
             continue
+        tok = doc[i]
         run = name_run(doc, i - 1, -1)
         if run and doc[run[0]].lower_ not in ("the", "a", "an") and not doc[run[0]].is_stop:
             s, e = doc[run[0]].idx, tok.idx + len(tok.text)
@@ -56,9 +57,8 @@ def division_names(doc: Doc, ctx: Context) -> Iterator[Span]:
 def trigger_after(doc: Doc, ctx: Context) -> Iterator[Span]:
     """"Idlib province", "the Jordan valley": a name the gazetteer knows before a lower-case trigger
     word (any name before "province", "governorate", "district" or "county")."""
-    for i, tok in enumerate(doc):
-        low = tok.lower_
-        if (low not in TRIGGERS_AFTER or i == 0 or tok.is_title or _trigger_of(doc, i)
+    for i, low in enumerate(ctx.lowers):
+        if (low not in TRIGGERS_AFTER or i == 0 or doc[i].is_title or _trigger_of(doc, i)
                 or doc[i - 1].ent_type_ in BLOCKING_LABELS):
             continue
         run = name_run(doc, i - 1, -1)
@@ -81,8 +81,8 @@ def _after_locative(doc: Doc, i: int) -> bool:
 def after_locative(doc: Doc, ctx: Context) -> Iterator[Span]:
     """"near al-Bab": a name the gazetteer knows, after a locative word, not already an entity."""
     n = len(doc)
-    for i in range(n):
-        if not _after_locative(doc, i):
+    for i, low in enumerate(ctx.lowers):
+        if low not in LOCATIVE or not _after_locative(doc, i):
             continue
         j = i + 2 if doc[i + 1].lower_ == "the" and i + 2 < n else i + 1
         run = name_run(doc, j, 1)
