@@ -18,20 +18,20 @@ REPO = Path(__file__).resolve().parents[1]
 # Invented news, from several parts of the world, with the traps of real articles: organisations and
 # people named after places, demonyms, abbreviations, datelines, lists, names used as modifiers.
 ARTICLES = (
-    "LAGOS, Nigeria (AP) — Flooding in Lagos and Ibadan forced thousands from their homes on Monday, "
-    "officials of the Lagos State Emergency Management Agency said. A Kano man drowned near Ikeja.",
-    "Officials in Charleston, W.Va., said the U.S. Army Corps of Engineers would inspect the dam. "
-    "Virginia Ramsey, a Charleston resident, said Ramsey Street was under water.",
-    "The Syrian Democratic Forces advanced on the village of Baghuz, near the Iraqi border. "
-    "Fighters fled toward Deir ez-Zor province, Kurdish officials told Ronahi TV.",
-    "Bushfires in NSW closed roads between Sydney and Canberra, and the UAE sent aid. "
-    "Australian crews from Victoria, Queensland and Tasmania joined them.",
-    "Kerala reported new cases of Nipah on Tuesday. The Kozhikode district was sealed off, "
-    "and Indian health officials flew from New Delhi.",
-    "Most of Harare was without power. Zimbabwean engineers said the Kariba dam, on the Zambezi "
-    "river, was at a record low; Zambia and Zimbabwe share it.",
-    "Quito is the capital of Ecuador. Protesters marched from Quito to Guayaquil, where "
-    "Ecuadorian police met them outside the port.",
+    ("LAGOS, Nigeria (AP) — Flooding in Lagos and Ibadan forced thousands from their homes on Monday, "
+     "officials of the Lagos State Emergency Management Agency said. A Kano man drowned near Ikeja."),
+    ("Officials in Charleston, W.Va., said the U.S. Army Corps of Engineers would inspect the dam. "
+     "Virginia Ramsey, a Charleston resident, said Ramsey Street was under water."),
+    ("The Syrian Democratic Forces advanced on the village of Baghuz, near the Iraqi border. "
+     "Fighters fled toward Deir ez-Zor province, Kurdish officials told Ronahi TV."),
+    ("Bushfires in NSW closed roads between Sydney and Canberra, and the UAE sent aid. "
+     "Australian crews from Victoria, Queensland and Tasmania joined them."),
+    ("Kerala reported new cases of Nipah on Tuesday. The Kozhikode district was sealed off, "
+     "and Indian health officials flew from New Delhi."),
+    ("Most of Harare was without power. Zimbabwean engineers said the Kariba dam, on the Zambezi "
+     "river, was at a record low; Zambia and Zimbabwe share it."),
+    ("Quito is the capital of Ecuador. Protesters marched from Quito to Guayaquil, where "
+     "Ecuadorian police met them outside the port."),
 )
 
 
