@@ -85,16 +85,14 @@ def env() -> dict:
 
 # -- (a) children -------------------------------------------------------------------------------------
 def geo_model_name() -> str:
-    """The spaCy pipeline geo loads (``GEO_SPACY_MODEL`` or the first installed of ``MODEL_NAMES``)."""
-    import spacy.util
+    """The spaCy pipeline geo loads (:func:`geo.recognize.model_name`: ``GEO_MODEL`` or the default)."""
+    from geo.errors import GeoError
+    from geo.recognize import model_name
 
-    from geo.recognize import MODEL_NAMES
-
-    names = [os.environ["GEO_SPACY_MODEL"]] if os.environ.get("GEO_SPACY_MODEL") else list(MODEL_NAMES)
-    for n in names:
-        if spacy.util.is_package(n) or Path(n).is_dir():
-            return n
-    raise SystemExit(f"bench_parse: none of {', '.join(names)} is installed")
+    try:
+        return model_name()
+    except GeoError as exc:
+        raise SystemExit(f"bench_parse: {exc}") from None
 
 
 def child(system: str, src: Path, batch_size: int) -> None:

@@ -86,18 +86,14 @@ def geo_command() -> list[str]:
 
 
 def model_name() -> str:
-    """The spaCy package geo loads (same rule as :func:`geo.recognize.load_model`)."""
-    import spacy.util
+    """The spaCy package geo loads (:func:`geo.recognize.model_name`: ``GEO_MODEL`` or the default)."""
+    from geo.errors import GeoError
+    from geo.recognize import model_name as geo_model_name
 
-    from geo.recognize import MODEL_NAMES
-
-    explicit = os.environ.get("GEO_SPACY_MODEL")
-    if explicit:
-        return explicit
-    for name in MODEL_NAMES:
-        if spacy.util.is_package(name):
-            return name
-    raise SystemExit(f"bench_pipeline: no spaCy model installed (tried {', '.join(MODEL_NAMES)})")
+    try:
+        return geo_model_name()
+    except GeoError as exc:
+        raise SystemExit(f"bench_pipeline: {exc}") from None
 
 
 def load_corpus(path: Path, limit: int | None) -> list[str]:

@@ -60,7 +60,7 @@ def where(filename: str, funcname: str) -> str:
         if "numpy" in funcname or "ndarray" in funcname:
             return "numpy (C)"
         return "other builtins (C)"
-    for key in ("/geo/recognize.py", "/geo/resolve.py", "/geo/gazetteer/", "/geo/_text.py", "/geo/pipeline.py",
+    for key in ("/geo/recognize/", "/geo/resolve.py", "/geo/gazetteer/", "/geo/_text.py", "/geo/pipeline.py",
                 "/geo/types.py"):
         if key in f:
             return "geo" + key[4:].rstrip("/")

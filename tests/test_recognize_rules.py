@@ -1,18 +1,20 @@
-"""geo._recognize_rules: rules that look beyond one entity (lists of places), with invented text."""
+"""geo.recognize's text-level rules and filters (lists of places, publications, diseases, longer
+names), with invented text."""
 
 from __future__ import annotations
 
 import pytest
 
-from geo._recognize_rules import (disease_names, listed_places, longer_known_names, names_a_publication,
-                                   numbered_non_place)
+from geo.recognize import Source, Span
+from geo.recognize._filters import disease_names, names_a_publication, numbered_non_place
+from geo.recognize._lists import list_members, longer_names
 
 KNOWN = {"Alpha", "Beta", "Gamma", "Delta", "Epsilon"}
 
 
 def _added(text, found_names, is_place=KNOWN.__contains__, is_main=KNOWN.__contains__):
-    found = [(text.index(n), text.index(n) + len(n), "literal", "ner", None, n) for n in found_names]
-    return [f[5] for f in listed_places(text, found, is_place, is_main)]
+    found = [Span(text.index(n), text.index(n) + len(n), "literal", Source.NER, n) for n in found_names]
+    return [f.query for f in list_members(text, found, is_place, is_main)]
 
 
 def test_a_list_with_two_found_places_makes_its_other_known_names_places():
@@ -112,8 +114,8 @@ LONG_NAMES = {"republic of alpha", "alpha city", "north beta", "gamma and delta"
 
 def _longer(text, name):
     s = text.index(name)
-    found = [(s, s + len(name), "literal", "ner", None, name)]
-    return [f[5] for f in longer_known_names(text, found, lambda n: n.lower() in LONG_NAMES)]
+    found = [Span(s, s + len(name), "literal", Source.NER, name)]
+    return [f.query for f in longer_names(text, found, lambda n: n.lower() in LONG_NAMES)]
 
 
 def test_a_name_cut_short_becomes_the_longer_known_name():

@@ -1,0 +1,190 @@
+"""What the rules know about one document: its text, sentences and entities, read once, and the
+gazetteer tests they put names to. Built afresh for every document; never shared between calls."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from geo.gazetteer._sources import read_aliases
+from geo.recognize._doc import sentence_spans
+from geo.recognize._spans import Source, Span, Thresholds
+from geo.recognize._words import BLOCKING_LABELS, ORG_HEADS, PLACE_LABELS, POSSESSIVE
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as Entity
+
+    from geo.gazetteer import Gazetteer
+
+__all__ = ["Abbreviations", "Context"]
+
+
+@dataclass(frozen=True)
+class Abbreviations:
+    """The abbreviations of places geo's alias table lists ("U.S.", "W.Va.", "UAE")."""
+
+    pattern: re.Pattern[str]
+    #: abbreviations of divisions that count only after a comma ("Charleston, W.Va.")
+    needs_comma: frozenset[str]
+
+    @classmethod
+    def read(cls) -> Abbreviations:
+        country: list[str] = []
+        state: list[str] = []
+        for a in read_aliases():
+            # "U.S.", "W.Va." and the initials of three or more capitals ("NSW", "UAE"); "US" could be a word
+            if ("." in a.name or a.name.isupper() and len(a.name) >= 3) and a.kind in ("country", "admin1", "city"):
+                (state if a.kind == "admin1" else country).append(a.name)
+        alts = sorted(set(country + state), key=len, reverse=True)
+        body = "|".join(re.escape(n).replace(r"\ ", r"\s?") for n in alts)
+        # Not glued to a preceding letter; a following letter only after a hyphen ("U.S.-backed").
+        pattern = re.compile(rf"(?<![\w.])(?:{body})(?![A-Za-z])")
+        return cls(pattern, frozenset(n for n in state if n.count(".") == 1))
+
+
+@dataclass(frozen=True)
+class Context:
+    """One document as the rules read it. ``found`` holds the spans of the earlier rules for the
+    rules that extend them; ``diseases`` the names the text uses for diseases (see the filters)."""
+
+    text: str
+    sentences: tuple[tuple[int, int], ...]
+    sentence_starts: tuple[int, ...]
+    gazetteer: Gazetteer
+    thresholds: Thresholds
+    abbreviations: Abbreviations
+    stop_words: AbstractSet[str]
+    ents: tuple[Entity, ...]
+    #: spans of entities that are no place: organisations, people, ... and place entities named like one
+    blocked: tuple[tuple[int, int], ...]
+    #: the reading of each GPE/LOC/FAC entity, by its first token
+    place_entities: Mapping[int, Span]
+    #: last words of people's full names ("Maria Flores ... where Flores grew up")
+    full_name_ends: frozenset[str]
+    #: the capitalised last words of those names
+    surnames: frozenset[str]
+    #: every word of a person's full name
+    full_name_words: frozenset[str]
+    #: the capitalised words of every person's name
+    person_words: frozenset[str]
+    facilities: frozenset[tuple[int, int]]
+    #: the words the text writes in lower case
+    lower_words: frozenset[str]
+    #: every token in lower case, by index (scanning these strings creates no spaCy token objects)
+    lowers: tuple[str, ...]
+    found: tuple[Span, ...] = ()
+    diseases: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, doc: Doc, gazetteer: Gazetteer, thresholds: Thresholds, abbreviations: Abbreviations,
+           stop_words: AbstractSet[str]) -> Context:
+        text = doc.text
+        sentences = sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))])
+        ents = tuple(doc.ents)  # spaCy builds this tuple anew on every access: read it once
+        tokens = list(doc)
+        persons = [e for e in ents if e.label_ == "PERSON"]
+        places = {e.start: _read_place_entity(e, text, gazetteer) for e in ents if e.label_ in PLACE_LABELS}
+        blocked = [(e.start_char, e.end_char) for e in ents if e.label_ in BLOCKING_LABELS]
+        blocked += [(r.start, r.end) for r in places.values() if r is not None and r.span is None]
+        return cls(
+            text=text,
+            sentences=sentences, sentence_starts=tuple(s for s, _ in sentences),
+            gazetteer=gazetteer, thresholds=thresholds, abbreviations=abbreviations, stop_words=stop_words,
+            ents=ents, blocked=tuple(blocked),
+            place_entities={k: r.span for k, r in places.items() if r is not None and r.span is not None},
+            full_name_ends=frozenset(e[-1].text for e in persons if len(e) > 1),
+            surnames=frozenset(e[-1].text for e in persons if len(e) > 1 and e[-1].is_title),
+            full_name_words=frozenset(t.text for e in persons if len(e) > 1 for t in e),
+            person_words=frozenset(t.text for e in persons for t in e if t.is_title),
+            facilities=frozenset((e.start_char, e.end_char) for e in ents if e.label_ == "FAC"),
+            lower_words=frozenset(t.text for t in tokens if t.is_lower and t.is_alpha),
+            lowers=tuple(t.lower_ for t in tokens))
+
+    def sentence_of(self, start: int) -> tuple[int, int]:
+        i = bisect_right(self.sentence_starts, start) - 1
+        return self.sentences[max(i, 0)]
+
+    def is_blocked(self, span: Span) -> bool:
+        return any(span.overlaps(a, b) for a, b in self.blocked)
+
+    # -- what the gazetteer says of a name ----------------------------------------------------
+    def knows(self, name: str) -> bool:
+        return self.gazetteer.knows(name)
+
+    def demonym(self, name: str) -> tuple[str, str] | None:
+        return self.gazetteer.demonym(name)
+
+    def is_place_name(self, name: str, min_population: int) -> bool:
+        """The name's main sense is a country, a division, a continent or a place this populous."""
+        for m in self.gazetteer.lookup(name):
+            c = m.candidate
+            if m.primary and (c.kind in ("country", "admin1", "continent") or c.population >= min_population):
+                return True
+        return False
+
+    def is_major(self, name: str) -> bool:
+        """A name whose main sense is a country, a division or a large city, or that names a country."""
+        for m in self.gazetteer.lookup(name):
+            c = m.candidate
+            if m.primary and (c.kind in ("country", "admin1", "continent") or c.population >= self.thresholds.major):
+                return True
+            if c.kind == "country":
+                return True
+        return False
+
+    def looks_like_place(self, name: str) -> bool:
+        """The gazetteer's most populous entry of the name is a country, a division or a town of note."""
+        matches = self.gazetteer.lookup(name)
+        if not matches:
+            return False
+        best = max(matches, key=lambda m: m.candidate.population)
+        c = best.candidate
+        if c.kind in ("country", "continent", "admin1"):
+            return True
+        t = self.thresholds
+        return best.primary and c.population >= t.known_primary or c.population >= t.known_any
+
+
+@dataclass(frozen=True)
+class _PlaceEntity:
+    start: int
+    end: int
+    span: Span | None  # None: named like an organisation ("Syrian Democratic Forces")
+
+
+def trim(ent: Entity, text: str) -> tuple[int, int] | None:
+    """An entity's span without a leading article and a trailing possessive or punctuation."""
+    toks = list(ent)
+    while toks and toks[0].lower_ in ("the", "a", "an"):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct and toks[-1].text not in (".",):
+        toks = toks[:-1]
+    if not toks:
+        return None
+    s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    m = POSSESSIVE.search(text[s:e])
+    if m and e - s > len(m.group(0)) + 1:
+        e -= len(m.group(0))
+    return (s, e) if e > s else None
+
+
+def _read_place_entity(ent: Entity, text: str, gazetteer: Gazetteer) -> _PlaceEntity | None:
+    """A GPE/LOC/FAC entity read as a demonym ("Syrian" tagged as a place), an organisation's
+    name ("... Forces") or a place name."""
+    trimmed = trim(ent, text)
+    if trimmed is None:
+        return None
+    s, e = trimmed
+    name = text[s:e]
+    words = name.split()
+    demonym = gazetteer.demonym(name)
+    if demonym and len(words) == 1 and not gazetteer.knows(name):
+        return _PlaceEntity(s, e, Span(s, e, "adjectival", Source.NER, demonym[1], demonym[0]))
+    if words[-1].strip(".,").lower() in ORG_HEADS:
+        return _PlaceEntity(s, e, None)
+    return _PlaceEntity(s, e, Span(s, e, "literal", Source.NER, name))

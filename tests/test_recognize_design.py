@@ -1,0 +1,128 @@
+"""geo.recognize as a library: a Recognizer shared between threads, the model loader's errors,
+the rule registry and the typed spans."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from geo.errors import UsageError
+from geo.recognize import RULES, Recognizer, Source, Span, Thresholds, load_model, model_info, model_name
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Invented news, from several parts of the world, with the traps of real articles: organisations and
+# people named after places, demonyms, abbreviations, datelines, lists, names used as modifiers.
+ARTICLES = (
+    ("LAGOS, Nigeria (AP) — Flooding in Lagos and Ibadan forced thousands from their homes on Monday, "
+     "officials of the Lagos State Emergency Management Agency said. A Kano man drowned near Ikeja."),
+    ("Officials in Charleston, W.Va., said the U.S. Army Corps of Engineers would inspect the dam. "
+     "Virginia Ramsey, a Charleston resident, said Ramsey Street was under water."),
+    ("The Syrian Democratic Forces advanced on the village of Baghuz, near the Iraqi border. "
+     "Fighters fled toward Deir ez-Zor province, Kurdish officials told Ronahi TV."),
+    ("Bushfires in NSW closed roads between Sydney and Canberra, and the UAE sent aid. "
+     "Australian crews from Victoria, Queensland and Tasmania joined them."),
+    ("Kerala reported new cases of Nipah on Tuesday. The Kozhikode district was sealed off, "
+     "and Indian health officials flew from New Delhi."),
+    ("Most of Harare was without power. Zimbabwean engineers said the Kariba dam, on the Zambezi "
+     "river, was at a record low; Zambia and Zimbabwe share it."),
+    ("Quito is the capital of Ecuador. Protesters marched from Quito to Guayaquil, where "
+     "Ecuadorian police met them outside the port."),
+)
+
+
+def _articles() -> list[str]:
+    return [*ARTICLES, *(p.read_text(encoding="utf-8") for p in sorted((REPO / "data" / "articles").glob("*.txt")))]
+
+
+@pytest.fixture(scope="module")
+def recognizer(geoparser):
+    return geoparser.recognizer
+
+
+def test_a_recognizer_shared_by_threads_gives_the_serial_mentions(geoparser):
+    texts = _articles()
+    rec = Recognizer(geoparser.gazetteer, nlp=geoparser.nlp)
+    serial = [rec.mentions(t) for t in texts]
+    assert sum(map(len, serial)) > 50, "the articles should name many places"
+    order = [i for i in range(len(texts)) for _ in range(4)]
+    random.Random(7).shuffle(order)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        threaded = list(pool.map(lambda i: (i, rec.mentions(texts[i])), order))
+    for i, mentions in threaded:
+        assert mentions == serial[i], f"article {i} differs when recognised in parallel"
+
+
+def test_the_model_loads_once_when_threads_ask_for_it_together(geoparser):
+    rec = Recognizer(geoparser.gazetteer)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        models = list(pool.map(lambda _: rec.nlp, range(3)))
+    assert all(m is models[0] for m in models)
+    assert "ner" in models[0].pipe_names and "sentencizer" in models[0].pipe_names
+
+
+def test_a_missing_model_name_is_a_usage_error_saying_how_to_install_it(monkeypatch):
+    monkeypatch.delenv("GEO_MODEL", raising=False)
+    with pytest.raises(UsageError, match=r"'geo_no_such_pipeline' is not installed.*pip install geo_no_such_pipeline"):
+        load_model("geo_no_such_pipeline")
+    monkeypatch.setenv("GEO_MODEL", "geo_no_such_pipeline_either")
+    assert model_name() == "geo_no_such_pipeline_either"
+    with pytest.raises(UsageError, match="geo_no_such_pipeline_either"):
+        load_model()
+    with pytest.raises(UsageError, match="pip install"):
+        model_info()
+
+
+def test_a_pipeline_without_an_entity_recogniser_is_refused(tmp_path, monkeypatch):
+    import spacy
+
+    monkeypatch.delenv("GEO_MODEL", raising=False)
+    spacy.blank("en").to_disk(tmp_path / "blank")
+    with pytest.raises(UsageError, match=r"no entity recogniser \('ner' component\)"):
+        load_model(str(tmp_path / "blank"))
+
+
+def test_model_info_names_the_default_pipeline_and_its_version(geoparser, monkeypatch):
+    monkeypatch.delenv("GEO_MODEL", raising=False)
+    info = model_info()
+    meta = geoparser.nlp.meta
+    assert (info.name, info.version) == (f"{meta['lang']}_{meta['name']}", meta["version"])
+
+
+def test_mention_sources_are_the_plain_names(recognizer):
+    text = "A U.S.-backed force advanced on the village of Tadif. Tadif was shelled, officials in Syria said."
+    mentions = recognizer.mentions(text)
+    assert [(m.text, m.source) for m in mentions] == [("U.S.", "abbreviation"), ("Tadif", "trigger"),
+                                                      ("Tadif", "propagated"), ("Syria", "ner")]
+    assert all(type(m.source) is str and Source(m.source).value == m.source for m in mentions)
+
+
+def test_each_source_has_its_own_name_and_every_rule_is_a_function():
+    assert len({s.value for s in Source}) == len(Source)
+    assert Source("gazetteer") is Source.GAZETTEER and Source.NER.rank < Source.DEMONYM.rank
+    assert RULES and all(callable(rule) and rule.__doc__ for rule in RULES)
+
+
+def test_a_span_must_fit_the_text():
+    with pytest.raises(ValueError):
+        Span(4, 4, "literal", Source.NER, "")
+    with pytest.raises(ValueError):
+        Span(0, 4, "figurative", Source.NER, "Oslo")  # type: ignore[arg-type]
+
+
+def test_thresholds_decide_which_towns_a_rule_takes(geoparser):
+    text = "A Gainesville man was arrested on Monday."
+    assert [m.text for m in geoparser.recognizer.mentions(text)] == ["Gainesville"]
+    strict = Recognizer(geoparser.gazetteer, nlp=geoparser.nlp,
+                        thresholds=Thresholds(modifier=10**9, modifier_entity=10**9))
+    assert strict.mentions(text) == []
+
+
+def test_a_recognizer_pickles_without_its_model(geoparser):
+    rec = pickle.loads(pickle.dumps(Recognizer(geoparser.gazetteer)))
+    assert rec.thresholds == Thresholds()
+    assert [m.text for m in rec.mentions("Flooding hit Dresden.")] == ["Dresden"]
