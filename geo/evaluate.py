@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 from typing import Mapping
 
+from geo._distance import haversine_km as _haversine
 from geo.errors import InputError
 
 __all__ = ["load_jsonl", "score", "format_report", "haversine_km", "MAX_ERROR_KM"]
@@ -25,10 +26,8 @@ ACC_KM = 161.0
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p = math.pi / 180.0
-    a = (math.sin((lat2 - lat1) * p / 2) ** 2
-         + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2)
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    """Great-circle distance in km on the IUGG mean sphere, as the reference scorer measures it."""
+    return _haversine(lat1, lon1, lat2, lon2, EARTH_RADIUS_KM)
 
 
 def load_jsonl(path: str | Path) -> dict[str, dict]:

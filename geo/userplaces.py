@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from geo._text import normalize
+from geo._text import name_key as _key
 from geo.errors import InputError
-from geo.types import PLACE_KINDS, Candidate
+from geo.types import PLACE_KINDS, Candidate, Match
 
 __all__ = ["UserPlace", "UserPlaces", "load_places", "place_kind", "country_code", "CountryLocator",
            "geojson_features"]
@@ -120,7 +120,7 @@ class UserPlace:
     def candidate(self, source: str = "user") -> Candidate:
         return Candidate(geonameid=self.geonameid, name=self.name, kind=self.kind, lat=self.lat, lon=self.lon,
                          country_code=self.country_code, population=self.population, source=source,
-                         raw={"pid": None, "file": self.where, **({"kind": self.label} if self.label else {})})
+                         raw={"file": self.where, **({"kind": self.label} if self.label else {})})
 
 
 class CountryLocator:
@@ -152,7 +152,8 @@ class CountryLocator:
 
 
 class UserPlaces:
-    """Entries from places files, answering look-ups like the gazetteer (see :meth:`Gazetteer.extended`)."""
+    """Entries from places files: a :class:`~geo.types.CandidateSource` (see :meth:`Gazetteer.extended`)
+    whose names :func:`geo.spotting.spot_user_places` also looks for in the text."""
 
     def __init__(self, entries: Iterable[UserPlace], files: Sequence[str] = (), source: str = "user"):
         self.entries = tuple(entries)
@@ -178,9 +179,8 @@ class UserPlaces:
     def __setstate__(self, state):
         self.__init__(state["entries"], state["files"], state["source"])
 
-    def lookup(self, norm: str):
-        from geo.gazetteer import Match
-
+    def lookup(self, norm: str) -> tuple[Match, ...]:
+        """The entries named ``norm`` (a :class:`~geo.types.CandidateSource`)."""
         return tuple(Match(e.candidate(self.source), primary) for e, primary in self._by_name.get(_key(norm), ()))
 
     def spot(self, text: str) -> Iterator[tuple[int, int, str]]:
@@ -192,11 +192,6 @@ class UserPlaces:
             return
         for m in self._pattern.finditer(text):
             yield m.start(), m.end(), m.group(0)
-
-
-def _key(name: str) -> str:
-    norm = normalize(name)
-    return norm[4:] if norm.startswith("the ") else norm
 
 
 # -- reading files --------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
               scheduler: str | None = None, client=None, text_column: str = "text", id_column: str | None = None,
               errors_path: str | Path | None = None, chunk_size: int = 16, batch_size: int = 32,
               part_docs: int = 500, limit: int | None = None, keep_parts: bool = False, restart: bool = False,
-              progress: bool = False, geoparser=None) -> BatchSummary:
+              progress: bool | None = False, geoparser=None, config=None) -> BatchSummary:
     """Geoparse every document of ``inputs`` into ``output`` (GeoParquet unless ``fmt`` or the extension says).
 
     ``workers``: local processes; ``scheduler`` (``tcp://HOST:PORT``) or ``client``: a dask.distributed
@@ -93,11 +93,11 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
     store = PartStore(parts_dir(output), restart=restart, part_docs=part_docs)
     bar = None
     try:
-        if progress:
-            from tqdm import tqdm
+        if progress is not False:  # geo._progress's rule: None draws a bar on a terminal only
+            from geo._progress import progress_bar
 
-            bar = tqdm(total=total, unit="doc", desc="geoparsing", file=sys.stderr, mininterval=0.5,
-                       smoothing=0.1, dynamic_ncols=True)
+            bar = progress_bar(progress, total=total, unit="doc", desc="geoparsing", mininterval=0.5,
+                               smoothing=0.1, dynamic_ncols=True, leave=True)
         order: list[str] = []
         read_errors: list[tuple[int, str, str, str]] = []
         pending: dict[str, tuple[str, str, str | None, str | None, str | None]] = {}
@@ -130,7 +130,7 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
                 yield chunk
 
         for result in run_chunks(chunks(), workers=workers, client=client, batch_size=batch_size,
-                                 geoparser=geoparser):
+                                 geoparser=geoparser, config=config):
             for key, rows, error in result:
                 doc_id, source, title, date, url = pending.pop(key)
                 if rows:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from geo.cli._common import add_quiet, show_progress
+from geo.cli._common import add_quiet, progress_choice, show_progress
+from geo.cli._geocoding import add_geocoding_options
 
 FORMAT_HELP = "parquet (GeoParquet, default), gpkg (GeoPackage), csv, geojson, jsonl (GeoJSON Lines)"
 
@@ -45,19 +46,23 @@ def register(sub) -> None:
     out.add_argument("--keep-parts", action="store_true",
                      help="keep OUTPUT.parts/ after finishing, so a later run on grown inputs only does the new documents")
     out.add_argument("--restart", action="store_true", help="discard the parts of an earlier run and start again")
+    add_geocoding_options(p, sidecar=False)
     add_quiet(p)
     p.set_defaults(func=run_command)
 
 
 def run_command(args) -> int:
     from geo.batch import run_batch
+    from geo.cli._geocoding import geoparser_config
 
+    config = geoparser_config(args)
     try:
         summary = run_batch(
             args.inputs, args.output, fmt=args.format, workers=args.workers, scheduler=args.scheduler,
             text_column=args.text_column, id_column=args.id_column, errors_path=args.errors,
             chunk_size=args.chunk_size, batch_size=args.batch_size, part_docs=args.part_size, limit=args.limit,
-            keep_parts=args.keep_parts, restart=args.restart, progress=show_progress(args))
+            keep_parts=args.keep_parts, restart=args.restart, progress=progress_choice(args),
+            config=config)
     except KeyboardInterrupt:
         print(f"geo: interrupted; the documents done so far are kept in {args.output}.parts/: "
               "run the same command again to resume", file=sys.stderr)
