@@ -32,8 +32,9 @@ class GeocoderSpec:
         """The geocoder (a :class:`~geo.errors.UsageError` for an unknown service, a missing key…)."""
         from geo.geocoders.online import OnlineGeocoder
 
-        extra = {"timeout": self.timeout} if self.timeout is not None else {}
-        return OnlineGeocoder(self.name, url=self.url, user_agent=self.user_agent, cache=cache, **extra)
+        if self.timeout is None:
+            return OnlineGeocoder(self.name, url=self.url, user_agent=self.user_agent, cache=cache)
+        return OnlineGeocoder(self.name, url=self.url, user_agent=self.user_agent, cache=cache, timeout=self.timeout)
 
 
 def _paths(items: Iterable[str | Path] | str | Path | None) -> tuple[str, ...]:

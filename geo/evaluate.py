@@ -10,12 +10,12 @@ reference scorer (``shared/eval/score.py``) on the same files.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Mapping
 
 from geo._distance import haversine_km as _haversine
+from geo._jsonl import json_lines
 from geo.errors import InputError
 
 __all__ = ["load_jsonl", "score", "format_report", "haversine_km", "MAX_ERROR_KM"]
@@ -38,17 +38,10 @@ def load_jsonl(path: str | Path) -> dict[str, dict]:
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from exc
     with f:
-        for ln, raw in enumerate(f, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(f"{path}:{ln}: not UTF-8 text ({exc.reason})") from None
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-            except ValueError as exc:
-                raise InputError(f"{path}:{ln}: not JSON ({exc.msg})") from None
+        for item in json_lines(f):
+            ln, d = item.line, item.value
+            if item.problem:
+                raise InputError(f"{path}:{ln}: {item.problem}")
             if (not isinstance(d, dict) or not isinstance(d.get("id"), (str, int))
                     or not isinstance(d.get("toponyms"), list)):
                 raise InputError(f'{path}:{ln}: expected an object with an "id" (string or number) '

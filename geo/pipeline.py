@@ -64,8 +64,8 @@ class Geoparser:
             gazetteer, model = config.gazetteer, config.model
             places, corrections = config.places or None, config.corrections or None
             fallbacks = [spec.build() for spec in config.geocoders]
-        elif all(isinstance(x, (str, Path, type(None))) for x in (gazetteer, places, corrections)) \
-                and nlp is None and not fallbacks:
+        elif (gazetteer is None or isinstance(gazetteer, (str, Path))) and nlp is None and not fallbacks \
+                and all(isinstance(x, (str, Path, list, tuple, type(None))) for x in (places, corrections)):
             config = GeoparserConfig.of(gazetteer=gazetteer, model=model, places=places, corrections=corrections)
         #: what this geoparser is made of, for worker processes (None when built from live objects)
         self.config = config

@@ -17,14 +17,24 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from geo._distance import haversine_km as _haversine
+from geo._resolve_context import (
+    LOCAL_KINDS,
+    Article,
+    Group,
+    document_context,
+    first_pass_context,
+    local_cells,
+    sentence_containers,
+)
+from geo._resolve_context import containers as find_containers
 from geo._text import variant_key
 from geo.gazetteer import Gazetteer
-from geo.types import Alternative, Candidate, Match, Mention, Place
+from geo.types import Alternative, Candidate, Mention, Place
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.candidates import Fallback, Name
@@ -33,8 +43,6 @@ __all__ = ["Resolver", "Weights"]
 
 _DIVISION_WORDS = {"province", "governorate", "county", "district", "region", "state", "parish", "oblast",
                    "prefecture", "department"}
-_LOCAL_KINDS = ("city", "admin2", "place")
-_CONTAINER_GAP = re.compile(r"^\s*(?:,|\bin\b(?:\s+the)?|\bof\b)\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -69,37 +77,9 @@ def _names_a_division(m: Mention) -> bool:
     return bool(_DIVISION_BEFORE.search(m.sentence[max(0, offset - 24):max(0, offset)]))
 
 
-@dataclass
-class _Group:
-    """All mentions of one name (or of one country, for demonyms)."""
-
-    key: str
-    query: str
-    mentions: list[Mention]
-    matches: tuple[Match, ...] = ()
-    choice: Candidate | None = None
-    confidence: float = 0.0
-    own_country: tuple[str | None, float] = (None, 0.0)  # what this group itself adds to the context
-    probs: tuple[tuple[Candidate, float], ...] = ()  # each candidate's probability after a pass
-    names_a_country: bool = False  # the name is a country's own name ("Mexico", "Lebanon")
-    ranked: tuple[Alternative, ...] = ()  # every candidate of the last pass, best first
-
-
-@dataclass
-class _Article:
-    """What the resolver knows of one article while it resolves it; built in :meth:`Resolver.resolve`
-    and passed down, so that one Resolver serves many articles (and threads) at once."""
-
-    groups: dict[str, _Group]
-    text: str
-    contained: dict[str, list[_Group]] = field(default_factory=lambda: defaultdict(list))
-    in_sentence: dict[str, list[_Group]] = field(default_factory=dict)
-    cells: dict[tuple[int, int], list[tuple[str, float, float, float]]] = field(default_factory=dict)
-
-
 class Resolver:
     """Chooses one entry per distinct name of an article. Re-entrant: what it learns of an
-    article lives in an :class:`_Article` built by :meth:`resolve`, so one Resolver may resolve
+    article lives in an :class:`Article` built by :meth:`resolve`, so one Resolver may resolve
     many articles at once, in several threads."""
 
     def __init__(self, gazetteer: Gazetteer, *, weights: Weights | None = None):
@@ -112,26 +92,26 @@ class Resolver:
         """The places of an article from its names and their candidates (:mod:`geo.candidates`);
         ``fallback`` is asked for the names that stay unresolved."""
         groups = {n.key: self._group(n) for n in names}
-        art = _Article(groups, text)
-        countries, admin1s = self._document_context(groups)
+        art = Article(groups, text)
+        countries, admin1s = document_context(self.gazetteer, groups)
         by_start = {m.start: g for g in groups.values() for m in g.mentions}
         ordered = sorted((m for g in groups.values() for m in g.mentions), key=lambda m: m.start)
-        containers = self._containers(ordered, by_start, text)
+        containers = find_containers(ordered, by_start, text)
         for inner_key, outers in containers.items():
             for og in outers:
                 art.contained[og.key].append(groups[inner_key])
-        art.in_sentence = self._sentence_containers(ordered, by_start, text) if text else {}
+        art.in_sentence = sentence_containers(ordered, by_start, text) if text else {}
 
         # Pass 1: priors and the document's countries; pass 2: add containment, proximity to pass 1's
         # confident choices and to the other names' likely namesakes.
         for g in groups.values():
             self._choose(art, g, countries, admin1s, containers.get(g.key, ()), anchors=())
         anchors = [g.choice for g in groups.values() if g.choice is not None and g.confidence >= 0.6]
-        art.cells = self._local_cells(groups)
+        art.cells = local_cells(groups)
         for g in groups.values():
             if g.matches:
                 own = [a for a in anchors if a is not g.choice]
-                c2, a2 = self._first_pass_context(groups, g, countries, admin1s)
+                c2, a2 = first_pass_context(self.gazetteer, groups, g, countries, admin1s)
                 self._choose(art, g, c2, a2, containers.get(g.key, ()), anchors=own)
         if fallback:
             self._fallback(groups, countries, fallback)
@@ -139,103 +119,12 @@ class Resolver:
 
     # -- grouping and context ---------------------------------------------------------------
     @staticmethod
-    def _group(name: Name) -> _Group:
-        g = _Group(key=name.key, query=name.query, mentions=list(name.mentions), matches=name.matches)
+    def _group(name: Name) -> Group:
+        g = Group(key=name.key, query=name.query, mentions=list(name.mentions), matches=name.matches)
         g.names_a_country = any(m.primary and m.candidate.kind in ("country", "continent") for m in g.matches)
         return g
 
-    def _document_context(self, groups: dict[str, _Group]) -> tuple[Counter, Counter]:
-        """Weights of the countries and divisions the article names unambiguously (or by demonym)."""
-        countries: Counter = Counter()
-        admin1s: Counter = Counter()
-        for g in groups.values():
-            kinds = {m.candidate.kind for m in g.matches}
-            n = len(g.mentions)
-            if g.key.startswith("country:"):
-                g.own_country = (g.query, 0.5 * n)
-            elif (ctry := [m.candidate for m in g.matches if m.candidate.kind == "country"]) and (
-                    len(g.matches) == 1 or any(m.primary for m in g.matches if m.candidate.kind == "country")):
-                g.own_country = (ctry[0].country_code, float(n))
-            elif kinds == {"admin1"} or (len(g.matches) <= 3 and g.matches and g.matches[0].candidate.kind == "admin1"):
-                a = g.matches[0].candidate
-                admin1s[a.pid] += n
-                g.own_country = (a.country_code, 0.5 * n)
-            elif kinds == {"admin2"} and len(states := {self.gazetteer.admin1_of(m.candidate) for m in g.matches}) == 1:
-                # a county name only one state has ("Laurel County"): the article is in that state
-                state = states.pop()
-                if state is not None:
-                    admin1s[state.pid] += 0.5 * n
-                g.own_country = (g.matches[0].candidate.country_code, 0.5 * n)
-            elif len({m.candidate.country_code for m in g.matches}) == 1 and g.matches:
-                g.own_country = (g.matches[0].candidate.country_code, 0.5 * n)
-            if g.own_country[0]:
-                countries[g.own_country[0]] += g.own_country[1]
-        return countries, admin1s
-
-    def _first_pass_context(self, groups: dict[str, _Group], g: _Group, countries: Counter,
-                            admin1s: Counter) -> tuple[Counter, Counter]:
-        """The document context with the other names' first-pass choices added (weighted by confidence)."""
-        c2, a2 = Counter(countries), Counter(admin1s)
-        for other in groups.values():
-            ch = other.choice
-            if other is g or ch is None or ch.kind in ("country", "continent") or other.key.startswith("country:"):
-                continue
-            if ch.country_code:
-                c2[ch.country_code] += 0.5 * other.confidence * len(other.mentions)
-            if ch.kind in ("city", "admin2"):
-                a = self.gazetteer.admin1_of(ch)
-                if a is not None:
-                    a2[a.pid] += 0.5 * other.confidence
-        return c2, a2
-
-    @staticmethod
-    def _containers(ordered: Sequence[Mention], by_start: dict, text: str) -> dict[str, list["_Group"]]:
-        """For "X, Y" and "X in Y", the groups Y that may contain the group of X."""
-        out: dict[str, list[_Group]] = defaultdict(list)
-        if not text:
-            return out
-        for a, b in zip(ordered, ordered[1:]):
-            if b.start - a.end > 12 or not _CONTAINER_GAP.match(text[a.end:b.start]):
-                continue
-            ga, gb = by_start[a.start], by_start[b.start]
-            if ga is not gb:
-                out[ga.key].append(gb)
-        return out
-
-    @staticmethod
-    def _sentence_containers(ordered: Sequence[Mention], by_start: dict, text: str) -> dict[str, list["_Group"]]:
-        """Later names of the same sentence after "in", "of" or a comma ("X is a town in Y County, Z")."""
-        found: dict[str, dict[int, _Group]] = defaultdict(dict)  # each container once, in order
-        after_word = [text[max(0, m.start - 8):m.start].lower().endswith((" in ", " of ", ", ", "in the "))
-                      for m in ordered]
-        for i, a in enumerate(ordered):
-            ga = by_start[a.start]
-            into = found[ga.key]
-            for j in range(i + 1, len(ordered)):
-                b = ordered[j]
-                if b.sentence_start != a.sentence_start:
-                    break
-                if after_word[j] and (gb := by_start[b.start]) is not ga:
-                    into.setdefault(id(gb), gb)
-        return defaultdict(list, {k: list(v.values()) for k, v in found.items() if v})
-
-    @staticmethod
-    def _local_cells(groups: dict[str, _Group]) -> dict[tuple[int, int], list[tuple[str, float, float, float]]]:
-        """The local candidates (towns, counties) of every name after pass 1, by 1-degree cell, each
-        weighted by how likely pass 1 found it next to the name's best reading (1 for the best)."""
-        cells: dict[tuple[int, int], list[tuple[str, float, float, float]]] = defaultdict(list)
-        for g in groups.values():
-            if not g.probs:
-                continue
-            top = g.probs[0][1]
-            local = [(c, p / top) for c, p in g.probs if c.kind in _LOCAL_KINDS]
-            if len(local) > 60:  # "Springfield", "Franklin": says nothing about where
-                continue
-            for c, p in local:
-                cells[(math.floor(c.lat), math.floor(c.lon))].append((g.key, c.lat, c.lon, p))
-        return cells
-
-    def _namesakes_near(self, art: _Article, c: Candidate, g: _Group) -> float:
+    def _namesakes_near(self, art: Article, c: Candidate, g: Group) -> float:
         """"Walker County" and "Huntsville": of all their namesakes, the pair that lie together.
 
         The support a candidate gets from the article's other local names that have a candidate
@@ -274,8 +163,8 @@ class Resolver:
             return bool(info and info.continent == outer.admin1_code)
         return False
 
-    def _score(self, art: _Article, c: Candidate, primary: bool, g: _Group, countries: Counter, admin1s: Counter,
-               containers: Sequence[_Group], anchors: Sequence[Candidate]) -> float:
+    def _score(self, art: Article, c: Candidate, primary: bool, g: Group, countries: Counter, admin1s: Counter,
+               containers: Sequence[Group], anchors: Sequence[Candidate]) -> float:
         w = self.w
         s = w.population * math.log10(c.population + 1) + self._kind_bonus.get(c.kind, 0.0)
         if primary:
@@ -316,7 +205,7 @@ class Resolver:
         if anchors and c.kind in ("city", "admin2", "admin1", "place"):
             d = min(_haversine(c.lat, c.lon, a.lat, a.lon) for a in anchors)
             near = w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)
-        if c.kind in _LOCAL_KINDS and art.cells and not g.names_a_country:
+        if c.kind in LOCAL_KINDS and art.cells and not g.names_a_country:
             # the same neighbours, counted once: confident choices or likely namesakes
             near = max(near, self._namesakes_near(art, c, g))
         s += near
@@ -324,15 +213,15 @@ class Resolver:
             s += w.user_source
         return s
 
-    def _city_of_division(self, c: Candidate, g: _Group) -> bool:
+    def _city_of_division(self, c: Candidate, g: Group) -> bool:
         """A division named after its large city ("Paris", "Aleppo"): the name means the city."""
         if c.kind != "admin1" or any(_names_a_division(m) for m in g.mentions):
             return False
         return any(m.candidate.kind == "city" and m.candidate.country_code == c.country_code
                    and m.candidate.population >= 0.1 * c.population for m in g.matches)
 
-    def _choose(self, art: _Article, g: _Group, countries: Counter, admin1s: Counter,
-                containers: Sequence[_Group], anchors: Sequence[Candidate]) -> None:
+    def _choose(self, art: Article, g: Group, countries: Counter, admin1s: Counter,
+                containers: Sequence[Group], anchors: Sequence[Candidate]) -> None:
         if not g.matches:
             return
         scored = sorted(((self._score(art, m.candidate, m.primary, g, countries, admin1s, containers, anchors)
@@ -355,7 +244,7 @@ class Resolver:
         g.confidence = round(1.0 / z, 3)
 
     @staticmethod
-    def _fallback(groups: dict[str, _Group], countries: Counter, fallback: Fallback) -> None:
+    def _fallback(groups: dict[str, Group], countries: Counter, fallback: Fallback) -> None:
         """Ask the fallback source (online geocoders) for the names still unresolved."""
         hint = [cc for cc, _ in countries.most_common(3) if cc]
         pending = [(g.query, len(g.mentions)) for g in groups.values()
@@ -366,13 +255,13 @@ class Resolver:
                 g.choice, g.confidence, g.ranked = found[g.query], 0.5, ()
 
     # -- places -------------------------------------------------------------------------------
-    def _places(self, groups: dict[str, _Group]) -> list[Place]:
-        merged: dict[str, list[_Group]] = {}
+    def _places(self, groups: dict[str, Group]) -> list[Place]:
+        merged: dict[str, list[Group]] = {}
         unresolved_by_variant: dict[str, str] = {}
         for g in groups.values():
             if g.choice is not None:
                 merged.setdefault(f"c:{g.choice.key}", []).append(g)
-        resolved_variants = {}
+        resolved_variants: dict[str, str] = {}
         for key, gs in merged.items():
             for g in gs:
                 resolved_variants.setdefault(variant_key(g.query), key)
@@ -385,10 +274,10 @@ class Resolver:
                 target = unresolved_by_variant[vk] = f"u:{vk}"
             merged.setdefault(target, []).append(g)
         places = []
-        for key, gs in merged.items():
+        for gs in merged.values():
             mentions = tuple(sorted((m for g in gs for m in g.mentions), key=lambda m: m.start))
             chosen = next((g for g in gs if g.choice is not None), None)
-            if chosen is not None:
+            if chosen is not None and chosen.choice is not None:
                 c = chosen.choice
                 info = self.gazetteer.country(c.country_code)
                 conf = max(g.confidence for g in gs if g.choice is not None)

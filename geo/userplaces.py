@@ -165,7 +165,10 @@ class UserPlaces:
                 key = _key(n)
                 if key and all(x is not e for x, _ in self._by_name.get(key, ())):
                     self._by_name.setdefault(key, []).append((e, i == 0))
-        self._pattern = None
+        names = sorted({n for e in self.entries for n in e.names if len(n) >= 3}, key=lambda n: (-len(n), n))
+        # built here, not on first use: a UserPlaces is shared by the threads of a Geoparser
+        self._pattern: re.Pattern[str] | None = (
+            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)") if names else None)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -173,11 +176,11 @@ class UserPlaces:
     def __bool__(self) -> bool:
         return bool(self.entries)
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         return {"entries": self.entries, "files": self.files, "source": self.source}
 
-    def __setstate__(self, state):
-        self.__init__(state["entries"], state["files"], state["source"])
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        UserPlaces.__init__(self, state["entries"], state["files"], state["source"])
 
     def lookup(self, norm: str) -> tuple[Match, ...]:
         """The entries named ``norm`` (a :class:`~geo.types.CandidateSource`)."""
@@ -186,9 +189,6 @@ class UserPlaces:
     def spot(self, text: str) -> Iterator[tuple[int, int, str]]:
         """``(start, end, name)`` of every whole-word, exact-case occurrence of an entry's names."""
         if self._pattern is None:
-            names = sorted({n for e in self.entries for n in e.names if len(n) >= 3}, key=lambda n: (-len(n), n))
-            self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)") if names else False
-        if not self._pattern:
             return
         for m in self._pattern.finditer(text):
             yield m.start(), m.end(), m.group(0)
@@ -240,7 +240,7 @@ def _entry(d: dict, where: str, gazetteer, locate) -> UserPlace:
 
 def _csv_entries(path: Path, text: str, gazetteer, locate) -> Iterator[UserPlace]:
     rows = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
+    header: list[str | None] | None = None
     try:
         for row in rows:
             ln = rows.line_num
@@ -343,7 +343,7 @@ def _geojson_entries(path: Path, text: str, gazetteer, locate) -> Iterator[UserP
 
                 c = shape(geom).centroid
                 lon, lat = c.x, c.y
-            except Exception as exc:  # shapely raises several types for bad geometries
+            except Exception as exc:  # noqa: BLE001 - shapely raises several types for bad geometries
                 raise InputError(f"{where}: unreadable {geom.get('type')} geometry ({exc})") from None
         d = {_HEADERS.get(str(k).lower(), None): v for k, v in props.items()}
         d.pop(None, None)

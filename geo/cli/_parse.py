@@ -19,6 +19,8 @@ def register(sub) -> None:
                                    "toponym found: start, end, name, lat, lon, geonameid, kind, confidence.")
     add_io(p)
     p.add_argument("-o", "--output", metavar="OUTPUT.jsonl", required=True, help="predictions file (- for stdout)")
+    p.add_argument("--chunk-size", type=int, default=16, metavar="N",
+                   help="documents sent to a worker process at a time (default: 16)")
     add_geocoding_options(p, sidecar=False)
     add_quiet(p)
     p.set_defaults(func=run)
@@ -70,7 +72,8 @@ def iter_predictions(args, stream, label, bar=None):
 
     gp = config.build(progress=progress_choice(args)) if args.workers <= 1 else None
     for rec in parse_records(counted(docs), workers=args.workers, batch_size=args.batch_size,
-                             adjectival=not args.no_adjectival, geoparser=gp, config=config):
+                             adjectival=not args.no_adjectival, geoparser=gp, config=config,
+                             chunk_size=getattr(args, "chunk_size", 16)):
         if bar is not None:
             bar.update(sizes.pop(rec["id"], 0))
         yield rec
@@ -79,8 +82,8 @@ def iter_predictions(args, stream, label, bar=None):
 
 
 def _check_numbers(args) -> None:
-    if args.workers < 1 or args.batch_size < 1:
-        raise UsageError("--workers and --batch-size take a whole number of at least 1")
+    if args.workers < 1 or args.batch_size < 1 or getattr(args, "chunk_size", 1) < 1:
+        raise UsageError("--workers, --batch-size and --chunk-size take a whole number of at least 1")
 
 
 def _open_input(path: str):
@@ -122,7 +125,7 @@ def run(args) -> int:
             stream.close()
         if tmp is not None:
             out.close()
-            if n or failed is None:
+            if (n or failed is None) and out_path is not None:
                 os.replace(tmp, out_path)  # what was written before a bad line is kept
             else:
                 os.unlink(tmp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from geo.corrections._types import Add, Corrections, Drop, Pin
 from geo.errors import InputError
@@ -55,7 +55,7 @@ def parse(path: Path) -> Corrections:
     try:
         import tomllib
     except ImportError:  # Python 3.10: the same parser, from PyPI
-        import tomli as tomllib  # type: ignore[no-redef]
+        import tomli as tomllib
 
     text = _read_text(path, "corrections file")
     try:
@@ -99,6 +99,7 @@ def parse(path: Path) -> Corrections:
                 raise InputError(f"{where()}: [[{table}]] needs a name")
             pin = _pin(e, name, where, articles, required=table == "pin", table=table)
             if table == "pin":
+                assert pin is not None  # required=True: a pin without a place raised above
                 pins.append(pin)
             else:
                 adds.append(Add(name=name, where=where(), aliases=_strings(e.get("aliases"), "aliases", where("aliases")),

@@ -86,20 +86,20 @@ class Corrections:
     def __bool__(self) -> bool:
         return bool(self.pins or self.drops or self.adds)
 
-    def __add__(self, other: "Corrections | None") -> "Corrections":
+    def __add__(self, other: Corrections | None) -> Corrections:
         if not other:
             return self
         return Corrections(self.pins + other.pins, self.drops + other.drops, self.adds + other.adds,
                            self.files + tuple(f for f in other.files if f not in self.files))
 
-    def for_article(self, article: str | None) -> "Corrections":
+    def for_article(self, article: str | None) -> Corrections:
         """The entries that apply to ``article`` (a path or file name; None: entries for all articles only)."""
         return Corrections(tuple(p for p in self.pins if _applies(p.articles, article)),
                            tuple(d for d in self.drops if _applies(d.articles, article)),
                            tuple(a for a in self.adds if _applies(a.articles, article)), self.files)
 
     @classmethod
-    def load(cls, path: str | Path) -> "Corrections":
+    def load(cls, path: str | Path) -> Corrections:
         """The corrections of one TOML file (:func:`geo.corrections._read.parse`)."""
         from geo.corrections._read import parse
 

@@ -114,7 +114,7 @@ def _problem(path: Path) -> str | None:
     return None
 
 
-def open_gazetteer(path: Path | None = None, *, progress: bool | None = None, rebuild: bool = False) -> "Gazetteer":
+def open_gazetteer(path: Path | None = None, *, progress: bool | None = None, rebuild: bool = False) -> Gazetteer:
     """Open the gazetteer at ``path`` (default: :func:`default_path`), building it first if needed."""
     path = Path(path) if path else default_path()
     try:
@@ -160,7 +160,7 @@ class Gazetteer:
         self._imports: Imports | None = None  # the GeoNames dumps imported beside the file, opened on first use
 
     @property
-    def imports(self) -> "Imports":
+    def imports(self) -> Imports:
         """The GeoNames dumps imported beside the gazetteer (``geo gazetteer import``), newest first."""
         if self._imports is None:
             from geo.gazetteer._imports import Imports, imports_dir
@@ -168,7 +168,7 @@ class Gazetteer:
             self._imports = Imports(imports_dir(self.path), gazetteer=self)
         return self._imports
 
-    def extended(self, *sources: CandidateSource) -> "Gazetteer":
+    def extended(self, *sources: CandidateSource) -> Gazetteer:
         """A view of this gazetteer that also answers from ``sources`` (e.g. the user's places).
         The gazetteer itself is unchanged."""
         view = Gazetteer(self.path)
@@ -192,7 +192,7 @@ class Gazetteer:
         return {"path": self.path, "sources": self._sources}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["path"])  # type: ignore[misc]
+        Gazetteer.__init__(self, state["path"])
         self._sources = state.get("sources", ())
 
     def close(self) -> None:

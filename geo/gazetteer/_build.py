@@ -17,13 +17,12 @@ import sqlite3
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from geo._distance import haversine_km
 from geo._text import is_latin, normalize
 from geo.errors import GazetteerError
-from geo.gazetteer._sources import (load_json, outline_geometry, package_dir, package_versions, read_aliases,
-                                    us_counties)
+from geo.gazetteer._sources import load_json, outline_geometry, package_dir, package_versions, read_aliases, us_counties
 
 __all__ = ["FORMAT_VERSION", "SCHEMA", "build"]
 

@@ -13,14 +13,13 @@ Formats (https://download.geonames.org/export/dump/readme.txt):
 
 from __future__ import annotations
 
-import io
 import re
 import sqlite3
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import IO, Callable, Iterator
 
 from geo._text import _NONLATIN, normalize  # _NONLATIN: is_latin() without the call
 from geo.errors import GazetteerError
@@ -75,7 +74,7 @@ class DumpSource:
     label: str           # how messages name the file ("SY.zip", "/data/SY.txt")
     name: str            # the import's name ("SY")
     size: int            # bytes to read (uncompressed)
-    opener: Callable[[], io.BufferedIOBase]
+    opener: Callable[[], IO[bytes]]
     table: str           # "geoname" or "alternateNames"
 
 
@@ -106,7 +105,7 @@ def open_source(path: Path, label: str, name: str | None) -> DumpSource:
     return DumpSource(label, stem, path.stat().st_size, lambda: open(path, "rb"), table)
 
 
-def batches(f: io.BufferedIOBase) -> Iterator[tuple[int, list[str]]]:
+def batches(f: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     """(bytes read, complete lines) in batches of about a megabyte; memory stays bounded."""
     rest = b""
     while True:
@@ -205,10 +204,10 @@ def load_geonames(con: sqlite3.Connection, src: DumpSource, lines: Iterator[tupl
                     seen.add(norm)
             if f[3]:
                 for alt in f[3].split(","):
-                    norm = keep_alt(alt)
-                    if norm and norm not in seen:
-                        seen.add(norm)
-                        add_name((norm, gid, 0))
+                    alt_norm = keep_alt(alt)
+                    if alt_norm and alt_norm not in seen:
+                        seen.add(alt_norm)
+                        add_name((alt_norm, gid, 0))
         con.executemany(ins_place, places)
         con.executemany(ins_name, names)
         st.places += len(places)

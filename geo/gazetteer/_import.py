@@ -23,8 +23,11 @@ from typing import Callable, Iterator
 
 from geo._progress import progress_bar
 from geo.errors import GazetteerError, UsageError
-from geo.gazetteer._dumps import _norm, batches as _batches, load_alternate_names as _load_alternate_names
-from geo.gazetteer._dumps import load_geonames as _load_geonames, open_source as _open_source
+from geo.gazetteer._dumps import _norm
+from geo.gazetteer._dumps import batches as _batches
+from geo.gazetteer._dumps import load_alternate_names as _load_alternate_names
+from geo.gazetteer._dumps import load_geonames as _load_geonames
+from geo.gazetteer._dumps import open_source as _open_source
 from geo.gazetteer._imports import IMPORT_FORMAT, Imports, feature_kind, imports_dir
 
 __all__ = ["ALL_CLASSES", "ImportResult", "import_file", "remove_import", "progress_steps",

@@ -31,7 +31,7 @@ class Geocoder(ABC):
     def candidates(self, query: str, *, countries: Sequence[str] = ()) -> list[Candidate]:
         """Entries that ``query`` may name, best first (may be empty)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: most geocoders hold nothing
         """Release files, connections or sessions held by the geocoder."""
 
 
