@@ -140,13 +140,34 @@ class Stats:
             self.first_bad, self.first_bad_why = line, why
 
 
+def _add_names(add_name: Callable[[tuple[str, int, int]], None], gid: int, name: str, ascii_name: str,
+               alternates: str) -> None:
+    """The names of one row: its name and ASCII name (primary), then its Latin alternate names."""
+    norm = _norm(name)
+    if norm and not _NONLATIN.search(norm):
+        add_name((norm, gid, 1))
+        seen = {norm}
+    else:
+        seen = set()
+    if ascii_name and ascii_name != name:
+        norm = _norm(ascii_name)
+        if norm and norm not in seen and not _NONLATIN.search(norm):
+            add_name((norm, gid, 1))
+            seen.add(norm)
+    if alternates:
+        for alt in alternates.split(","):
+            alt_norm = _keep_alternate(alt)
+            if alt_norm and alt_norm not in seen:
+                seen.add(alt_norm)
+                add_name((alt_norm, gid, 0))
+
+
 def load_geonames(con: sqlite3.Connection, src: DumpSource, lines: Iterator[tuple[int, list[str]]],
                    classes: frozenset[str] | None, step) -> Stats:
     st = Stats()
     lineno = 0
     ins_place = "INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?)"
     ins_name = "INSERT INTO names VALUES (?,?,?)"
-    norm_of, keep_alt, nonlatin = _norm, _keep_alternate, _NONLATIN.search
     kinds: dict[tuple[str, str], tuple[str, str | None]] = {}
     for nbytes, batch in lines:
         places: list[tuple] = []
@@ -191,23 +212,7 @@ def load_geonames(con: sqlite3.Connection, src: DumpSource, lines: Iterator[tupl
             pop = f[14]
             add_place((gid, name, kind[0], f[8] or None, f[10] or None, lat, lon, int(pop) if pop.isdigit() else 0,
                        kind[1]))
-            norm = norm_of(name)
-            if norm and not nonlatin(norm):
-                add_name((norm, gid, 1))
-                seen = {norm}
-            else:
-                seen = set()
-            if ascii_name and ascii_name != name:
-                norm = norm_of(ascii_name)
-                if norm and norm not in seen and not nonlatin(norm):
-                    add_name((norm, gid, 1))
-                    seen.add(norm)
-            if f[3]:
-                for alt in f[3].split(","):
-                    alt_norm = keep_alt(alt)
-                    if alt_norm and alt_norm not in seen:
-                        seen.add(alt_norm)
-                        add_name((alt_norm, gid, 0))
+            _add_names(add_name, gid, name, ascii_name, f[3])
         con.executemany(ins_place, places)
         con.executemany(ins_name, names)
         st.places += len(places)

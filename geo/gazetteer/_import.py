@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 
 from geo._progress import progress_bar
 from geo.errors import GazetteerError, UsageError
-from geo.gazetteer._dumps import _norm
+from geo.gazetteer._dumps import DumpSource, Stats, _norm
 from geo.gazetteer._dumps import batches as _batches
 from geo.gazetteer._dumps import load_alternate_names as _load_alternate_names
 from geo.gazetteer._dumps import load_geonames as _load_geonames
@@ -108,6 +108,46 @@ class _DirLock:
         self.f.close()
 
 
+def _write(tmp: Path, src: DumpSource, label: str, classes: frozenset[str] | None, step: Callable[[int], object],
+           started: float, lines_hook: Callable[[Iterator], Iterator] | None) -> Stats:
+    """Load the dump into a new SQLite file at ``tmp``, index it and mark it complete."""
+    con = sqlite3.connect(tmp)
+    try:
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
+        con.execute("PRAGMA cache_size=-65536")
+        con.executescript(_SCHEMA)
+        with src.opener() as f:
+            lines = _batches(f)
+            if lines_hook is not None:
+                lines = lines_hook(lines)
+            loader = _load_geonames if src.table == "geoname" else _load_alternate_names
+            try:
+                st = loader(con, src, lines, classes, step)
+            except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
+                raise GazetteerError(f"{label}: damaged zip file ({exc})") from exc
+        if st.rows == 0:
+            raise GazetteerError(f"{label}: is empty")
+        if st.skipped > max(1000, st.rows // 100):
+            raise GazetteerError(f"{label}: line {st.first_bad}: {st.first_bad_why} "
+                                 f"({st.skipped:,} malformed rows); not a GeoNames dump?")
+        con.execute("CREATE INDEX names_norm ON names(norm, gid, primary_name)")
+        meta = {
+            "format": IMPORT_FORMAT, "name": src.name, "source": label, "table": src.table,
+            "places": str(st.places), "names": str(st.names), "rows": str(st.rows),
+            "skipped": str(st.skipped), "feature_classes": "".join(sorted(classes)) if classes else ALL_CLASSES,
+            "imported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "seconds": f"{time.perf_counter() - started:.1f}",
+        }
+        con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
+        con.commit()
+        con.execute("INSERT INTO meta VALUES ('complete', '1')")
+        con.commit()
+    finally:
+        con.close()
+    return st
+
+
 def import_file(path: str | Path, directory: str | Path, *, label: str | None = None, name: str | None = None,
                 feature_classes: str | None = None, progress: bool | None = None,
                 _lines_hook: Callable[[Iterator], Iterator] | None = None) -> ImportResult:
@@ -138,40 +178,7 @@ def import_file(path: str | Path, directory: str | Path, *, label: str | None = 
         step, close = progress_steps(src.size, f"importing {Path(label).name}", progress)
         try:
             tmp.unlink(missing_ok=True)
-            con = sqlite3.connect(tmp)
-            try:
-                con.execute("PRAGMA journal_mode=OFF")
-                con.execute("PRAGMA synchronous=OFF")
-                con.execute("PRAGMA cache_size=-65536")
-                con.executescript(_SCHEMA)
-                with src.opener() as f:
-                    lines = _batches(f)
-                    if _lines_hook is not None:
-                        lines = _lines_hook(lines)
-                    loader = _load_geonames if src.table == "geoname" else _load_alternate_names
-                    try:
-                        st = loader(con, src, lines, classes, step)
-                    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
-                        raise GazetteerError(f"{label}: damaged zip file ({exc})") from exc
-                if st.rows == 0:
-                    raise GazetteerError(f"{label}: is empty")
-                if st.skipped > max(1000, st.rows // 100):
-                    raise GazetteerError(f"{label}: line {st.first_bad}: {st.first_bad_why} "
-                                         f"({st.skipped:,} malformed rows); not a GeoNames dump?")
-                con.execute("CREATE INDEX names_norm ON names(norm, gid, primary_name)")
-                meta = {
-                    "format": IMPORT_FORMAT, "name": src.name, "source": label, "table": src.table,
-                    "places": str(st.places), "names": str(st.names), "rows": str(st.rows),
-                    "skipped": str(st.skipped), "feature_classes": "".join(sorted(classes)) if classes else ALL_CLASSES,
-                    "imported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                    "seconds": f"{time.perf_counter() - started:.1f}",
-                }
-                con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
-                con.commit()
-                con.execute("INSERT INTO meta VALUES ('complete', '1')")
-                con.commit()
-            finally:
-                con.close()
+            st = _write(tmp, src, label, classes, step, started, _lines_hook)
             with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
             os.replace(tmp, final)
