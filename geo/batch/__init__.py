@@ -12,7 +12,6 @@ run resumes where it stopped and ends with exactly the rows of an uninterrupted 
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path

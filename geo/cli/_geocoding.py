@@ -1,7 +1,9 @@
-"""Command-line options shared by ``geo map`` and ``geo places``: places geo does not know.
+"""Command-line options of the places geo does not know, shared by ``geo map``, ``geo places``,
+``geo parse`` and ``geo batch``.
 
-``--geocoder`` (online fallbacks), ``--places`` (the user's places), ``--corrections`` and the
-sidecar ``ARTICLE.geo.toml``; warnings of the sources of coordinates printed as one line each.
+``--geocoder`` (online fallbacks), ``--places`` (the user's places), ``--corrections``, ``--model``
+and (for one article) the sidecar ``ARTICLE.geo.toml``, gathered in a picklable
+:class:`geo.config.GeoparserConfig`; warnings of the sources of coordinates printed as one line each.
 """
 
 from __future__ import annotations

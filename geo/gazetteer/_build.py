@@ -284,7 +284,7 @@ def _aliases(w: _Writer, country_pids: dict[str, int]) -> None:
     for path in sorted(info_dir.glob("*.json")):
         with open(path, encoding="utf-8") as f:
             d = json.load(f)
-        cc = (d.get("ISO") or {}).get("alpha2")
+        cc = str((d.get("ISO") or {}).get("alpha2") or "")
         if cc not in pop_rank:
             continue
         for form in (d.get("demonym") or "").split(","):
