@@ -7,6 +7,7 @@ from pathlib import Path
 
 from geo.cli._common import add_quiet, geoparser, show_progress
 from geo.cli._geocoding import add_geocoding_options, geoparse_article
+from geo.cli._image import add_image_options, image_request, write_image
 
 
 def register(sub) -> None:
@@ -17,8 +18,9 @@ def register(sub) -> None:
     p.add_argument("--from", dest="from_file", metavar="PLACES_FILE", default=None,
                    help="instead of an article: the aggregate map of a corpus, from a places file written by "
                         "geo batch (or geo places) in any of its formats")
-    p.add_argument("-o", "--output", metavar="OUT.html", default=None,
-                   help="where to write the map (default: maps/<article stem>.html)")
+    p.add_argument("-o", "--output", metavar="OUT.html|png|svg|pdf", default=None,
+                   help="where to write the map (default: maps/<article stem>.html); .png, .svg or .pdf "
+                        "write a picture instead")
     p.add_argument("--title", default=None, help="the map's title (default: the article's title or file name)")
     m = p.add_argument_group("map file")
     m.add_argument("--cdn", action="store_true",
@@ -33,12 +35,14 @@ def register(sub) -> None:
                    help="write the API key into the file (otherwise the reader adds #apikey=KEY to its address)")
     m.add_argument("--no-basemap", action="store_true",
                    help="leave out the offline basemap of country outlines drawn under the tiles")
+    add_image_options(p)
     add_geocoding_options(p)
     add_quiet(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    picture = image_request(args)  # every picture option checked before any work
     from geo._atomic import write_atomic
     from geo.inputs import read_article
     from geo.render import render_map
@@ -52,6 +56,8 @@ def run(args) -> int:
     gp = geoparser(args)
     frame = geoparse_article(args, gp, article)
     title = args.title or article.title or f"Places in {Path(article.source).name}"
+    if picture is not None:
+        return write_image(args, picture, frame, title=title, stem=article.stem, outlines=gp.gazetteer.outlines())
     html = render_map(frame, title=title, outlines=gp.gazetteer.outlines(), article=article.text,
                       cdn=args.cdn, tiles=args.tiles, attr=args.attr, api_key_env=args.tiles_key_env,
                       embed_api_key=args.embed_tiles_key, basemap_outlines=not args.no_basemap)
