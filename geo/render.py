@@ -60,6 +60,7 @@ def render_map(
     embed_api_key: bool = False,
     basemap_outlines: bool = False,
     cluster_threshold: int = CLUSTER_THRESHOLD,
+    about: Mapping[str, Any] | None = None,
 ) -> str:
     """Return the complete HTML document of the map of ``frame``.
 
@@ -105,6 +106,10 @@ def render_map(
     cluster_threshold:
         Up to this many resolved places each is its own marker; above it all are one
         GeoJSON layer with marker clustering (small, fast file for thousands of places).
+    about:
+        The article's metadata (``date``, ``site``, ``author``, ``url``, as in
+        :class:`geo.inputs.ArticleMeta`), shown as text under the title with a link to the
+        source (http(s) URLs only). Default: ``frame.attrs["article"]`` when the frame has it.
 
     The same arguments always give the same str, byte for byte.
 
@@ -131,7 +136,9 @@ def render_map(
         figure.header.add_child(_Raw(markup))
     css = _asset_text("geo_map.css") + "\n" + kind_css()
     figure.header.add_child(_Raw(f"<style>{css}</style>"))
-    figure.html.add_child(_Raw(header_html(title_text, len(resolved), len(unresolved))))
+    if about is None:
+        about = frame.attrs.get("article") if isinstance(frame.attrs.get("article"), Mapping) else None
+    figure.html.add_child(_Raw(header_html(title_text, len(resolved), len(unresolved), about=about)))
 
     fmap = folium.Map(
         location=list(_WORLD_CENTRE),

