@@ -63,7 +63,9 @@ def resolve_tiles(
 def _key(api_key_env: str, environ: Mapping[str, str], what: str) -> str:
     key = environ.get(api_key_env, "").strip()
     if not key:
-        raise GeoError(f"the tile source {what} needs an API key: set the environment variable {api_key_env}")
+        raise GeoError(f"the tile source {what} needs an API key: set the environment variable {api_key_env} "
+                       "(or name another with --tiles-key-env), or leave out --embed-tiles-key and open the map "
+                       "with #apikey=KEY at the end of its address")
     return key
 
 

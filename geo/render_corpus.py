@@ -317,20 +317,6 @@ geoCorpusMap({{ this._parent.get_name() }}, {{ this.tiles_name }});
 
 def read_places_file(path) -> Any:
     """A places file (any format ``geo batch`` or ``geo places`` writes) as a GeoDataFrame."""
-    from pathlib import Path
+    from geo._places_file import read_places_file as read
 
-    from geo.errors import InputError
-    from geo.exports import read_table
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: is not a file")
-    try:
-        frame = read_table(path)
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise InputError(f"{path}: cannot read it as a places file ({' '.join(str(exc).split())[:200]})") from exc
-    if "name" not in frame.columns:
-        raise InputError(f"{path}: not a places file (no 'name' column); write one with geo batch or geo places")
-    if frame.crs is not None and frame.crs.to_epsg() != 4326:
-        frame = frame.to_crs("EPSG:4326")
-    return frame
+    return read(path)

@@ -185,7 +185,7 @@ def test_corrupt_files_go_to_the_errors_file(geo_exe, tmp_path):
     (src / "empty.txt").write_bytes(b"")
     (src / "c.txt").write_text("Nothing about anywhere.", encoding="utf-8")
     out = tmp_path / "out" / "places.gpkg"
-    proc = geo_batch(geo_exe, src, "-o", out, cwd=tmp_path)
+    proc = geo_batch(geo_exe, src, "-o", out, "--parents", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "2 documents failed; see" in proc.stderr
     errors = [json.loads(line) for line in (tmp_path / "out" / "places.errors.jsonl").read_text().splitlines()]

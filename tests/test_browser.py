@@ -113,16 +113,16 @@ def _index(frame, name):
     return names.index(name)
 
 
-# --------------------------------------------------------------------------- the seed article
+# --------------------------------------------------------------------------- an article of the tests
 
 
 @pytest.fixture(scope="module")
-def seed(geoparser, gazetteer, seed_text):
-    """The seed article geoparsed by the real pipeline, mapped with every country outline."""
-    frame = geoparser.geoparse(seed_text)
-    document = render_map(frame, title="Islamic State defeated (seed article)", article=seed_text,
+def seed(geoparser, gazetteer, story_text):
+    """The tests' own article (conftest.STORY) geoparsed by the real pipeline, mapped with every country outline."""
+    frame = geoparser.geoparse(story_text)
+    document = render_map(frame, title="Euphrates at a record low", article=story_text,
                           outlines=gazetteer.outlines(), basemap_outlines=True)
-    return frame, seed_text, document
+    return frame, story_text, document
 
 
 def _click_marker(page, place):

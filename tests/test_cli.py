@@ -112,8 +112,8 @@ def test_places_geojson_on_the_seed_has_baghuz_once_with_both_spellings(seed_geo
 
 
 def test_places_csv_via_python_m_geo_to_a_file(cli, seed_article, seed_geojson, tmp_path):
-    out = tmp_path / "out" / "seed.csv"  # format from the extension; the directory is created
-    proc = cli(["places", seed_article, "-o", out], how="python -m geo")
+    out = tmp_path / "out" / "seed.csv"  # format from the extension; --parents creates the directory
+    proc = cli(["places", seed_article, "-o", out, "--parents"], how="python -m geo")
     assert proc.returncode == 0, proc.err
     assert proc.out == "" and "Traceback" not in proc.err
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
@@ -265,17 +265,17 @@ def test_usage_errors(cli, tmp_path, how, args):
     assert leftovers(tmp_path) == ["a.txt"]
 
 
-def test_output_that_cannot_be_written(cli, seed_article, tmp_path):
+def test_output_that_cannot_be_written(cli, story_article, tmp_path):
     (tmp_path / "afile").write_text("x")
-    proc = cli(["places", seed_article, "-f", "csv", "-o", tmp_path / "afile" / "out.csv"])
+    proc = cli(["places", story_article, "-f", "csv", "-o", tmp_path / "afile" / "out.csv"])
     line = assert_one_line_error(proc, 1)
-    assert "out.csv" in line
+    assert "out.csv" in line and f"{tmp_path / 'afile'} is not a directory" in line
     assert leftovers(tmp_path) == ["afile"] and (tmp_path / "afile").read_text() == "x"
 
 
-def test_output_that_is_a_directory(cli, seed_article, tmp_path):
+def test_output_that_is_a_directory(cli, story_article, tmp_path):
     (tmp_path / "out.csv").mkdir()
-    proc = cli(["places", seed_article, "-o", tmp_path / "out.csv"])
+    proc = cli(["places", story_article, "-o", tmp_path / "out.csv"])
     assert "directory" in assert_one_line_error(proc, 1)
     assert leftovers(tmp_path) == ["out.csv"]
 

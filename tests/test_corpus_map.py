@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
+from _shared import shared_file
 
 from geo.exports import _frame_of, rows_to_table
 from geo.render_corpus import corpus_data, corpus_map
 
-WIKTOR = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "wiktor.jsonl"
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -132,12 +132,11 @@ def open_page(browser, tmp_path):
 
 @pytest.fixture(scope="module")
 def wiktor_places(geoparser, tmp_path_factory):
-    if not WIKTOR.is_file():
-        pytest.fail(f"corpus missing: {WIKTOR}", pytrace=False)
+    wiktor = shared_file("corpora/wiktor.jsonl")
     from geo.batch import run_batch
 
     out = tmp_path_factory.mktemp("wiktor") / "wiktor.parquet"
-    summary = run_batch([str(WIKTOR)], out, geoparser=geoparser, limit=120)
+    summary = run_batch([str(wiktor)], out, geoparser=geoparser, limit=120)
     assert summary.documents == 120 and summary.rows > 200
     return out
 
@@ -256,7 +255,7 @@ def test_map_from_places_of_one_article(geo_exe, seed_article, tmp_path):
     places = tmp_path / "seed.geojson"
     assert subprocess.run([geo_exe, "places", str(seed_article), "-o", str(places), "-q"], timeout=300).returncode == 0
     out = tmp_path / "maps" / "seed-corpus.html"
-    proc = subprocess.run([geo_exe, "map", "--from", str(places), "-o", str(out), "--title", "Seed"],
+    proc = subprocess.run([geo_exe, "map", "--from", str(places), "-o", str(out), "--title", "Seed", "--parents"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")

@@ -20,10 +20,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from _shared import shared_file
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SCORER = SHARED / "eval" / "score.py"
-CORPORA = SHARED / "corpora"
 SAMPLE = 20  # documents per corpus
 #: reference keys that are options geo eval does not have (their values are fixed in the default run)
 OPTION_KEYS = {("gold_filter",), ("resolution", "require_geonameid")}
@@ -36,10 +34,7 @@ def write_jsonl(path: Path, docs) -> Path:
 
 
 def head(corpus: str, n: int) -> list[dict]:
-    path = CORPORA / f"{corpus}.jsonl"
-    if not path.is_file():
-        pytest.fail(f"corpus missing: {path} (it lives beside the repository, in ../shared/corpora/)",
-                    pytrace=False)
+    path = shared_file(f"corpora/{corpus}.jsonl")
     out = []
     with path.open(encoding="utf-8") as f:
         for line in f:
@@ -52,9 +47,8 @@ def head(corpus: str, n: int) -> list[dict]:
 
 def reference(gold: Path, pred: Path, *, json_only: bool = True):
     """The reference scorer's figures (and its whole stdout)."""
-    if not SCORER.is_file():
-        pytest.fail(f"reference scorer missing: {SCORER}", pytrace=False)
-    args = [sys.executable, str(SCORER), str(gold), str(pred)] + (["--json-only"] if json_only else [])
+    scorer = shared_file("eval/score.py")
+    args = [sys.executable, str(scorer), str(gold), str(pred)] + (["--json-only"] if json_only else [])
     proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1]), proc.stdout

@@ -19,8 +19,8 @@ import termios
 from pathlib import Path
 
 import pytest
+from _shared import shared_file
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "geovirus.jsonl"
 KEYS = {"start", "end", "name", "lat", "lon", "geonameid", "kind", "confidence"}
 
 #: hand-written documents (not from any corpus): a place named twice, an empty text, a numeric id
@@ -35,16 +35,14 @@ N_CORPUS_DOCS = 17
 
 
 def corpus_docs(n: int) -> list[dict]:
-    if not CORPUS.is_file():
-        pytest.fail(f"corpus missing: {CORPUS} (it lives beside the repository, in ../shared/corpora/)",
-                    pytrace=False)
+    corpus = shared_file("corpora/geovirus.jsonl")
     out = []
-    with CORPUS.open(encoding="utf-8") as f:
+    with corpus.open(encoding="utf-8") as f:
         for line in f:
             out.append(json.loads(line))
             if len(out) == n:
                 return out
-    raise AssertionError(f"{CORPUS} has fewer than {n} documents")
+    raise AssertionError(f"{corpus} has fewer than {n} documents")
 
 
 def write_jsonl(path: Path, docs, raw_lines: dict[int, bytes] | None = None) -> Path:
@@ -240,10 +238,10 @@ def test_input_is_a_directory(geo, tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_output_to_a_directory_is_a_usage_error(geo, tmp_path):
+def test_output_to_a_directory_is_an_error(geo, tmp_path):
     src = write_jsonl(tmp_path / "in.jsonl", HANDMADE[:1])
-    proc = geo(["parse", src, "-o", tmp_path])
-    assert_one_line_error(proc, 2, str(tmp_path), "is a directory")
+    proc = geo(["parse", src, "-o", tmp_path])  # exit code 1, as for every command's unusable output path
+    assert_one_line_error(proc, 1, str(tmp_path), "is a directory")
     assert leftovers(tmp_path) == ["in.jsonl"]
 
 

@@ -25,7 +25,7 @@ __all__ = ["run_batch", "BatchSummary", "BatchDoc", "iter_documents", "expand_in
 
 @dataclass(frozen=True)
 class BatchSummary:
-    output: Path
+    output: Path | str  # a file, or the URL of a PostGIS table
     format: str
     documents: int  # documents in the inputs
     processed: int  # geoparsed by this run
@@ -57,6 +57,7 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
     Parts live in ``OUT.parts/`` until the output is complete (kept with ``keep_parts``, so a later run
     on grown inputs only geoparses the new documents). ``restart`` discards parts of earlier runs.
     """
+    from geo.batch._postgis import PostgisStore
     from geo.batch._store import PartStore, parts_dir
     from geo.batch._work import connect, run_chunks
     from geo.exports import BATCH_FORMATS, format_for, open_table_writer
@@ -69,10 +70,11 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
             raise UsageError(f"{name.replace('_', '-')} must be at least 1")
     if limit is not None and limit < 1:
         raise UsageError("limit must be at least 1")
-    output = Path(output)
-    if output.is_dir():
+    pg = _postgis_target(output, fmt)  # the hook: a PostGIS table (postgresql://…?table=NAME) instead of a file
+    output = Path(output) if pg is None else pg.local_name
+    if pg is None and output.is_dir():
         raise UsageError(f"{output}: is a directory")
-    fmt = format_for(output, fmt, allowed=BATCH_FORMATS, default="parquet")
+    fmt = "postgis" if pg is not None else format_for(output, fmt, allowed=BATCH_FORMATS, default="parquet")
     errors_file = Path(errors_path) if errors_path else errors_path_for(output)
     # never read our own output, errors file or parts (an output inside an input folder)
     own = {output.resolve(), errors_file.resolve()}
@@ -89,7 +91,8 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
     own_client = None
     if scheduler and client is None:
         client = own_client = connect(scheduler)
-    store = PartStore(parts_dir(output), restart=restart, part_docs=part_docs)
+    store = PartStore(parts_dir(output), restart=restart, part_docs=part_docs) if pg is None \
+        else PostgisStore(pg, restart=restart, part_docs=part_docs)
     bar = None
     try:
         if progress is not False:  # geo._progress's rule: None draws a bar on a terminal only
@@ -145,7 +148,7 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
             bar = None
 
         # every document is done: assemble the output in input order
-        writer = open_table_writer(output, fmt)
+        writer = open_table_writer(output, fmt) if pg is None else store.writer(order)
         try:
             for table in store.tables(order):
                 writer.write(table)
@@ -155,7 +158,8 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
         writer.close()
         errors = _errors(order, store, read_errors)
         _write_errors(errors_file, errors)
-        summary = BatchSummary(output=output, format=fmt, documents=len(order), processed=counts["processed"],
+        summary = BatchSummary(output=output if pg is None else pg.label, format=fmt, documents=len(order),
+                               processed=counts["processed"],
                                resumed=counts["skipped"], failed=len(errors), rows=writer.rows,
                                seconds=time.monotonic() - started, errors_file=errors_file if errors else None)
     except BaseException:
@@ -171,6 +175,19 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
     else:
         store.remove()
     return summary
+
+
+def _postgis_target(output, fmt):
+    """The PostGIS table ``output`` names, checked (it answers, it has PostGIS) before any work; else None."""
+    from geo.batch._postgis import connect, is_postgis_url, parse_postgis_url
+
+    if not is_postgis_url(str(output)):
+        return None
+    if fmt not in (None, "postgis"):
+        raise UsageError(f"-f {fmt} does not apply to a PostGIS table")
+    target = parse_postgis_url(str(output))
+    connect(target).dispose()
+    return target
 
 
 def _tick(bar) -> None:

@@ -7,6 +7,7 @@ import sys
 from geo.cli._common import add_quiet, progress_choice, show_progress
 from geo.cli._fetch import add_fetch_options, make_fetcher
 from geo.cli._geocoding import add_geocoding_options
+from geo.cli._output import add_parents, check_output
 
 FORMAT_HELP = "parquet (GeoParquet, default), gpkg (GeoPackage), csv, geojson, jsonl (GeoJSON Lines)"
 
@@ -23,7 +24,9 @@ def register(sub) -> None:
                         "URLs (a .urls file, or a .txt file of http(s) URLs, one per line)")
     p.add_argument("-o", "--output", metavar="OUTPUT", required=True,
                    help="output file; the format comes from its extension (.parquet, .gpkg, .csv, .geojson, "
-                        ".jsonl) unless -f says")
+                        ".jsonl) unless -f says; or a PostGIS table: postgresql://USER@HOST:PORT/DB?table=NAME "
+                        "(password from PGPASSWORD or ~/.pgpass)")
+    add_parents(p)
     p.add_argument("-f", "--format", choices=("parquet", "gpkg", "csv", "geojson", "jsonl"), default=None,
                    help=FORMAT_HELP)
     run = p.add_argument_group("where to run")
@@ -56,8 +59,12 @@ def register(sub) -> None:
 
 def run_command(args) -> int:
     from geo.batch import run_batch
+    from geo.batch._postgis import is_postgis_url
     from geo.cli._geocoding import geoparser_config
 
+    if not is_postgis_url(args.output):
+        check_output(args.output, parents=args.parents)
+    check_output(args.errors, parents=args.parents)
     config = geoparser_config(args)
     try:
         summary = run_batch(
@@ -67,7 +74,8 @@ def run_command(args) -> int:
             keep_parts=args.keep_parts, restart=args.restart, progress=progress_choice(args),
             config=config, fetcher=make_fetcher(args))
     except KeyboardInterrupt:
-        print(f"geo: interrupted; the documents done so far are kept in {args.output}.parts/: "
+        kept = "the table" if is_postgis_url(args.output) else f"{args.output}.parts/"
+        print(f"geo: interrupted; the documents done so far are kept in {kept}: "
               "run the same command again to resume", file=sys.stderr)
         return 130
     if show_progress(args):

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from geo.cli._common import show_progress
+from geo.cli._output import check_output, check_tiles
 from geo.errors import UsageError
 
 
@@ -19,8 +20,10 @@ def run_from(args) -> int:
     if args.article is not None:
         raise UsageError("give an ARTICLE or --from PLACES_FILE, not both")
     source = Path(args.from_file)
-    frame = read_places_file(source)
+    check_tiles(args)
     out = Path(args.output) if args.output else Path("maps") / f"{source.name.split('.')[0] or 'corpus'}.html"
+    check_output(out, parents=args.parents or not args.output)
+    frame = read_places_file(source)
     title = args.title or f"Places in {source.name}"
     outlines = open_gazetteer(progress=show_progress(args)).outlines()
     stats: dict = {}

@@ -9,6 +9,7 @@ from geo.cli._common import add_quiet, geoparser, show_progress
 from geo.cli._fetch import add_fetch_options, read_input
 from geo.cli._geocoding import add_geocoding_options, geoparse_article
 from geo.cli._image import add_image_options, image_request, write_image
+from geo.cli._output import add_parents, check_output, check_tiles
 
 
 def register(sub) -> None:
@@ -22,6 +23,7 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", metavar="OUT.html|png|svg|pdf", default=None,
                    help="where to write the map (default: maps/<article stem>.html); .png, .svg or .pdf "
                         "write a picture instead")
+    add_parents(p)
     p.add_argument("--title", default=None, help="the map's title (default: the article's headline, else its file name)")
     m = p.add_argument_group("map file")
     m.add_argument("--cdn", action="store_true",
@@ -52,8 +54,12 @@ def run(args) -> int:
         from geo.cli._corpus_map import run_from
 
         return run_from(args)
+    check_tiles(args)  # every option is checked before the article is read and geoparsed
+    if args.output:
+        check_output(args.output, parents=args.parents)
     article = read_input(args, args.article)
     out = Path(args.output) if args.output else Path("maps") / f"{article.stem}.html"
+    check_output(out, parents=args.parents or not args.output)
     gp = geoparser(args)
     frame = geoparse_article(args, gp, article)
     frame.attrs["article"] = article.meta.as_dict()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from geo.cli._common import add_quiet, progress_choice, show_progress
 from geo.cli._geocoding import add_geocoding_options
+from geo.cli._output import add_parents, check_output
 from geo.errors import GeoError, InputError, UsageError
 
 
@@ -19,6 +20,7 @@ def register(sub) -> None:
                                    "toponym found: start, end, name, lat, lon, geonameid, kind, confidence.")
     add_io(p)
     p.add_argument("-o", "--output", metavar="OUTPUT.jsonl", required=True, help="predictions file (- for stdout)")
+    add_parents(p)
     p.add_argument("--chunk-size", type=int, default=16, metavar="N",
                    help="documents sent to a worker process at a time (default: 16)")
     add_geocoding_options(p, sidecar=False)
@@ -100,9 +102,7 @@ def _open_input(path: str):
 
 def run(args) -> int:
     _check_numbers(args)  # the command line is checked before anything is opened or shown
-    out_path = None if args.output == "-" else Path(args.output)
-    if out_path is not None and out_path.is_dir():
-        raise UsageError(f"{args.output}: is a directory")
+    out_path = check_output(args.output, parents=args.parents)
     stream, label, size = _open_input(args.input)
     bar = _progress(args, size)
     if out_path is None:

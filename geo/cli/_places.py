@@ -5,6 +5,7 @@ from __future__ import annotations
 from geo.cli._common import add_quiet, emit, geoparser
 from geo.cli._fetch import add_fetch_options, read_input
 from geo.cli._geocoding import add_geocoding_options, geoparse_article
+from geo.cli._output import add_parents, check_output
 from geo.errors import UsageError
 from geo.exports import BINARY_FORMATS, PLACES_FORMATS as FORMATS
 
@@ -16,7 +17,10 @@ def register(sub) -> None:
     p.add_argument("-f", "--format", choices=FORMATS, default=None,
                    help="output format (default: from the -o extension, else geojson); parquet, gpkg and "
                         "kml need -o")
-    p.add_argument("-o", "--output", metavar="OUT", default=None, help="output file (default: standard output)")
+    p.add_argument("-o", "--output", metavar="OUT", default=None,
+                   help="output file (default: standard output), or a PostGIS table: "
+                        "postgresql://USER@HOST:PORT/DB?table=NAME")
+    add_parents(p)
     add_geocoding_options(p)
     add_fetch_options(p)
     add_quiet(p)
@@ -39,7 +43,12 @@ def render(frame, fmt: str) -> str:
 
 
 def run(args) -> int:
+    from geo.batch._postgis import is_postgis_url
+
+    if is_postgis_url(args.output):
+        return _run_postgis(args)
     fmt = _format(args)
+    check_output(args.output, parents=args.parents)
     article = read_input(args, args.article)
     frame = geoparse_article(args, geoparser(args), article)
     frame.attrs["article"] = article.meta.as_dict()
@@ -49,4 +58,25 @@ def run(args) -> int:
         from geo.exports import write_frame
 
         write_frame(frame, args.output, fmt)
+    return 0
+
+
+def _run_postgis(args) -> int:
+    """``-o postgresql://…?table=NAME``: the article's places as one document of that table (as geo batch writes)."""
+    import sys
+
+    from geo.batch._postgis import connect, parse_postgis_url, write_article_rows
+
+    if args.format is not None:
+        raise UsageError(f"-f {args.format} does not apply to a PostGIS table")
+    target = parse_postgis_url(args.output)
+    connect(target).dispose()  # a wrong URL, a refused connection or no PostGIS: before any work
+    article = read_input(args, args.article)
+    frame = geoparse_article(args, geoparser(args), article)
+    frame.attrs["article"] = article.meta.as_dict()
+    rows, added = write_article_rows(args.output, frame, doc_id=str(article.source), text=article.text,
+                                     title=article.title)
+    if not args.quiet:
+        what = f"wrote {rows} rows to" if added else f"already in (same document, same text; {rows} rows):"
+        print(f"{what} {target.label}", file=sys.stderr)
     return 0
