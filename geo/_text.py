@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize", "variant_key", "is_latin"]
+__all__ = ["normalize", "name_key", "variant_key", "is_latin"]
 
 _PUNCT = re.compile(r"[\u2010-\u2015\-_/]+")
 _DROP = re.compile(r"[.'\u2018\u2019\u02bb\u02bc`\u00b4\"\u201c\u201d,()]+")
@@ -27,6 +27,12 @@ def normalize(name: str) -> str:
     s = _PUNCT.sub(" ", s)
     s = _DROP.sub("", s)
     return _SPACE.sub(" ", s).strip()
+
+
+def name_key(name: str) -> str:
+    """The look-up key of a name: normalised, without a leading "the" ("The Hague" -> "hague")."""
+    norm = normalize(name)
+    return norm[4:] if norm.startswith("the ") else norm
 
 
 def is_latin(norm: str) -> bool:

@@ -10,11 +10,12 @@ reference scorer (``shared/eval/score.py``) on the same files.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Mapping
 
+from geo._distance import haversine_km as _haversine
+from geo._jsonl import json_lines
 from geo.errors import InputError
 
 __all__ = ["load_jsonl", "score", "format_report", "haversine_km", "MAX_ERROR_KM"]
@@ -25,10 +26,8 @@ ACC_KM = 161.0
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p = math.pi / 180.0
-    a = (math.sin((lat2 - lat1) * p / 2) ** 2
-         + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2)
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    """Great-circle distance in km on the IUGG mean sphere, as the reference scorer measures it."""
+    return _haversine(lat1, lon1, lat2, lon2, EARTH_RADIUS_KM)
 
 
 def load_jsonl(path: str | Path) -> dict[str, dict]:
@@ -42,19 +41,10 @@ def load_jsonl(path: str | Path) -> dict[str, dict]:
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from exc
     with f:
-        for ln, raw in enumerate(f, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(f"{path}:{ln}: not UTF-8 text ({exc.reason})") from None
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-            except ValueError as exc:  # .msg: only a JSONDecodeError has one
-                raise InputError(f"{path}:{ln}: not JSON ({getattr(exc, 'msg', None) or exc})") from None
-            except RecursionError:
-                raise InputError(f"{path}:{ln}: not JSON (nested too deeply)") from None
+        for item in json_lines(f):
+            ln, d = item.line, item.value
+            if item.problem:
+                raise InputError(f"{path}:{ln}: {item.problem}")
             if (not isinstance(d, dict) or not isinstance(d.get("id"), (str, int))
                     or not isinstance(d.get("toponyms"), list)):
                 raise InputError(f'{path}:{ln}: expected an object with an "id" (string or number) '

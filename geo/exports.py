@@ -30,39 +30,11 @@ __all__ = [
     "BATCH_COLUMNS", "batch_schema", "rows_to_table", "open_table_writer", "read_table", "point_wkb",
 ]
 
-#: every format by name, with the file extensions that choose it
-FORMATS: dict[str, tuple[str, ...]] = {
-    "parquet": (".parquet", ".geoparquet"),
-    "gpkg": (".gpkg",),
-    "csv": (".csv",),
-    "geojson": (".geojson",),
-    "jsonl": (".jsonl", ".geojsonl", ".geojsons", ".ndjson"),
-    "kml": (".kml",),
-    "json": (".json",),
-}
-BATCH_FORMATS = ("parquet", "gpkg", "csv", "geojson", "jsonl")
-PLACES_FORMATS = ("csv", "geojson", "json", "jsonl", "parquet", "gpkg", "kml")
-#: formats that cannot go to standard output
-BINARY_FORMATS = ("parquet", "gpkg", "kml")
+# the format registry lives in geo._formats (one for the frame, the places and the batch tables)
+from geo._formats import BATCH_FORMATS, BINARY_FORMATS, FORMATS, PLACES_FORMATS, format_for  # noqa: E402,F401
 
 _LIST_COLUMNS = ("surface_forms", "spans", "adjectival_spans", "snippets")
 _LAYER = "places"
-
-
-def format_for(path: str | os.PathLike | None, fmt: str | None, *, allowed: Sequence[str], default: str) -> str:
-    """The format named by ``fmt``, else by the extension of ``path``, else ``default``."""
-    if fmt:
-        if fmt not in allowed:
-            raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(allowed)}")
-        return fmt
-    if path in (None, "-"):
-        return default
-    name = str(path).lower()
-    for candidate in allowed:
-        if name.endswith(FORMATS[candidate]):
-            return candidate
-    exts = ", ".join(e for f in allowed for e in FORMATS[f])
-    raise UsageError(f"cannot tell the format from {str(path)!r} (known extensions: {exts}); give -f")
 
 
 # --------------------------------------------------------------------------- GDAL errors

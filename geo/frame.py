@@ -6,6 +6,7 @@ import json
 import math
 from typing import Sequence
 
+from geo._formats import TEXT_FORMATS
 from geo.types import Place
 
 __all__ = ["COLUMNS", "to_frame", "empty_frame", "to_geojson", "to_json_records", "to_csv_text", "FORMATS",
@@ -16,7 +17,7 @@ COLUMNS = [
     "name", "kind", "country_code", "country", "geonameid", "population", "mentions", "adjectival_mentions",
     "surface_forms", "spans", "adjectival_spans", "snippets", "confidence", "resolved", "source", "geometry",
 ]
-FORMATS = ("csv", "geojson", "json")
+FORMATS = TEXT_FORMATS  # the registry is geo._formats
 
 
 def _row(p: Place) -> dict:

@@ -7,11 +7,11 @@ with every mention (not one per place), the format ``geo eval`` and the referenc
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import BinaryIO, Iterable, Iterator, TextIO
+from typing import BinaryIO, Callable, Iterable, Iterator, TextIO
 
 from geo._values import has_lone_surrogate
+from geo._jsonl import json_lines
 from geo.errors import InputError
 from geo.types import Place
 
@@ -27,31 +27,15 @@ class Document:
 
 
 def read_documents(stream: TextIO | BinaryIO, label: str, *, skip_bad: bool = False,
-                   warn=None) -> Iterator[Document]:
+                   warn: Callable[[str], object] | None = None) -> Iterator[Document]:
     """Documents from a JSON Lines stream; a malformed line raises (or is skipped with a warning).
 
     A binary stream is decoded line by line, so that a line that is not UTF-8 is reported with
     its number (and can be skipped) like any other malformed line.
     """
     seen: set[str] = set()
-    for ln, line in enumerate(stream, 1):
-        problem = None
-        if isinstance(line, bytes):
-            try:
-                line = line.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                problem = f"not UTF-8 text ({exc.reason} at byte {exc.start} of the line)"
-                line = "?"
-        if ln == 1:
-            line = line.removeprefix("\ufeff")  # a UTF-8 byte-order mark
-        if not line.strip():
-            continue
-        try:
-            d = json.loads(line) if problem is None else None
-        except ValueError as exc:  # a JSONDecodeError has .msg; an integer of 5,000 digits does not
-            problem = f"not JSON ({getattr(exc, 'msg', None) or exc})"
-        except RecursionError:
-            problem = "not JSON (nested too deeply)"
+    for item in json_lines(stream):
+        ln, d, problem = item.line, item.value, item.problem
         if problem is None:
             if not isinstance(d, dict):
                 problem = "not a JSON object"

@@ -1,18 +1,41 @@
-"""The library API: :class:`Geoparser` holds the loaded model and gazetteer; :func:`geoparse` uses a shared one."""
+"""The library API: :class:`Geoparser` runs the stages in order; :func:`geoparse` uses a shared one.
+
+The stages, each one call of :meth:`Geoparser._stages`, each in its own module:
+
+1. recognise (:mod:`geo.recognize`): text -> :class:`~geo.types.Mention`;
+2. spot the user's places (:mod:`geo.spot`);
+3. apply the corrections (:mod:`geo.corrections`): drops filter the mentions, adds are mentions,
+   pins are candidates;
+4. generate the candidates (:mod:`geo.candidates`): names -> :class:`~geo.types.Match`;
+5. resolve (:mod:`geo.resolve`): names -> :class:`~geo.types.Place` (online geocoders asked for
+   what stays unresolved), then the drops of places and the report of the corrections;
+6. frame (:mod:`geo.frame`): places -> GeoDataFrame.
+
+The article's text goes down the stages and never back up; a Geoparser holds no per-article
+state, so one may be shared between threads.
+"""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
+from geo.candidates import CandidateGenerator, Fallback
+from geo.config import GeoparserConfig
+from geo.corrections import Change, Corrections, load_corrections
+from geo.corrections._apply import edit_mentions, finish_places, pin_candidates
 from geo.gazetteer import Gazetteer, open_gazetteer
 from geo.geocoders.base import Geocoder
-from geo.recognize import Recognizer
 from geo.resolve import Resolver
+from geo.spot import spot_user_places
 from geo.types import Mention, Place
+from geo.userplaces import UserPlaces, load_places
 
-__all__ = ["Geoparser", "geoparse", "MAX_TEXT_CHARS"]
+if TYPE_CHECKING:  # pragma: no cover
+    from geo.recognize import Recognizer
+
+__all__ = ["Geoparser", "GeoparserConfig", "geoparse", "MAX_TEXT_CHARS"]
 
 #: longest text accepted by :meth:`Geoparser.places` (spaCy's own default limit is 1,000,000)
 MAX_TEXT_CHARS = 1_000_000
@@ -21,40 +44,69 @@ MAX_TEXT_CHARS = 1_000_000
 class Geoparser:
     """A reusable geoparser: load the spaCy model and open the gazetteer once, parse many texts.
 
+    Safe to share between threads. ``config`` (a :class:`GeoparserConfig`) gives everything at
+    once; the keyword arguments are its parts as objects or paths.
+
     >>> gp = Geoparser()                          # doctest: +SKIP
     >>> frame = gp.geoparse("Clashes in Aleppo.")  # doctest: +SKIP
     """
 
-    def __init__(self, *, gazetteer: Gazetteer | str | Path | None = None, nlp=None,
-                 fallbacks: Sequence[Geocoder] = (), progress: bool = True, places=None, corrections=None):
+    def __init__(self, *, gazetteer: Gazetteer | str | Path | None = None, nlp: Any = None,
+                 fallbacks: Sequence[Geocoder] = (), progress: bool | None = None, places: Any = None,
+                 corrections: Any = None, model: str | None = None, config: GeoparserConfig | None = None):
         """``fallbacks``: geocoders asked for the names no local source resolves (e.g.
         :class:`geo.geocoders.OnlineGeocoder`); ``places``: the user's places files (CSV or GeoJSON
         paths, or a :class:`geo.userplaces.UserPlaces`), entries like the gazetteer's;
-        ``corrections``: corrections (paths or :class:`geo.corrections.Corrections`) for every text.
+        ``corrections``: corrections (paths or :class:`geo.corrections.Corrections`) for every text;
+        ``model``: the spaCy pipeline's name (default: ``GEO_MODEL``, else the installed English one).
         """
+        if config is not None:
+            gazetteer, model = config.gazetteer, config.model
+            places, corrections = config.places or None, config.corrections or None
+            fallbacks = [spec.build() for spec in config.geocoders]
+        elif (gazetteer is None or isinstance(gazetteer, (str, Path))) and nlp is None and not fallbacks \
+                and all(isinstance(x, (str, Path, list, tuple, type(None))) for x in (places, corrections)):
+            config = GeoparserConfig.of(gazetteer=gazetteer, model=model, places=places, corrections=corrections)
+        #: what this geoparser is made of, for worker processes (None when built from live objects)
+        self.config = config
         if gazetteer is None or isinstance(gazetteer, (str, Path)):
             gazetteer = open_gazetteer(Path(gazetteer) if gazetteer else None, progress=progress)
-        from geo.corrections import load_corrections
-        from geo.userplaces import load_places
-
-        self.user_places = load_places(places, gazetteer) if places is not None else None
+        self.user_places: UserPlaces | None = load_places(places, gazetteer) if places is not None else None
         if self.user_places:
             gazetteer = gazetteer.extended(self.user_places)
         self.corrections = load_corrections(corrections).for_article(None)
         self.gazetteer = gazetteer
-        self.recognizer = Recognizer(gazetteer, nlp=nlp)
-        self.resolver = Resolver(gazetteer, fallbacks=fallbacks)
+        self.model = model
+        self.candidates = CandidateGenerator(gazetteer)
+        self.fallback = Fallback(fallbacks)
+        self.resolver = Resolver(gazetteer)
+        self._recognizer: Recognizer | None = None
+        self._nlp = nlp
+        self._loading = threading.Lock()
 
     @property
-    def nlp(self):
+    def recognizer(self) -> Recognizer:
+        """The recogniser, with the spaCy model loaded on first use (once, whatever the threads)."""
+        if self._recognizer is None:
+            with self._loading:
+                if self._recognizer is None:
+                    from geo.recognize import Recognizer, load_model
+
+                    nlp = self._nlp if self._nlp is not None else load_model(self.model)
+                    self._recognizer = Recognizer(self.gazetteer, nlp=nlp)
+        return self._recognizer
+
+    @property
+    def nlp(self) -> Any:
         return self.recognizer.nlp
 
     def mentions(self, text: str) -> list[Mention]:
         """Stage 1: the place mentions in ``text``, with offsets and sentences."""
         return self.recognizer.mentions(_check(text))
 
-    def places(self, text: str, *, corrections=None, changes: list | None = None) -> list[Place]:
-        """Stages 1-2: the distinct places of ``text`` (unresolved names included).
+    def places(self, text: str, *, corrections: Corrections | None = None,
+               changes: list[Change] | None = None) -> list[Place]:
+        """Stages 1-5: the distinct places of ``text`` (unresolved names included).
 
         ``corrections`` (a :class:`geo.corrections.Corrections`) apply to this text on top of the
         geoparser's own; what they changed is appended to ``changes`` when it is a list.
@@ -62,16 +114,27 @@ class Geoparser:
         text = _check(text)
         return self._finish(self.nlp(text), corrections, changes)
 
-    def geoparse(self, text: str, *, corrections=None, changes: list | None = None):
+    def geoparse(self, text: str, *, corrections: Corrections | None = None, changes: list[Change] | None = None):
         """All stages: a GeoDataFrame (EPSG:4326) with one row per distinct place."""
         from geo.frame import to_frame
 
         return to_frame(self.places(text, corrections=corrections, changes=changes))
 
-    def _finish(self, doc, corrections=None, changes=None, *, within_names: bool = False) -> list[Place]:
-        from geo.corrections import finish
+    def _stages(self, doc: Any, corrections: Corrections) -> tuple[list[Place], list[Change]]:
+        """The stages after spaCy, in order, on one parsed text (``doc``)."""
+        mentions = self.recognizer.mentions_of_doc(doc)                     # 1. recognise
+        mentions = spot_user_places(self.user_places, doc, mentions)         # 2. the user's places
+        edits = edit_mentions(corrections, doc, mentions)                    # 3. drops and adds ...
+        pins = pin_candidates(corrections, self.gazetteer)                   # ... and pins
+        names = self.candidates.generate(edits.mentions, pins.source)        # 4. candidates
+        places = self.resolver.resolve(names, doc.text, self.fallback)       # 5. resolve
+        return finish_places(corrections, places, edits, pins)               # drops of places, report
 
-        places = finish(self, doc, corrections, changes)
+    def _finish(self, doc: Any, corrections: Corrections | None = None, changes: list[Change] | None = None,
+                *, within_names: bool = False) -> list[Place]:
+        places, log = self._stages(doc, self.corrections + corrections)
+        if changes is not None:
+            changes.extend(log)
         if within_names:
             return places
         # A place named only inside an organisation's name is not a place of the story.
@@ -84,8 +147,8 @@ class Geoparser:
         ``within_names`` keeps the places named only inside organisations' names ("the Ohio
         Department of Health"), as toponym corpora count them; maps and tables leave them out.
         """
-        texts = [_check(t) for t in texts] if isinstance(texts, (list, tuple)) else (_check(t) for t in texts)
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+        checked = [_check(t) for t in texts] if isinstance(texts, (list, tuple)) else (_check(t) for t in texts)
+        for doc in self.nlp.pipe(checked, batch_size=batch_size):
             yield self._finish(doc, within_names=within_names)
 
 

@@ -1,14 +1,18 @@
 """The plain, frozen types that pass between pipeline stages.
 
-text --recognize--> Mention --gazetteer--> Candidate --resolve--> Place --frame--> GeoDataFrame
+text --recognize--> Mention --candidates--> Match (a Candidate) --resolve--> Place --frame--> GeoDataFrame
+
+Every place source (the gazetteer, GeoNames imports, the user's places, pins) is a
+:class:`CandidateSource`: a normalised name in, typed :class:`Match` entries out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, Protocol
 
-__all__ = ["Mention", "Candidate", "Place", "MENTION_KINDS", "PLACE_KINDS", "FEATURE_KINDS"]
+__all__ = ["Mention", "Candidate", "Match", "Alternative", "Place", "CandidateSource", "MENTION_KINDS", "PLACE_KINDS",
+           "FEATURE_KINDS"]
 
 MENTION_KINDS = ("literal", "adjectival")
 #: Physical and regional features (geo/gazetteer/_features.py): ``sea`` (seas, oceans, gulfs, bays,
@@ -53,7 +57,11 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """One gazetteer entry that a name may refer to. ``raw`` keeps the source's own record."""
+    """One gazetteer entry that a name may refer to. ``raw`` keeps the source's own record.
+
+    ``pid`` is the embedded gazetteer's own row id (None for entries of other sources);
+    ``admin1_codes`` are the GeoNames admin1 codes an imported first-level division stands for.
+    """
 
     geonameid: int | None
     name: str
@@ -65,6 +73,8 @@ class Candidate:
     population: int = 0
     source: str = "gazetteer"
     raw: Mapping[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
+    pid: int | None = field(default=None, compare=False, hash=False, repr=False)
+    admin1_codes: tuple[str, ...] = field(default=(), compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         if not (-90.0 <= self.lat <= 90.0 and -180.0 <= self.lon <= 180.0):
@@ -78,11 +88,38 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class Match:
+    """An entry found under a name; ``primary`` when the name is the entry's main name."""
+
+    candidate: Candidate
+    primary: bool
+
+
+class CandidateSource(Protocol):
+    """A source of places: a normalised name (:func:`geo._text.name_key`) -> its entries."""
+
+    def lookup(self, norm: str) -> tuple[Match, ...]:
+        """Every entry known under ``norm``, best first (may be empty)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """A candidate the resolver considered for a place and did not choose, with its score
+    (in the units of :class:`geo.resolve.Weights`) and its probability among the candidates."""
+
+    candidate: Candidate
+    score: float
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
 class Place:
     """A distinct place of the article with every mention of it.
 
     ``candidate`` is None when no gazetteer entry could be chosen (the place is then
-    ``resolved == False`` and has no coordinates).
+    ``resolved == False`` and has no coordinates). ``alternatives`` are the other candidates
+    the resolver ranked for it, best first.
     """
 
     name: str
@@ -90,6 +127,7 @@ class Place:
     candidate: Candidate | None = None
     confidence: float = 0.0
     country_name: str | None = None
+    alternatives: tuple[Alternative, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.mentions:

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from geo._text import normalize
+from geo._text import name_key as _key
 from geo.errors import InputError
-from geo.types import FEATURE_KINDS, PLACE_KINDS, Candidate
+from geo.types import FEATURE_KINDS, PLACE_KINDS, Candidate, Match
 
 __all__ = ["UserPlace", "UserPlaces", "load_places", "place_kind", "country_code", "CountryLocator",
            "geojson_features"]
@@ -121,7 +121,7 @@ class UserPlace:
     def candidate(self, source: str = "user") -> Candidate:
         return Candidate(geonameid=self.geonameid, name=self.name, kind=self.kind, lat=self.lat, lon=self.lon,
                          country_code=self.country_code, population=self.population, source=source,
-                         raw={"pid": None, "file": self.where, **({"kind": self.label} if self.label else {})})
+                         raw={"file": self.where, **({"kind": self.label} if self.label else {})})
 
 
 class CountryLocator:
@@ -153,7 +153,8 @@ class CountryLocator:
 
 
 class UserPlaces:
-    """Entries from places files, answering look-ups like the gazetteer (see :meth:`Gazetteer.extended`)."""
+    """Entries from places files: a :class:`~geo.types.CandidateSource` (see :meth:`Gazetteer.extended`)
+    whose names :func:`geo.spotting.spot_user_places` also looks for in the text."""
 
     def __init__(self, entries: Iterable[UserPlace], files: Sequence[str] = (), source: str = "user"):
         self.entries = tuple(entries)
@@ -165,7 +166,10 @@ class UserPlaces:
                 key = _key(n)
                 if key and all(x is not e for x, _ in self._by_name.get(key, ())):
                     self._by_name.setdefault(key, []).append((e, i == 0))
-        self._pattern = None
+        names = sorted({n for e in self.entries for n in e.names if len(n) >= 3}, key=lambda n: (-len(n), n))
+        # built here, not on first use: a UserPlaces is shared by the threads of a Geoparser
+        self._pattern: re.Pattern[str] | None = (
+            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)") if names else None)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -173,31 +177,22 @@ class UserPlaces:
     def __bool__(self) -> bool:
         return bool(self.entries)
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         return {"entries": self.entries, "files": self.files, "source": self.source}
 
-    def __setstate__(self, state):
-        self.__init__(state["entries"], state["files"], state["source"])
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        UserPlaces.__init__(self, state["entries"], state["files"], state["source"])
 
-    def lookup(self, norm: str):
-        from geo.gazetteer import Match
-
+    def lookup(self, norm: str) -> tuple[Match, ...]:
+        """The entries named ``norm`` (a :class:`~geo.types.CandidateSource`)."""
         return tuple(Match(e.candidate(self.source), primary) for e, primary in self._by_name.get(_key(norm), ()))
 
     def spot(self, text: str) -> Iterator[tuple[int, int, str]]:
         """``(start, end, name)`` of every whole-word, exact-case occurrence of an entry's names."""
         if self._pattern is None:
-            names = sorted({n for e in self.entries for n in e.names if len(n) >= 3}, key=lambda n: (-len(n), n))
-            self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)") if names else False
-        if not self._pattern:
             return
         for m in self._pattern.finditer(text):
             yield m.start(), m.end(), m.group(0)
-
-
-def _key(name: str) -> str:
-    norm = normalize(name)
-    return norm[4:] if norm.startswith("the ") else norm
 
 
 # -- reading files --------------------------------------------------------------------------------
@@ -245,7 +240,7 @@ def _entry(d: dict, where: str, gazetteer, locate) -> UserPlace:
 
 def _csv_entries(path: Path, text: str, gazetteer, locate) -> Iterator[UserPlace]:
     rows = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
+    header: list[str | None] | None = None
     try:
         for row in rows:
             ln = rows.line_num
@@ -352,7 +347,7 @@ def _geojson_entries(path: Path, text: str, gazetteer, locate) -> Iterator[UserP
 
                 c = shape(geom).centroid
                 lon, lat = c.x, c.y
-            except Exception as exc:  # shapely raises several types for bad geometries
+            except Exception as exc:  # noqa: BLE001 - shapely raises several types for bad geometries
                 raise InputError(f"{where}: unreadable {geom.get('type')} geometry ({exc})") from None
         d = {_HEADERS.get(str(k).lower(), None): v for k, v in props.items()}
         d.pop(None, None)

@@ -121,7 +121,7 @@ def test_dask_cluster_gives_identical_rows(reference, corpus200, geo_exe, tmp_pa
         assert "docs/s" in proc.stderr
         with distributed.Client(address) as client:
             # the work really ran on the cluster's two worker processes, each with its own model
-            loaded = client.run(lambda: __import__("geo.batch._work", fromlist=["_"])._geoparser is not None)
+            loaded = client.run(lambda: bool(__import__("geo.batch._work", fromlist=["_"])._geoparsers))
         assert len(loaded) == 2 and all(loaded.values())
     assert rows(out) == reference
 

@@ -111,7 +111,7 @@ def test_import_local_txt_and_zip_and_lookups(tmp_path, gazetteer):
     r = import_file(tmp_path / "SY.txt", d, progress=False)
     assert (r.name, r.places, r.skipped) == ("SY", 4, 0)
     gz = Gazetteer(gazetteer.path)
-    gz._imports = Imports(d)  # the imports of this test, not those beside the session's gazetteer
+    gz._imports = Imports(d, gazetteer=gz)  # the imports of this test, not those beside the session's gazetteer
     hits = gz.lookup("al-baghuz")  # an alternate name, accent- and case-insensitive
     assert [(m.candidate.geonameid, m.candidate.kind, m.candidate.source, m.primary) for m in hits] == [
         (99000001, "city", "geonames-dump", False)]
@@ -146,7 +146,7 @@ def test_feature_classes_and_alternate_names(tmp_path, gazetteer):
     r = import_file(zp, d, progress=False)
     assert (r.table, r.names) == ("alternateNames", 2)
     gz = Gazetteer(gazetteer.path)
-    gz._imports = Imports(d)
+    gz._imports = Imports(d, gazetteer=gz)
     assert [m.candidate.geonameid for m in gz.lookup("Baghooz Village")] == [99000001]
     assert [(m.candidate.geonameid, m.candidate.source) for m in gz.lookup("Suriyah Republic")] == [(163843, "gazetteer")]
     assert gz.lookup("Big Syria") == ()
@@ -189,7 +189,7 @@ def test_an_exception_mid_import_leaves_the_previous_import(tmp_path, gazetteer)
         import_file(big, d, progress=False, _lines_hook=explode)
     assert (d / "SY.sqlite").read_bytes() == before
     assert not [p for p in d.iterdir() if p.name.endswith(".tmp")]
-    assert [gid for gid, _c, _p in Imports(d).lookup(normalize("Baghuz"))] == [99000001]
+    assert [m.candidate.geonameid for m in Imports(d).lookup(normalize("Baghuz"))] == [99000001]
 
 
 def test_an_import_killed_half_way_leaves_the_gazetteer_working(geo_exe, seed_article, tmp_path, env):

@@ -12,7 +12,6 @@ run resumes where it stopped and ends with exactly the rows of an uninterrupted 
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +49,7 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
               scheduler: str | None = None, client=None, text_column: str = "text", id_column: str | None = None,
               errors_path: str | Path | None = None, chunk_size: int = 16, batch_size: int = 32,
               part_docs: int = 500, limit: int | None = None, keep_parts: bool = False, restart: bool = False,
-              progress: bool = False, geoparser=None, fetcher=None) -> BatchSummary:
+              progress: bool | None = False, geoparser=None, config=None, fetcher=None) -> BatchSummary:
     """Geoparse every document of ``inputs`` into ``output`` (GeoParquet unless ``fmt`` or the extension says).
 
     ``workers``: local processes; ``scheduler`` (``tcp://HOST:PORT``) or ``client``: a dask.distributed
@@ -100,11 +99,11 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
         else PostgisStore(pg, restart=restart, part_docs=part_docs)
     bar = None
     try:
-        if progress:
-            from tqdm import tqdm
+        if progress is not False:  # geo._progress's rule: None draws a bar on a terminal only
+            from geo._progress import progress_bar
 
-            bar = tqdm(total=total, unit="doc", desc="geoparsing", file=sys.stderr, mininterval=0.5,
-                       smoothing=0.1, dynamic_ncols=True)
+            bar = progress_bar(progress, total=total, unit="doc", desc="geoparsing", mininterval=0.5,
+                               smoothing=0.1, dynamic_ncols=True, leave=True)
         order: list[str] = []
         read_errors: list[tuple[int, str, str, str]] = []
         pending: dict[str, tuple[str, str, str | None, str | None, str | None, str | None, str | None]] = {}
@@ -137,7 +136,7 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
                 yield chunk
 
         for result in run_chunks(chunks(), workers=workers, client=client, batch_size=batch_size,
-                                 geoparser=geoparser):
+                                 geoparser=geoparser, config=config):
             for key, rows, error in result:
                 doc_id, source, title, date, url, author, site = pending.pop(key)
                 if rows:

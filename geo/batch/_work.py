@@ -9,11 +9,11 @@ chunks, :func:`run_chunks` yields their results in input order, with a bounded n
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import threading
-from collections import deque
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
+from geo._pool import ordered_map
+from geo.config import GeoparserConfig
 from geo.errors import GeoError, UsageError
 
 __all__ = ["process_chunk", "run_chunks", "Chunk", "ChunkResult"]
@@ -22,17 +22,16 @@ Chunk = Sequence[tuple[str, str]]
 ChunkResult = list[tuple[str, list[dict] | None, str | None]]
 
 _ROW_DROP = ("snippets",)
-_geoparser = None
-_lock = threading.Lock()  # a dask worker may run several tasks at once in threads: one parse at a time
+_geoparsers: dict[GeoparserConfig, Any] = {}  # this process's Geoparser of each config
+_lock = threading.Lock()  # a dask worker may run several tasks at once in threads: one build at a time
 
 
-def _get_geoparser():
-    global _geoparser
-    if _geoparser is None:
-        from geo.pipeline import Geoparser
-
-        _geoparser = Geoparser(progress=False)
-    return _geoparser
+def _geoparser_of(config: GeoparserConfig) -> Any:
+    with _lock:
+        gp = _geoparsers.get(config)
+        if gp is None:
+            gp = _geoparsers[config] = config.build()
+        return gp
 
 
 def _rows(places) -> list[dict]:
@@ -52,42 +51,39 @@ def _reason(exc: BaseException) -> str:
     return text if isinstance(exc, GeoError) else f"{type(exc).__name__}: {text}"
 
 
-def process_chunk(chunk: Chunk, batch_size: int = 32) -> ChunkResult:
-    """Geoparse one chunk; a document that fails gets its reason and the others their rows."""
-    with _lock:
-        gp = _get_geoparser()
-        keys = [k for k, _ in chunk]
-        texts = [t for _, t in chunk]
+def _process(gp: Any, chunk: Chunk, batch_size: int) -> ChunkResult:
+    """Geoparse one chunk with ``gp``; a document that fails gets its reason and the others their rows."""
+    keys = [k for k, _ in chunk]
+    texts = [t for _, t in chunk]
+    try:
+        return [(k, _rows(places), None) for k, places in zip(keys, gp.pipe(texts, batch_size=batch_size))]
+    except Exception:  # noqa: BLE001 - find the document that failed, one at a time
+        pass
+    out: ChunkResult = []
+    for k, text in chunk:
         try:
-            return [(k, _rows(places), None) for k, places in zip(keys, gp.pipe(texts, batch_size=batch_size))]
-        except Exception:  # noqa: BLE001 - find the document that failed, one at a time
-            pass
-        out: ChunkResult = []
-        for k, text in chunk:
-            try:
-                out.append((k, _rows(gp.places(text)), None))
-            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
-                out.append((k, None, _reason(exc)))
-        return out
+            out.append((k, _rows(gp.places(text)), None))
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+            out.append((k, None, _reason(exc)))
+    return out
+
+
+def process_chunk(chunk: Chunk, batch_size: int = 32, config: GeoparserConfig | None = None) -> ChunkResult:
+    """Geoparse one chunk in this process (a local or dask worker) with the Geoparser of ``config``,
+    built on first use and kept for the next chunks."""
+    return _process(_geoparser_of(config or GeoparserConfig()), chunk, batch_size)
 
 
 # --------------------------------------------------------------------------- local processes
 
 
-def _init_worker() -> None:
-    _get_geoparser()
+def _init_worker(config: GeoparserConfig) -> None:
+    _geoparser_of(config)
 
 
-def _local(chunks: Iterable[Chunk], workers: int, batch_size: int) -> Iterator[ChunkResult]:
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(workers, initializer=_init_worker) as pool:
-        pending: deque = deque()
-        for chunk in chunks:
-            pending.append(pool.apply_async(process_chunk, (list(chunk), batch_size)))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+def _local(chunks: Iterable[Chunk], workers: int, batch_size: int, config: GeoparserConfig) -> Iterator[ChunkResult]:
+    tasks = ((list(chunk), batch_size, config) for chunk in chunks)
+    yield from ordered_map(process_chunk, tasks, workers=workers, initializer=_init_worker, initargs=(config,))
 
 
 # --------------------------------------------------------------------------- dask.distributed
@@ -107,7 +103,7 @@ def connect(address: str, timeout: float = 20.0):
         raise GeoError(f"cannot reach the dask scheduler at {address}: {' '.join(str(exc).split())}") from exc
 
 
-def _dask(chunks: Iterable[Chunk], client, batch_size: int) -> Iterator[ChunkResult]:
+def _dask(chunks: Iterable[Chunk], client, batch_size: int, config: GeoparserConfig) -> Iterator[ChunkResult]:
     """Chunks as dask futures, a window of them in flight, results re-ordered as they complete."""
     from distributed import as_completed
 
@@ -126,7 +122,7 @@ def _dask(chunks: Iterable[Chunk], client, batch_size: int) -> Iterator[ChunkRes
         chunk = next(it, None)
         if chunk is None:
             return False
-        fut = client.submit(process_chunk, list(chunk), batch_size, pure=False)
+        fut = client.submit(process_chunk, list(chunk), batch_size, config, pure=False)
         index[fut.key] = submitted
         submitted += 1
         if queue is None:
@@ -158,16 +154,22 @@ def _dask(chunks: Iterable[Chunk], client, batch_size: int) -> Iterator[ChunkRes
 
 
 def run_chunks(chunks: Iterable[Chunk], *, workers: int = 1, client=None, batch_size: int = 32,
-               geoparser=None) -> Iterator[ChunkResult]:
-    """Results of ``chunks`` in input order: on ``client`` (dask), in ``workers`` processes, or here
-    (with ``geoparser`` when given, else one loaded on first use)."""
-    global _geoparser
-    if geoparser is not None and client is None and workers <= 1:
-        _geoparser = geoparser
-    if client is not None:
-        yield from _dask(chunks, client, batch_size)
-    elif workers > 1:
-        yield from _local(chunks, workers, batch_size)
-    else:
-        for chunk in chunks:
-            yield process_chunk(chunk, batch_size)
+               geoparser=None, config: GeoparserConfig | None = None) -> Iterator[ChunkResult]:
+    """Results of ``chunks`` in input order: on ``client`` (dask), in ``workers`` processes, or here.
+
+    Workers build their Geoparser from ``config`` (default: ``geoparser``'s own config, else the
+    default one); here, ``geoparser`` is used when given.
+    """
+    if config is None:
+        config = getattr(geoparser, "config", None) if geoparser is not None else GeoparserConfig()
+    if client is not None or workers > 1:
+        if config is None:
+            raise ValueError("this Geoparser was built from live objects: give the workers a GeoparserConfig")
+        if client is not None:
+            yield from _dask(chunks, client, batch_size, config)
+        else:
+            yield from _local(chunks, workers, batch_size, config)
+        return
+    gp = geoparser if geoparser is not None else _geoparser_of(config or GeoparserConfig())
+    for chunk in chunks:
+        yield _process(gp, chunk, batch_size)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from geo.cli._common import add_quiet, show_progress
+from geo.cli._common import add_quiet, progress_choice, show_progress
 from geo.cli._fetch import add_fetch_options, make_fetcher
+from geo.cli._geocoding import add_geocoding_options
 from geo.cli._output import add_parents, check_output
 
 FORMAT_HELP = "parquet (GeoParquet, default), gpkg (GeoPackage), csv, geojson, jsonl (GeoJSON Lines)"
@@ -51,6 +52,7 @@ def register(sub) -> None:
                      help="keep OUTPUT.parts/ after finishing, so a later run on grown inputs only does the new documents")
     out.add_argument("--restart", action="store_true", help="discard the parts of an earlier run and start again")
     add_fetch_options(p, batch=True)
+    add_geocoding_options(p, sidecar=False)
     add_quiet(p)
     p.set_defaults(func=run_command)
 
@@ -58,17 +60,19 @@ def register(sub) -> None:
 def run_command(args) -> int:
     from geo.batch import run_batch
     from geo.batch._postgis import is_postgis_url
+    from geo.cli._geocoding import geoparser_config
 
     if not is_postgis_url(args.output):
         check_output(args.output, parents=args.parents)
     check_output(args.errors, parents=args.parents)
+    config = geoparser_config(args)
     try:
         summary = run_batch(
             args.inputs, args.output, fmt=args.format, workers=args.workers, scheduler=args.scheduler,
             text_column=args.text_column, id_column=args.id_column, errors_path=args.errors,
             chunk_size=args.chunk_size, batch_size=args.batch_size, part_docs=args.part_size, limit=args.limit,
-            keep_parts=args.keep_parts, restart=args.restart, progress=show_progress(args),
-            fetcher=make_fetcher(args))
+            keep_parts=args.keep_parts, restart=args.restart, progress=progress_choice(args),
+            config=config, fetcher=make_fetcher(args))
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (geo._atomic.Terminated)
         from geo._atomic import Terminated
 

@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
-__all__ = ["add_quiet", "show_progress", "emit"]
+__all__ = ["add_quiet", "add_model", "show_progress", "progress_choice", "model_name", "emit"]
 
 
 def add_quiet(p) -> None:
+    """``-q`` and ``--progress/--no-progress`` (a bar is drawn when stderr is a terminal unless forced)."""
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="draw progress bars on stderr (default: when stderr is a terminal; -q: never)")
+
+
+def add_model(p) -> None:
+    p.add_argument("--model", metavar="NAME", default=None,
+                   help="the spaCy pipeline to recognise names with (default: GEO_MODEL, else the installed "
+                        "English model)")
 
 
 def show_progress(args) -> bool:
+    """Whether to print summaries and notes on stderr (not with ``-q``)."""
     return not getattr(args, "quiet", False)
+
+
+def progress_choice(args) -> bool | None:
+    """The progress-bar setting of :mod:`geo._progress`: False with ``-q``, else ``--[no-]progress`` or None."""
+    if getattr(args, "quiet", False):
+        return False
+    return getattr(args, "progress", None)
+
+
+def model_name(args) -> str | None:
+    """``--model``, else ``GEO_MODEL``: carried in the config to every worker."""
+    return getattr(args, "model", None) or os.environ.get("GEO_MODEL") or None
 
 
 def emit(text: str, out: str | None) -> None:
@@ -28,9 +51,7 @@ def emit(text: str, out: str | None) -> None:
 
 
 def geoparser(args):
-    from geo.cli._geocoding import geoparser_options
-    from geo.pipeline import Geoparser
+    """The Geoparser of ``geo map`` and ``geo places`` (their corrections apply per article)."""
+    from geo.cli._geocoding import geoparser_config
 
-    if show_progress(args) and sys.stderr.isatty():
-        os.environ.setdefault("GEO_PROGRESS", "1")
-    return Geoparser(progress=show_progress(args), **geoparser_options(args))
+    return geoparser_config(args, corrections=False).build(progress=progress_choice(args))

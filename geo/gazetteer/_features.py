@@ -80,9 +80,9 @@ def generic_core(norm: str, *, stored_only: bool = False) -> tuple[str, frozense
 
 
 def _key(name: str) -> str:
-    from geo.gazetteer import _key as gazetteer_key  # the one look-up key of names (lazy: no import cycle)
+    from geo._text import name_key  # the one look-up key of names (the gazetteer's too)
 
-    return gazetteer_key(name)
+    return name_key(name)
 
 
 def name_forms(name: str, primary: bool) -> list[tuple[str, int]]:

@@ -1,21 +1,19 @@
-"""The geocoder interface (in the spirit of geopy's ``Geocoder``)."""
+"""The geocoder interface (in the spirit of geopy's ``Geocoder``).
+
+A geocoder answers a free-text query; the local sources (gazetteer, imports, the user's places,
+pins) answer a normalised name as :class:`geo.types.CandidateSource`. Online geocoders are the
+fallback source of :mod:`geo.candidates`, asked for the names no local source resolves.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Sequence
+from typing import Protocol, Sequence
 
-from geo.gazetteer import Gazetteer
-from geo.types import Candidate
+from geo._warnings import GeocoderWarning
+from geo.types import Candidate, Match
 
 __all__ = ["Geocoder", "GazetteerGeocoder", "GeocoderWarning"]
-
-
-class GeocoderWarning(UserWarning):
-    """A source of coordinates failed and geo carried on without it (the names stay unresolved).
-
-    The message is one complete line; the CLI prints it as ``geo: warning: <message>``.
-    """
 
 
 class Geocoder(ABC):
@@ -33,16 +31,20 @@ class Geocoder(ABC):
     def candidates(self, query: str, *, countries: Sequence[str] = ()) -> list[Candidate]:
         """Entries that ``query`` may name, best first (may be empty)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: most geocoders hold nothing
         """Release files, connections or sessions held by the geocoder."""
 
 
+class _NameLookup(Protocol):
+    def lookup(self, name: str) -> tuple[Match, ...]: ...
+
+
 class GazetteerGeocoder(Geocoder):
-    """The embedded gazetteer as a geocoder (offline, the default)."""
+    """The embedded gazetteer (or any source answering names) as a geocoder (offline)."""
 
     name = "gazetteer"
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: _NameLookup):
         self.gazetteer = gazetteer
 
     def candidates(self, query: str, *, countries: Sequence[str] = ()) -> list[Candidate]:

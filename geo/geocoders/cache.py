@@ -19,6 +19,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from geo._cache import cache_dir  # one cache-directory rule for all of geo
 from geo.geocoders.base import GeocoderWarning
 
 __all__ = ["AnswerCache", "cache_dir", "default_cache_path"]
@@ -35,16 +36,6 @@ CREATE TABLE IF NOT EXISTS answers (
     fetched_at REAL NOT NULL
 );
 """
-
-
-def cache_dir() -> Path:
-    """geo's cache directory: ``GEO_CACHE_DIR`` or the platform's user cache directory."""
-    base = os.environ.get("GEO_CACHE_DIR")
-    if base:
-        return Path(base).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("geo", appauthor=False))
 
 
 def default_cache_path() -> Path:

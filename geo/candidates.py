@@ -1,0 +1,181 @@
+"""Candidate generation: every distinct name of an article -> the entries it may name.
+
+The stage between recognition and resolution. The mentions are grouped by name (one sense per
+discourse; a demonym stands for its country) and each name is looked up in the place sources,
+all :class:`~geo.types.CandidateSource`: the pins of the corrections first (a pinned name gives
+its pinned entry only), else the gazetteer, which answers with its own tables, the GeoNames
+imports and the user's places (:meth:`geo.gazetteer.Gazetteer.lookup`). A name nothing knows is
+tried again in the forms news writes it ("North Texas", "the City of Alhambra", "Mansa district",
+"Darfur" for the divisions named after it). Online geocoders are the :class:`Fallback` source,
+asked by the resolver only for the names still unresolved.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from geo._text import name_key, normalize, variant_key
+from geo._warnings import GeocoderWarning
+from geo.errors import GeocoderError
+from geo.gazetteer import Gazetteer
+from geo.geocoders.base import Geocoder
+from geo.types import Candidate, Match, Mention
+
+__all__ = ["Name", "Pins", "CandidateGenerator", "Fallback"]
+
+_QUALIFIED = re.compile(
+    r"^(?:(?:north|south|east|west|central|upstate|downstate|greater|metro|metropolitan|downtown|inner|outer|"
+    r"northern|southern|eastern|western|north[- ]?east(?:ern)?|north[- ]?west(?:ern)?|south[- ]?east(?:ern)?|"
+    r"south[- ]?west(?:ern)?|mid)[- ])+(.+)$", re.I)
+_KIND_WORDS = r"(?:city|town|village|hamlet|township|borough|municipality|county|district|province|state|region|parish|port)"
+# "City of X", "X district", "X Township" (but "X City", "X Town": capitalised, part of the name)
+_AFFIX = re.compile(rf"^(?:[Tt]he\s+)?(?i:{_KIND_WORDS})\s+of\s+(?:the\s+)?|\s+{_KIND_WORDS}$"
+                    r"|\s+(?:Village|Hamlet|Township|Borough|Municipality|County|District|Province|Region|Parish)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A distinct name of the article (or a country its demonyms stand for), with its candidates.
+
+    ``key`` is ``"country:CC"`` for the demonyms of a country, else the name's look-up key.
+    """
+
+    key: str
+    query: str
+    mentions: tuple[Mention, ...]
+    matches: tuple[Match, ...]
+
+    @property
+    def is_country_of_demonyms(self) -> bool:
+        return self.key.startswith("country:")
+
+
+class Pins:
+    """The pins of the corrections (name -> entry): a :class:`~geo.types.CandidateSource`."""
+
+    def __init__(self, pins: Mapping[str, Candidate] | None = None):
+        self._by_key = {name_key(k): v for k, v in (pins or {}).items()}
+
+    def __bool__(self) -> bool:
+        return bool(self._by_key)
+
+    def lookup(self, norm: str) -> tuple[Match, ...]:
+        hit = self._by_key.get(name_key(norm))
+        return (Match(hit, True),) if hit is not None else ()
+
+
+class CandidateGenerator:
+    """Groups mentions by name and finds each name's candidates. Holds no per-article state."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+
+    def generate(self, mentions: Sequence[Mention], pins: Pins | None = None) -> tuple[Name, ...]:
+        """The distinct names of ``mentions`` in order of first mention, each with its candidates."""
+        grouped: dict[str, tuple[str, list[Mention]]] = {}
+        for m in mentions:
+            if m.kind == "adjectival" and m.country_hint:
+                key, query = f"country:{m.country_hint}", m.country_hint
+            else:
+                query = m.query
+                key = normalize(query)
+                if key.startswith("the "):
+                    key = key[4:]
+            grouped.setdefault(key, (query, []))[1].append(m)
+        return tuple(Name(key, query, tuple(ms), self._matches(key, query, pins))
+                     for key, (query, ms) in grouped.items())
+
+    def _lookup(self, name: str, pins: Pins | None) -> tuple[Match, ...]:
+        if pins:
+            pinned = pins.lookup(name_key(name))
+            if pinned:
+                return pinned
+        return self.gazetteer.lookup(name)
+
+    def _matches(self, key: str, query: str, pins: Pins | None) -> tuple[Match, ...]:
+        if key.startswith("country:"):
+            info = self.gazetteer.country(query)
+            return (Match(info.candidate, True),) if info else ()
+        matches = self._lookup(query, pins)
+        if not matches and (m := _QUALIFIED.match(query)):
+            # "North Texas", "Northern California", "Greater Manchester": the region named
+            matches = self._lookup(m.group(1), pins)
+        if not matches:
+            matches = self._region_of_divisions(query)
+        if not matches and (bare := _AFFIX.sub("", query)) != query and len(bare) > 2:
+            # "the City of Alhambra", "Mansa district", "Henderson village": the place is named
+            # without the word for its kind
+            matches = self._lookup(bare, pins)
+        return matches
+
+    def _region_of_divisions(self, name: str) -> tuple[Match, ...]:
+        """"Darfur": a region split into divisions of one country ("North Darfur", "South Darfur", …)
+        is placed at the middle of those divisions."""
+        divs = self.gazetteer.divisions_named(name)
+        if len(divs) < 2 or len({d.country_code for d in divs}) != 1:
+            return ()
+        lat = sum(d.lat for d in divs) / len(divs)
+        lon = sum(d.lon for d in divs) / len(divs)
+        region = Candidate(geonameid=None, name=name, kind="place", lat=lat, lon=lon, country_code=divs[0].country_code,
+                           population=sum(d.population for d in divs), source="gazetteer",
+                           raw={"divisions": [d.name for d in divs]})
+        return (Match(region, True),)
+
+
+class Fallback:
+    """Online geocoders (or any :class:`~geo.geocoders.base.Geocoder`), asked in turn for the names
+    no local source resolves. Holds no per-article state; each geocoder guards its own connection."""
+
+    def __init__(self, geocoders: Sequence[Geocoder] = ()):
+        self.geocoders = tuple(geocoders)
+
+    def __bool__(self) -> bool:
+        return bool(self.geocoders)
+
+    def answer(self, pending: Sequence[tuple[str, int]], countries: Sequence[str]) -> dict[str, Candidate]:
+        """The entry found for each ``(query, mentions)`` still unresolved, by query.
+
+        Spelling variants of a name are asked once (most mentioned form first) and share the
+        answer. A geocoder that fails is not asked again for this article: a GeocoderWarning
+        names what it left unresolved.
+        """
+        by_variant: dict[str, list[tuple[str, int]]] = {}
+        for query, n in pending:
+            by_variant.setdefault(variant_key(query), []).append((query, n))
+        failed: dict[int, tuple[GeocoderError, list[str]]] = {}
+        out: dict[str, Candidate] = {}
+        for variants in by_variant.values():
+            variants.sort(key=lambda v: -v[1])
+            found = self._ask([q for q, _ in variants], countries, failed)
+            for q, _ in variants:
+                if found:
+                    out[q] = found[0]
+        for exc, skipped in failed.values():
+            names = [q for q in skipped if q not in out]
+            if names:
+                listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+                warnings.warn(f"{exc}; left unresolved: {listed}", GeocoderWarning, stacklevel=5)
+        return out
+
+    def _ask(self, queries: list[str], countries: Sequence[str],
+             failed: dict[int, tuple[GeocoderError, list[str]]]) -> list[Candidate]:
+        found: list[Candidate] = []
+        for geocoder in self.geocoders:
+            if id(geocoder) in failed:
+                failed[id(geocoder)][1].append(queries[0])
+                continue
+            for q in queries:
+                try:
+                    found = geocoder.candidates(q, countries=countries)
+                except GeocoderError as exc:
+                    failed[id(geocoder)] = (exc, [queries[0]])
+                    found = []
+                    break
+                if found:
+                    break
+            if found:
+                break
+        return found
