@@ -9,7 +9,8 @@ name and the path)::
     [[pin]]                     # this name means this place
     name = "Baghuz"
     aliases = ["Baghouz"]       # other spellings the article uses (optional)
-    geonameid = 170063          # a GeoNames id (gazetteer or imported dumps) ...
+    geonameid = 170063          # a GeoNames id (gazetteer or imported dumps), or
+                                # ref = "admin1:US.OH" (a first-level division by its codes) ...
     lat = 34.462                # ... and/or coordinates
     lon = 40.941
     kind = "village"            # optional, as are country (ISO code or name) and label (the map's name)
@@ -44,9 +45,9 @@ __all__ = ["Pin", "Drop", "Add", "Change", "Corrections", "load_corrections", "s
 
 _COMMON = {"name", "article", "note", "reason", "comment"}
 _ALLOWED = {
-    "pin": _COMMON | {"aliases", "geonameid", "lat", "lon", "kind", "country", "label"},
+    "pin": _COMMON | {"aliases", "geonameid", "ref", "lat", "lon", "kind", "country", "label"},
     "drop": _COMMON | {"geonameid"},
-    "add": _COMMON | {"aliases", "geonameid", "lat", "lon", "kind", "country", "label"},
+    "add": _COMMON | {"aliases", "geonameid", "ref", "lat", "lon", "kind", "country", "label"},
 }
 #: spaCy labels of names that are not places: a user's place inside one of these is not spotted
 _NOT_PLACES = {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}
@@ -70,6 +71,7 @@ class Pin:
     country: str | None = None
     label: str | None = None
     articles: tuple[str, ...] = ()
+    ref: tuple[str, str] | None = None  # a first-level division: (country code, admin1 code)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -279,14 +281,15 @@ def _pin(e: dict, name: str, where, articles, *, required: bool, table: str) -> 
     from geo.userplaces import place_kind
 
     gid = _gid(e.get("geonameid"), where("geonameid"))
+    ref = _ref(e.get("ref"), where("ref"))
     has_lat, has_lon = "lat" in e, "lon" in e
     if has_lat != has_lon:
         raise InputError(f"{where('lat' if has_lat else 'lon')}: give both lat and lon")
     lat = _coord(e["lat"], "lat", where("lat"), -90, 90) if has_lat else None
     lon = _coord(e["lon"], "lon", where("lon"), -180, 180) if has_lon else None
-    if gid is None and lat is None:
+    if gid is None and lat is None and ref is None:
         if required:
-            raise InputError(f"{where()}: a pin needs lat and lon, or a geonameid")
+            raise InputError(f"{where()}: a pin needs lat and lon, a geonameid or a ref")
         for k in ("kind", "country", "label"):
             if k in e:
                 raise InputError(f"{where(k)}: {k} needs lat and lon, or a geonameid, to pin the place")
@@ -298,7 +301,17 @@ def _pin(e: dict, name: str, where, articles, *, required: bool, table: str) -> 
         country = country.upper()
     return Pin(name=name, where=where(), aliases=_strings(e.get("aliases"), "aliases", where("aliases")), geonameid=gid,
                lat=lat, lon=lon, kind=kind, kind_label=kind_raw.lower() if kind_raw and kind_raw.lower() != kind else None,
-               country=country, label=_opt_str(e.get("label"), "label", where("label")), articles=articles)
+               country=country, label=_opt_str(e.get("label"), "label", where("label")), articles=articles, ref=ref)
+
+
+def _ref(v: Any, where: str) -> tuple[str, str] | None:
+    """``ref = "admin1:US.OH"``: a first-level division by its country and GeoNames admin1 code."""
+    if v is None:
+        return None
+    m = re.fullmatch(r"admin1:([A-Za-z]{2})\.([A-Za-z0-9]{1,20})", v.strip()) if isinstance(v, str) else None
+    if m is None:
+        raise InputError(f'{where}: ref must look like "admin1:US.OH" (a division: country and admin1 code)')
+    return m.group(1).upper(), m.group(2)
 
 
 def load_corrections(sources) -> Corrections:
@@ -383,6 +396,10 @@ def _find(text: str, names: Sequence[str]) -> list[tuple[int, int]]:
 
 def _pin_candidate(pin: Pin, gazetteer, locate) -> tuple[Candidate | None, str]:
     base = gazetteer.by_geonameid(pin.geonameid) if pin.geonameid is not None else None
+    if pin.ref is not None and base is None:
+        base = gazetteer.division(*pin.ref)
+        if base is None and pin.lat is None:
+            return None, f"no first-level division admin1:{'.'.join(pin.ref)} in the gazetteer; give lat and lon"
     if pin.geonameid is not None and base is None and pin.lat is None:
         return None, (f"GeoNames id {pin.geonameid} is neither in the gazetteer nor in its imports; import the "
                       "country's dump (geo gazetteer download CC) or give lat and lon")
@@ -399,7 +416,8 @@ def _pin_candidate(pin: Pin, gazetteer, locate) -> tuple[Candidate | None, str]:
         c = base
         if pin.label or pin.kind or country:
             c = dataclasses.replace(base, name=pin.label or base.name, kind=pin.kind or base.kind,
-                                    country_code=country or base.country_code)
+                                    country_code=country or base.country_code,
+                                    raw={**(base.raw or {}), **({"label": pin.label} if pin.label else {})})
         return c, ""
     lat, lon = pin.lat, pin.lon
     return Candidate(geonameid=pin.geonameid, name=pin.label or (base.name if base else pin.name),

@@ -9,7 +9,7 @@ from typing import Sequence
 from geo.types import Place
 
 __all__ = ["COLUMNS", "to_frame", "empty_frame", "to_geojson", "to_json_records", "to_csv_text", "FORMATS",
-           "place_row"]
+           "place_row", "PLACES_ATTR"]
 
 #: the frame's columns, in order
 COLUMNS = [
@@ -17,6 +17,8 @@ COLUMNS = [
     "surface_forms", "spans", "adjectival_spans", "snippets", "confidence", "resolved", "source", "geometry",
 ]
 FORMATS = ("csv", "geojson", "json")
+#: ``frame.attrs`` key of the rows' :class:`~geo.types.Place` values (index label -> Place)
+PLACES_ATTR = "geo_places"
 
 
 def _row(p: Place) -> dict:
@@ -66,7 +68,11 @@ def to_frame(places: Sequence[Place]):
         df[col] = df[col].astype("int64")
     df["confidence"] = df["confidence"].astype("float64")
     df["resolved"] = df["resolved"].astype(bool)
-    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+    # The Place of each row (by index label), for the map's alternatives and review: not a column,
+    # so exports stay as they are.
+    frame.attrs[PLACES_ATTR] = dict(zip(frame.index.tolist(), places))
+    return frame
 
 
 def empty_frame():

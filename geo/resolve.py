@@ -24,7 +24,8 @@ from typing import Sequence
 from geo._text import normalize, variant_key
 from geo.gazetteer import Gazetteer, Match
 from geo.geocoders.base import Geocoder
-from geo.types import Candidate, Mention, Place
+from geo.calibration import calibrated
+from geo.types import Alternative, Candidate, Mention, Place
 
 __all__ = ["Resolver", "Weights"]
 
@@ -78,6 +79,20 @@ def _haversine(lat1, lon1, lat2, lon2) -> float:
     p = math.pi / 180.0
     a = math.sin((lat2 - lat1) * p / 2) ** 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+_ALTERNATIVES = 4  # other readings kept per place
+
+
+def _alternatives(g: "_Group", chosen: Candidate | None) -> tuple[Alternative, ...]:
+    """The best other readings of the group (its last pass's probabilities), never the chosen one."""
+    out: list[Alternative] = []
+    seen = {chosen.key} if chosen is not None else set()
+    for c, p in g.probs:
+        if c.key not in seen and len(out) < _ALTERNATIVES:
+            seen.add(c.key)
+            out.append(Alternative(c, round(min(max(p, 0.0), 1.0), 3)))
+    return tuple(out)
 
 
 @dataclass
@@ -460,11 +475,15 @@ class Resolver:
                 c = chosen.choice
                 info = self.gazetteer.country(c.country_code)
                 conf = max(g.confidence for g in gs if g.choice is not None)
+                if c.source not in ("correction", "user"):
+                    conf = calibrated(conf, c.kind, c.population)
                 places.append(Place(name=c.name, mentions=mentions, candidate=c, confidence=conf,
-                                    country_name=info.name if info else None))
+                                    country_name=info.name if info else None,
+                                    alternatives=_alternatives(chosen, c)))
             else:
                 forms = Counter(m.text for m in mentions if m.kind == "literal") or Counter(m.text for m in mentions)
                 name = sorted(forms.items(), key=lambda kv: (-kv[1], mentions.index(next(m for m in mentions if m.text == kv[0]))))[0][0]
-                places.append(Place(name=name, mentions=mentions, candidate=None, confidence=0.0))
+                places.append(Place(name=name, mentions=mentions, candidate=None, confidence=0.0,
+                                    alternatives=_alternatives(max(gs, key=lambda g: len(g.probs)), None)))
         places.sort(key=lambda p: p.mentions[0].start)
         return places

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
-__all__ = ["Mention", "Candidate", "Place", "MENTION_KINDS", "PLACE_KINDS"]
+__all__ = ["Mention", "Candidate", "Alternative", "Place", "MENTION_KINDS", "PLACE_KINDS"]
 
 MENTION_KINDS = ("literal", "adjectival")
 PLACE_KINDS = ("continent", "country", "admin1", "admin2", "city", "place", "unknown")
@@ -72,11 +72,26 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class Alternative:
+    """Another reading the resolver considered for a place, with its share of the score (0-1)."""
+
+    candidate: Candidate
+    score: float
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.candidate, Candidate):
+            raise TypeError(f"an alternative needs a Candidate, not {type(self.candidate).__name__}")
+        if not (0.0 <= self.score <= 1.0):
+            raise ValueError(f"alternative score out of range: {self.score}")
+
+
+@dataclass(frozen=True, slots=True)
 class Place:
     """A distinct place of the article with every mention of it.
 
     ``candidate`` is None when no gazetteer entry could be chosen (the place is then
-    ``resolved == False`` and has no coordinates).
+    ``resolved == False`` and has no coordinates). ``alternatives`` are the best other
+    readings of the name, best first (never the chosen one).
     """
 
     name: str
@@ -84,10 +99,15 @@ class Place:
     candidate: Candidate | None = None
     confidence: float = 0.0
     country_name: str | None = None
+    alternatives: tuple[Alternative, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.mentions:
             raise ValueError("a place needs at least one mention")
+        if not all(isinstance(a, Alternative) for a in self.alternatives):
+            raise TypeError("a place's alternatives must be Alternative values")
+        if self.candidate is not None and any(a.candidate.key == self.candidate.key for a in self.alternatives):
+            raise ValueError("the chosen candidate cannot also be an alternative")
         if not (0.0 <= self.confidence <= 1.0):
             raise ValueError(f"confidence out of range: {self.confidence}")
 
