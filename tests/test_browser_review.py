@@ -1,0 +1,167 @@
+"""Review and correction inside the map file, in a real browser (Debian's Chromium, network blocked).
+
+On an article of our own with an ambiguous name ("Washington", beside "Brussels"), a hamlet no
+gazetteer knows and a false positive: choose another reading in the popup, pin the unplaced name
+by clicking the map, drop a place, download the corrections; ``geo map`` with that file gives a map
+whose places equal what the edited map showed; a reload keeps the edits; hostile text stays inert
+in every new control.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from test_browser import HOSTILE, _frame, browser, open_map  # noqa: F401  (fixtures)
+
+from geo.corrections import Corrections  # noqa: E402
+from geo.render import render_map  # noqa: E402
+
+ARTICLE = (
+    "Floods close roads across Ohio as leaders meet in Brussels\n\n"
+    "COLUMBUS, Ohio — Heavy rain closed dozens of roads across central Ohio on Tuesday, and officials in "
+    "Franklin County said the Scioto River would crest near Columbus by Wednesday night.\n\n"
+    "The decisions taken in Brussels and Washington will shape how much help arrives, said Mayor Ann Gray, "
+    "who met residents in Delaware and Marion on Monday.\n\n"
+    "Farmers near Chillicothe said the water reached their barns. Residents of Kelleysburg, a hamlet on the "
+    "river, were moved to a school gym in Circleville.\n"
+)
+
+
+def _map(geoparser, gazetteer, corrections=None, title="Ohio floods"):
+    frame = geoparser.geoparse(ARTICLE, corrections=corrections)
+    countries = {cc: c.name for cc, c in gazetteer.countries().items()}
+    return frame, render_map(frame, title=title, article=ARTICLE, outlines=gazetteer.outlines(),
+                             basemap_outlines=True, divisions=gazetteer.division_names(), countries=countries,
+                             corrections_name="ohio-floods.geo.toml")
+
+
+def _shown(page):
+    return sorted((p["name"], round(p["lat"], 4), round(p["lon"], 4)) for p in page.evaluate("geoReview.placesShown()"))
+
+
+def _id(page, name):
+    found = page.evaluate("(n) => geoMap.places.findIndex(p => p.name === n)", name)
+    assert found >= 0, f"{name} is not a place of the map"
+    return found
+
+
+def test_choose_pin_drop_download_and_the_round_trip(geoparser, gazetteer, open_map, tmp_path):  # noqa: F811
+    frame, document = _map(geoparser, gazetteer)
+    opened = open_map(document, tiles="fail")
+    page = opened.page
+    washington, brussels, hamlet = _id(page, "Washington"), _id(page, "Brussels"), _id(page, "Kelleysburg")
+    assert page.evaluate(f"geoMap.places[{hamlet}].resolved") is False
+    alts = page.evaluate(f"geoMap.places[{washington}].alt")
+    assert len(alts) >= 2, "an ambiguous name carries its other readings"
+
+    # 1. another reading, from the popup: the marker moves, the panel and the mentions follow
+    page.locator(f"button.geo-place[data-place='{washington}']").first.click()
+    choice = page.locator(".leaflet-popup-content button.geo-alt").nth(0)
+    choice.wait_for()
+    assert alts[0][0] in choice.inner_text()
+    choice.click()
+    where = page.evaluate(f"(() => {{ const l = geoMap.markers[{washington}].getLatLng(); return [l.lat, l.lng]; }})()")
+    assert where == pytest.approx([alts[0][7], alts[0][8]], abs=1e-6)
+    assert "now means" in page.locator("#geo-review-status").inner_text()
+    assert "now " + alts[0][0] in page.locator(f"button.geo-place[data-place='{washington}'] .geo-place-meta").first.inner_text()
+    mention = page.locator(f"a.geo-mention[href='#geo-place-{washington}']").first
+    assert f"geo-k-{alts[0][1]}" in mention.get_attribute("class") and "geo-edited" in mention.get_attribute("class")
+
+    # 2. the unplaced hamlet, pinned by clicking the map
+    page.locator(f"#geo-place-{hamlet} details.geo-alts summary").click()
+    page.locator(f"#geo-place-{hamlet} button.geo-pin").click()
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.5)
+    assert "pinned at" in page.locator("#geo-review-status").inner_text()
+    assert page.evaluate(f"geoMap.places[{hamlet}].resolved") is True
+    assert page.locator(f"path.geo-pinned").count() == 1
+
+    # 3. a false positive, dropped from its popup
+    page.locator(f"button.geo-place[data-place='{brussels}']").first.click()
+    page.locator(".leaflet-popup-content button.geo-drop").click()
+    assert page.evaluate(f"geoMap.markers[{brussels}]._map") is None
+    assert "geo-dropped" in page.locator(f"a.geo-mention[href='#geo-place-{brussels}']").first.get_attribute("class")
+    shown = _shown(page)
+    assert "Brussels" not in {n for n, _, _ in shown} and "Kelleysburg" in {n for n, _, _ in shown}
+
+    # 4. the corrections file
+    with page.expect_download() as download:
+        page.locator("#geo-download").click()
+    assert download.value.suggested_filename == "ohio-floods.geo.toml"
+    sidecar = tmp_path / "ohio-floods.geo.toml"
+    download.value.save_as(sidecar)
+    text = sidecar.read_text(encoding="utf-8")
+    assert "[[drop]]" in text and text.count("[[pin]]") == 2
+    if isinstance(alts[0][9], int):
+        assert f"geonameid = {alts[0][9]}" in text  # pinned by its GeoNames id where there is one
+
+    # 5. a reload keeps the edits
+    page.reload()
+    page.wait_for_selector("html[data-geo-ready='true']")
+    assert _shown(page) == shown
+    assert page.locator("#geo-review-list li").count() == 3
+    assert opened.errors == []
+
+    # 6. geo map with that file gives the edited map
+    _frame2, again = _map(geoparser, gazetteer, Corrections.load(sidecar), title="Ohio floods, corrected")
+    assert _shown(open_map(again, tiles="fail").page) == shown
+
+
+def test_places_to_check_are_hollow_listed_first_and_keyboard_reachable(geoparser, gazetteer, open_map):  # noqa: F811
+    frame, document = _map(geoparser, gazetteer)
+    page = open_map(document).page
+    low = page.evaluate("geoMap.places.filter(p => p.resolved && p.conf < geoData.reviewBelow).length")
+    assert low >= 1
+    first = page.locator(".geo-panel section").filter(has=page.locator("h2")).nth(1).locator("h2").inner_text()
+    assert first.startswith("Check these")
+    assert page.locator("path.geo-check").count() == low
+    dash = page.locator("path.geo-check").first.get_attribute("stroke-dasharray")
+    assert dash and page.locator("path.geo-check").first.get_attribute("fill-opacity") == "0.2"
+    assert page.locator("#geo-legend .geo-dot-check").count() == 1
+    # keyboard: Tab to a place to check, Enter opens its popup, the readings are buttons in it
+    page.locator(".geo-check-these button.geo-place").first.focus()
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup-content .geo-review-tools").wait_for()
+    assert page.locator(".leaflet-popup-content button.geo-drop").count() == 1
+    assert page.locator("#geo-review-status").get_attribute("aria-live") == "assertive"
+
+
+def test_hostile_text_is_inert_in_the_review_controls(open_map, tmp_path):  # noqa: F811
+    import tomllib
+
+    from geo.frame import PLACES_ATTR, to_frame
+    from geo.types import Alternative, Candidate, Mention, Place
+
+    article = " ".join(f"Trouble in {h}." for h in HOSTILE)
+    places = []
+    for i, h in enumerate(HOSTILE):
+        start = article.index(h)
+        m = Mention(start=start, end=start + len(h), text=h, sentence=f"Trouble in {h}.")
+        chosen = Candidate(geonameid=None, name=h, kind="city", lat=10.0 + i, lon=20.0 + i, country_code="ZZ")
+        alt = Candidate(geonameid=None, name=h + " (other)", kind="city", lat=30.0 + i, lon=-20.0 - i, country_code="ZZ")
+        places.append(Place(name=h, mentions=(m,), candidate=chosen, confidence=0.3,
+                            alternatives=(Alternative(alt, 0.2),)))
+    frame = to_frame(places)
+    assert len(frame.attrs[PLACES_ATTR]) == len(HOSTILE)
+    opened = open_map(render_map(frame, title=HOSTILE[0], article=article, countries={"ZZ": HOSTILE[1]}))
+    page = opened.page
+    for i in range(len(HOSTILE)):
+        page.locator(f"button.geo-place[data-place='{i}']").first.click()
+        alt = page.locator(".leaflet-popup-content button.geo-alt").first
+        alt.wait_for()
+        assert alt.evaluate("e => e.textContent").startswith(HOSTILE[i] + " (other)")
+        assert HOSTILE[1] in alt.evaluate("e => e.textContent")  # the country's name, as text
+        page.locator(".leaflet-popup-content .geo-relabel-input").fill(HOSTILE[(i + 1) % len(HOSTILE)])
+        page.locator(".leaflet-popup-content .geo-relabel button").click()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("img:not(.leaflet-tile)").count() == 0
+    text = page.evaluate("geoReview.corrections()")
+    doc = tomllib.loads(text)
+    assert [p["label"] for p in doc["pin"]] == [HOSTILE[(i + 1) % len(HOSTILE)] for i in range(len(HOSTILE))]
+    assert [p["name"] for p in doc["pin"]] == HOSTILE
+    listed = page.locator("#geo-review-list li span").all_inner_texts()
+    assert len(listed) == len(HOSTILE) and all("renamed" in x for x in listed)
+    assert opened.errors == []
