@@ -40,15 +40,19 @@ def _division(candidate, divisions: Mapping[tuple[str, str], str]) -> str | None
 def spelling(record: PlaceRecord, article: str | None) -> str:
     """The name as the article writes it most often (abbreviations and demonyms keep the gazetteer's)."""
     forms: Counter = Counter()
+    first: dict[str, int] = {}
     if article:
-        for start, end in record.spans:
+        for start, end in sorted(record.spans):
             if end <= len(article):
-                forms[" ".join(article[start:end].split())] += 1
+                form = " ".join(article[start:end].split())
+                forms[form] += 1
+                first.setdefault(form, start)
     elif record.mentions and record.surface_forms:
         forms[record.surface_forms[0]] += 1
     if not forms:
         return record.name
-    best = sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    # datelines' capitals ("GENEINA") last, then the most frequent form, then the first one written
+    best = sorted(forms.items(), key=lambda kv: (kv[0].isupper(), -kv[1], first.get(kv[0], 0)))[0][0]
     if "." in best or (best.isupper() and len(best) <= 4) or best.casefold() == record.name.casefold():
         return record.name  # "U.S.", "UK": the full name reads better
     return clean_text(best)

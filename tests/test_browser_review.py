@@ -165,3 +165,52 @@ def test_hostile_text_is_inert_in_the_review_controls(open_map, tmp_path):  # no
     listed = page.locator("#geo-review-list li span").all_inner_texts()
     assert len(listed) == len(HOSTILE) and all("renamed" in x for x in listed)
     assert opened.errors == []
+
+
+def _luminance(rgb):
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(x) for x in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _rgb(css):
+    return [float(x) for x in css[css.index("(") + 1:css.index(")")].split(",")[:3]]
+
+
+def test_offline_a_mentioned_country_does_not_look_like_water(geoparser, gazetteer, open_map):  # noqa: F811
+    text = "Aid convoys crossed from Chad into Sudan on Monday, officials in Khartoum said.\n"
+    frame = geoparser.geoparse(text)
+    page = open_map(render_map(frame, title="Sudan", article=text, outlines=gazetteer.outlines(),
+                               basemap_outlines=True), tiles="fail").page
+    water = _rgb(page.evaluate("getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor"))
+    land = _rgb(page.locator("path.geo-basemap").first.evaluate("e => getComputedStyle(e).fill"))
+    outline = page.locator("path.geo-outline").first
+    fill = _rgb(outline.evaluate("e => getComputedStyle(e).fill"))
+    alpha = float(outline.evaluate("e => getComputedStyle(e).fillOpacity"))
+    seen = [alpha * f + (1 - alpha) * g for f, g in zip(fill, land)]  # the country's tint over the land
+    lighter, darker = sorted((_luminance(seen), _luminance(water)), reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 1.3, (seen, water)
+
+
+def test_the_corpus_map_lists_unplaced_names_and_draws_every_country(gazetteer):
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    from geo.render_corpus import corpus_data, corpus_map
+
+    rows = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "name": ["Paris", "Kelleysburg", "Kelleysburg", HOSTILE[0]],
+                         "kind": ["city", "unknown", "unknown", "unknown"], "country_code": ["FR", None, None, None],
+                         "country": ["France", None, None, None], "geonameid": [2988507, None, None, None],
+                         "mentions": [2, 1, 3, 1], "adjectival_mentions": [0, 0, 0, 0],
+                         "resolved": [True, False, False, False]})
+    frame = gpd.GeoDataFrame(rows, geometry=[Point(2.35, 48.86), None, None, None], crs="EPSG:4326")
+    data = corpus_data(frame)
+    assert data["unplaced"] == [["Kelleysburg", 2, 4], [HOSTILE[0], 1, 1]]
+    outlines = gazetteer.outlines()
+    document = corpus_map(frame, title="Corpus", outlines=outlines)
+    block = json.loads(document.split('id="geo-corpus-data">', 1)[1].split("</script>", 1)[0])
+    drawn = {f["properties"]["cc"]: f["properties"]["c"] for f in block["countries"]["features"]}
+    assert len(drawn) >= len(outlines) - 5 and drawn["FR"] >= 0 and drawn.get("DE") == -1
