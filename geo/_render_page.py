@@ -168,22 +168,9 @@ def _legend_html(resolved: Sequence[PlaceRecord], unresolved: Sequence[PlaceReco
     return "".join(parts)
 
 
-def panel_html(
-    records: Sequence[PlaceRecord],
-    *,
-    article: str | None,
-    outlines: bool,
-    basemap: bool,
-    review: Sequence[Mapping[str, Any]] = (),
-    review_below: float = 0.0,
-) -> str:
-    """The side panel: places to check, the place list, the article, unplaced names, the legend."""
-    resolved = [r for r in records if r.resolved]
-    unresolved = [r for r in records if not r.resolved]
-    extra = {r.index: (review[r.index] if r.index < len(review) else {}) for r in records}
-    parts = ['<aside class="geo-panel" id="geo-panel" aria-label="Article and places">']
-    parts.append('<p id="geo-status" class="geo-sr-only" role="status" aria-live="polite"></p>')
-    parts.append(_review_tools_html())
+def _places_html(resolved: Sequence[PlaceRecord], extra: Mapping[int, Mapping[str, Any]], review_below: float) -> list[str]:
+    """"Check these" (low confidence, least sure first), then the other places by mentions."""
+    parts: list[str] = []
     check = sorted((r for r in resolved if r.confidence < review_below), key=lambda r: (r.confidence, r.index))
     flagged = {r.index for r in check}
     ranked = sorted((r for r in resolved if r.index not in flagged),
@@ -207,7 +194,26 @@ def panel_html(
     elif not check:
         parts.append('<p class="geo-none">No place could be put on the map.</p>')
     parts.append("</section>")
+    return parts
 
+
+def panel_html(
+    records: Sequence[PlaceRecord],
+    *,
+    article: str | None,
+    outlines: bool,
+    basemap: bool,
+    review: Sequence[Mapping[str, Any]] = (),
+    review_below: float = 0.0,
+) -> str:
+    """The side panel: places to check, the place list, the article, unplaced names, the legend."""
+    resolved = [r for r in records if r.resolved]
+    unresolved = [r for r in records if not r.resolved]
+    extra = {r.index: (review[r.index] if r.index < len(review) else {}) for r in records}
+    parts = ['<aside class="geo-panel" id="geo-panel" aria-label="Article and places">']
+    parts.append('<p id="geo-status" class="geo-sr-only" role="status" aria-live="polite"></p>')
+    parts.append(_review_tools_html())
+    parts.extend(_places_html(resolved, extra, review_below))
     if article is not None:
         parts.append(
             '<section class="geo-article" aria-labelledby="geo-article-h"><h2 id="geo-article-h">Article</h2>'
@@ -231,6 +237,7 @@ def panel_html(
     else:
         parts.append('<p class="geo-none">Every place name was placed on the map.</p>')
     parts.append("</section>")
-    parts.append(_legend_html(resolved, unresolved, outlines=outlines, basemap=basemap, check=bool(check)))
+    parts.append(_legend_html(resolved, unresolved, outlines=outlines, basemap=basemap,
+                                 check=any(r.confidence < review_below for r in resolved)))
     parts.append("</aside>")
     return "".join(parts)

@@ -289,7 +289,7 @@ def _pin(e: dict, name: str, where, articles, *, required: bool, table: str) -> 
     lon = _coord(e["lon"], "lon", where("lon"), -180, 180) if has_lon else None
     if gid is None and lat is None and ref is None:
         if required:
-            raise InputError(f"{where()}: a pin needs lat and lon, a geonameid or a ref")
+            raise InputError(f"{where()}: a pin needs lat and lon, or a geonameid, or a ref (a division)")
         for k in ("kind", "country", "label"):
             if k in e:
                 raise InputError(f"{where(k)}: {k} needs lat and lon, or a geonameid, to pin the place")
@@ -413,12 +413,11 @@ def _pin_candidate(pin: Pin, gazetteer, locate) -> tuple[Candidate | None, str]:
             return None, str(exc).split(": ", 1)[-1]
     raw = {"pid": None, "correction": pin.where, **({"kind": pin.kind_label} if pin.kind_label else {})}
     if pin.lat is None:
-        c = base
-        if pin.label or pin.kind or country:
-            c = dataclasses.replace(base, name=pin.label or base.name, kind=pin.kind or base.kind,
-                                    country_code=country or base.country_code,
-                                    raw={**(base.raw or {}), **({"label": pin.label} if pin.label else {})})
-        return c, ""
+        # the gazetteer's entry, marked as chosen by a correction (its confidence is then 1)
+        return dataclasses.replace(base, name=pin.label or base.name, kind=pin.kind or base.kind,
+                                   country_code=country or base.country_code,
+                                   raw={**(base.raw or {}), "correction": pin.where,
+                                        **({"label": pin.label} if pin.label else {})}), ""
     lat, lon = pin.lat, pin.lon
     return Candidate(geonameid=pin.geonameid, name=pin.label or (base.name if base else pin.name),
                      kind=pin.kind or (base.kind if base else "place"), lat=lat, lon=lon,

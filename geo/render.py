@@ -116,12 +116,7 @@ def render_map(
     basemap_features = _basemap_features(outlines) if basemap_outlines else []
     review = review_data(frame, records, article=article_text, divisions=divisions or {})
 
-    figure = Figure(title=html.escape(title_text, quote=True))
-    for markup in head_assets(cdn=cdn, cluster=clustered):
-        figure.header.add_child(_Raw(markup))
-    css = _asset_text("geo_map.css") + "\n" + kind_css()
-    figure.header.add_child(_Raw(f"<style>{css}</style>"))
-    figure.html.add_child(_Raw(header_html(title_text, len(resolved), len(records) - len(resolved))))
+    figure = _figure(title_text, cdn=cdn, clustered=clustered, resolved=len(resolved), unresolved=len(records) - len(resolved))
     fmap = folium.Map(location=list(_WORLD_CENTRE), zoom_start=_WORLD_ZOOM, tiles=None, control_scale=True,
                       prefer_canvas=clustered, world_copy_jump=False)
     fmap.default_js = []  # head_assets() brings Leaflet; jQuery, Bootstrap, awesome-markers are not used
@@ -135,12 +130,9 @@ def render_map(
     used = sorted({a[3] for extra in review for a in extra.get("alt", ()) if a[3]} |
                   {r.country_code for r in records if r.country_code})
     config = {
-        "kinds": {kind: {"label": label, "colour": colour} for kind, (colour, label) in KINDS.items()},
         "cluster": clustered,
-        "zoomByKind": SINGLE_PLACE_ZOOM,
         "tileNeedsKey": bool(tile_spec and tile_spec.needs_viewer_key),
         "reviewBelow": float(review_below),
-        "altFields": list(ALT_FIELDS),
         "countries": {cc: clean_text(countries[cc]) for cc in used if countries and cc in countries},
         "articleKey": article_key(title_text, article_text),
         "correctionsName": clean_text(corrections_name) or "article.geo.toml",
@@ -152,6 +144,17 @@ def render_map(
     document = document.replace("<!DOCTYPE html>\n<html>\n", '<!DOCTYPE html>\n<html lang="en">\n', 1)
     # folium's viewport forbids pinch-zoom, which readers with low vision need (WCAG 1.4.4).
     return document.replace(_FOLIUM_VIEWPORT, "initial-scale=1.0", 1)
+
+
+def _figure(title_text: str, *, cdn: bool, clustered: bool, resolved: int, unresolved: int) -> Figure:
+    """The page around the map: head assets, geo's style, the header."""
+    figure = Figure(title=html.escape(title_text, quote=True))
+    for markup in head_assets(cdn=cdn, cluster=clustered):
+        figure.header.add_child(_Raw(markup))
+    css = _asset_text("geo_map.css") + "\n" + kind_css()
+    figure.header.add_child(_Raw(f"<style>{css}</style>"))
+    figure.html.add_child(_Raw(header_html(title_text, resolved, unresolved)))
+    return figure
 
 
 def _add_layers(fmap: folium.Map, resolved: Sequence[PlaceRecord], tile_spec: TileSpec | None,
@@ -235,7 +238,8 @@ class _PageScript(MacroElement):
 
     def render(self, **kwargs: Any) -> None:
         # Layer names are only final once the element tree has been numbered.
-        data = dict(self.config)
+        data = {"kinds": {kind: {"label": label, "colour": colour} for kind, (colour, label) in KINDS.items()},
+                "zoomByKind": SINGLE_PLACE_ZOOM, "altFields": list(ALT_FIELDS), **self.config}
         data["map"] = self._parent.get_name()
         data["layers"] = {key: layer.get_name() if layer is not None else None for key, layer in self.layers.items()}
         data["places"] = [{**r.to_json(self.article), **extra} for r, extra in zip(self.records, self.review)]

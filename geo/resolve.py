@@ -475,7 +475,7 @@ class Resolver:
                 c = chosen.choice
                 info = self.gazetteer.country(c.country_code)
                 conf = max(g.confidence for g in gs if g.choice is not None)
-                if c.source not in ("correction", "user"):
+                if c.source not in ("correction", "user") and "correction" not in (c.raw or {}):
                     conf = calibrated(conf, c.kind, c.population)
                 places.append(Place(name=c.name, mentions=mentions, candidate=c, confidence=conf,
                                     country_name=info.name if info else None,

@@ -10,7 +10,6 @@ in every new control.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -77,7 +76,7 @@ def test_choose_pin_drop_download_and_the_round_trip(geoparser, gazetteer, open_
     page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.5)
     assert "pinned at" in page.locator("#geo-review-status").inner_text()
     assert page.evaluate(f"geoMap.places[{hamlet}].resolved") is True
-    assert page.locator(f"path.geo-pinned").count() == 1
+    assert page.locator("path.geo-pinned").count() == 1
 
     # 3. a false positive, dropped from its popup
     page.locator(f"button.geo-place[data-place='{brussels}']").first.click()
@@ -214,3 +213,23 @@ def test_the_corpus_map_lists_unplaced_names_and_draws_every_country(gazetteer):
     block = json.loads(document.split('id="geo-corpus-data">', 1)[1].split("</script>", 1)[0])
     drawn = {f["properties"]["cc"]: f["properties"]["c"] for f in block["countries"]["features"]}
     assert len(drawn) >= len(outlines) - 5 and drawn["FR"] >= 0 and drawn.get("DE") == -1
+
+
+def test_an_unplaced_name_is_pinned_by_typing_a_name(geoparser, gazetteer, open_map):  # noqa: F811
+    _frame_, document = _map(geoparser, gazetteer)
+    page = open_map(document, tiles="fail").page
+    hamlet = _id(page, "Kelleysburg")
+    pool = page.evaluate("geoMap.places.flatMap(p => (p.alt || []).map(a => [a[0], a[7], a[8]]))")
+    target = next(a for a in pool if a[0].startswith("Marion"))
+    page.locator(f"#geo-place-{hamlet} details.geo-alts summary").click()
+    search = page.locator(f"#geo-place-{hamlet} input.geo-search-input")
+    search.focus()
+    page.keyboard.type("mario")
+    picks = page.locator(f"#geo-place-{hamlet} button.geo-search-pick")
+    picks.first.wait_for()
+    assert all("Marion" in t for t in picks.all_inner_texts())
+    picks.filter(has_text=target[0]).first.focus()
+    page.keyboard.press("Enter")
+    shown = {p["name"]: (p["lat"], p["lon"]) for p in page.evaluate("geoReview.placesShown()")}
+    assert shown["Kelleysburg"] == pytest.approx((target[1], target[2]), abs=1e-4)
+    assert "Kelleysburg pinned at" in page.locator("#geo-review-status").inner_text()

@@ -134,3 +134,18 @@ def test_the_fitted_view_leaves_out_a_lone_far_outlier():
     bounds = json.loads(re.findall(r"\.fitBounds\(\s*(\[\[[-0-9., \[\]]*?\]\])", document, re.S)[-1])
     assert bounds[1][0] < 41 and bounds[0][1] > -85  # Ohio only
     assert "Washington" in document  # still on the map and in the list
+
+
+def test_geo_map_review_below_option(geo_exe, gazetteer, tmp_path):
+    from _servers import isolated_env, run_geo
+
+    env = isolated_env(tmp_path, gazetteer.path)
+    article = tmp_path / "snow.txt"
+    article.write_text("Snow closed schools across Ontario and in Brussels on Monday.\n", encoding="utf-8")
+    bad = run_geo(geo_exe, "map", article, "-o", tmp_path / "bad.html", "--review-below", "2", env=env)
+    assert bad.returncode == 2 and "between 0 and 1" in bad.stderr and not (tmp_path / "bad.html").exists()
+    r = run_geo(geo_exe, "map", article, "-o", tmp_path / "all.html", "-q", "--review-below", "1", env=env)
+    assert r.returncode == 0, r.stderr
+    page = (tmp_path / "all.html").read_text(encoding="utf-8")
+    assert 'id="geo-check-h"' in page and '"correctionsName":"snow.geo.toml"' in page
+    assert _data(page)["reviewBelow"] == 1.0

@@ -91,7 +91,7 @@
   function markerFor(id, c) {
     var m = G.markers[id];
     if (!m && c && c.placed) {
-      m = L.circleMarker([c.lat, c.lon], {radius: 8, color: "#222222", weight: 1, opacity: 0.9, fillOpacity: 0.8,
+      m = new L.CircleMarker([c.lat, c.lon], {radius: 8, color: "#222222", weight: 1, opacity: 0.9, fillOpacity: 0.8,
                                           fillColor: cfg.kinds.place.colour, geoId: id, className: "geo-marker geo-pinned"});
       G.markers[id] = m;
       if (G.markerGroup) { G.markerGroup.addLayer(m); } else { m.addTo(map); }
