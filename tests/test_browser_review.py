@@ -143,8 +143,14 @@ def test_hostile_text_is_inert_in_the_review_controls(open_map, tmp_path):  # no
         alt = Candidate(geonameid=None, name=h + " (other)", kind="city", lat=30.0 + i, lon=-20.0 - i, country_code="ZZ")
         places.append(Place(name=h, mentions=(m,), candidate=chosen, confidence=0.3,
                             alternatives=(Alternative(alt, 0.2),)))
+    lost = "Nowhere " + HOSTILE[4]
+    start = len(article) + 1
+    article += " " + lost
+    places.append(Place(name=lost, mentions=(Mention(start=start, end=start + len(lost), text=lost),),
+                        alternatives=(Alternative(Candidate(geonameid=None, name="Somewhere " + HOSTILE[0], kind="city",
+                                                            lat=1.5, lon=2.5), 0.4),)))
     frame = to_frame(places)
-    assert len(frame.attrs[PLACES_ATTR]) == len(HOSTILE)
+    assert len(frame.attrs[PLACES_ATTR]) == len(HOSTILE) + 1
     opened = open_map(render_map(frame, title=HOSTILE[0], article=article, countries={"ZZ": HOSTILE[1]}))
     page = opened.page
     for i in range(len(HOSTILE)):
@@ -157,12 +163,22 @@ def test_hostile_text_is_inert_in_the_review_controls(open_map, tmp_path):  # no
         page.locator(".leaflet-popup-content .geo-relabel button").click()
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator("img:not(.leaflet-tile)").count() == 0
+    # the unplaced name's tools: a search among the readings, shown as text
+    lost_id = len(HOSTILE)
+    page.locator(f"#geo-place-{lost_id} details.geo-alts summary").click()
+    page.locator(f"#geo-place-{lost_id} input.geo-search-input").fill("somewhere <scr")
+    pick = page.locator(f"#geo-place-{lost_id} button.geo-search-pick")
+    pick.first.wait_for()
+    assert pick.first.evaluate("e => e.textContent").startswith("Somewhere " + HOSTILE[0])
+    pick.first.click()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
     text = page.evaluate("geoReview.corrections()")
     doc = tomllib.loads(text)
-    assert [p["label"] for p in doc["pin"]] == [HOSTILE[(i + 1) % len(HOSTILE)] for i in range(len(HOSTILE))]
-    assert [p["name"] for p in doc["pin"]] == HOSTILE
+    assert [p.get("label") for p in doc["pin"]] == [HOSTILE[(i + 1) % len(HOSTILE)] for i in range(len(HOSTILE))] + [None]
+    assert [p["name"] for p in doc["pin"]] == HOSTILE + [lost]
+    assert (doc["pin"][-1]["lat"], doc["pin"][-1]["lon"]) == (1.5, 2.5)
     listed = page.locator("#geo-review-list li span").all_inner_texts()
-    assert len(listed) == len(HOSTILE) and all("renamed" in x for x in listed)
+    assert len(listed) == len(HOSTILE) + 1 and all("renamed" in x for x in listed[:-1])
     assert opened.errors == []
 
 
@@ -233,3 +249,17 @@ def test_an_unplaced_name_is_pinned_by_typing_a_name(geoparser, gazetteer, open_
     shown = {p["name"]: (p["lat"], p["lon"]) for p in page.evaluate("geoReview.placesShown()")}
     assert shown["Kelleysburg"] == pytest.approx((target[1], target[2]), abs=1e-4)
     assert "Kelleysburg pinned at" in page.locator("#geo-review-status").inner_text()
+
+
+def test_the_legend_is_collapsed_on_narrow_screens_and_covers_no_marker(geoparser, gazetteer, open_map):  # noqa: F811
+    _frame_, document = _map(geoparser, gazetteer)
+    narrow = open_map(document, width=420, height=800).page
+    assert narrow.evaluate("document.getElementById('geo-legend').open") is False
+    wide = open_map(document).page
+    covered = wide.evaluate("""() => {
+        const box = document.getElementById('geo-legend').getBoundingClientRect();
+        return Array.from(document.querySelectorAll('path.geo-marker')).filter(p => {
+            const b = p.getBoundingClientRect();
+            return b.right >= box.left && b.left <= box.right && b.bottom >= box.top && b.top <= box.bottom;
+        }).length; }""")
+    assert covered == 0
