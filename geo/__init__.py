@@ -24,6 +24,7 @@ __all__ = [
     "Place",
     "read_article",
     "render_map",
+    "render_image",
     "GeoError",
     "UsageError",
     "InputError",
@@ -36,11 +37,13 @@ _LAZY = {
     "Geoparser": ("geo.pipeline", "Geoparser"),
     "read_article": ("geo.inputs", "read_article"),
     "render_map": ("geo.render", "render_map"),
+    "render_image": ("geo.image", "render_image"),
 }
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.inputs import read_article
     from geo.pipeline import Geoparser, geoparse
+    from geo.image import render_image
     from geo.render import render_map
 
 

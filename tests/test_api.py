@@ -22,6 +22,7 @@ PUBLIC = [
     "Place",
     "read_article",
     "render_map",
+    "render_image",
     "GeoError",
     "UsageError",
     "InputError",
@@ -32,7 +33,7 @@ PUBLIC = [
 ISSUE_COLUMNS = ["name", "geonameid", "kind", "country_code", "population", "mentions", "surface_forms", "spans",
                  "snippets", "confidence", "resolved", "geometry"]
 
-HEAVY = ("spacy", "geopandas", "folium", "pandas", "shapely", "numpy", "thinc", "branca")
+HEAVY = ("spacy", "geopandas", "folium", "pandas", "shapely", "numpy", "thinc", "branca", "matplotlib", "pyproj")
 
 
 def test_all_is_pinned():

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from geo.cli._common import add_quiet, geoparser, show_progress
 from geo.cli._geocoding import add_geocoding_options, geoparse_article
+from geo.cli._image import add_image_options, image_request, write_image
 
 
 def register(sub) -> None:
@@ -17,8 +18,9 @@ def register(sub) -> None:
     p.add_argument("--from", dest="from_file", metavar="PLACES_FILE", default=None,
                    help="instead of an article: the aggregate map of a corpus, from a places file written by "
                         "geo batch (or geo places) in any of its formats")
-    p.add_argument("-o", "--output", metavar="OUT.html", default=None,
-                   help="where to write the map (default: maps/<article stem>.html)")
+    p.add_argument("-o", "--output", metavar="OUT.html|png|svg|pdf", default=None,
+                   help="where to write the map (default: maps/<article stem>.html); .png, .svg or .pdf "
+                        "write a picture instead")
     p.add_argument("--title", default=None, help="the map's title (default: the article's title or file name)")
     m = p.add_argument_group("map file")
     m.add_argument("--cdn", action="store_true",
@@ -37,6 +39,7 @@ def register(sub) -> None:
     r.add_argument("--review-below", metavar="CONFIDENCE", type=_confidence, default=None,
                    help="draw places whose calibrated confidence is below this hollow and dashed, and list them "
                         "first under 'Check these' (0 to 1; 0 turns it off; default: 0.8)")
+    add_image_options(p)
     add_geocoding_options(p)
     add_quiet(p)
     p.set_defaults(func=run)
@@ -55,6 +58,7 @@ def _confidence(text: str) -> float:
 
 
 def run(args) -> int:
+    picture = image_request(args)  # every picture option checked before any work
     from geo._atomic import write_atomic
     from geo.inputs import read_article
     from geo.render import render_map
@@ -69,6 +73,8 @@ def run(args) -> int:
     frame = geoparse_article(args, gp, article)
     title = args.title or article.title or f"Places in {Path(article.source).name}"
     gz = gp.gazetteer
+    if picture is not None:
+        return write_image(args, picture, frame, title=title, stem=article.stem, outlines=gz.outlines())
     review = {} if args.review_below is None else {"review_below": args.review_below}
     html = render_map(frame, title=title, outlines=gz.outlines(), article=article.text,
                       cdn=args.cdn, tiles=args.tiles, attr=args.attr, api_key_env=args.tiles_key_env,
