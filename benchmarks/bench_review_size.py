@@ -10,7 +10,6 @@ once with every Place's alternatives removed. Target (issue 15): at most 25% lar
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 
@@ -47,9 +46,9 @@ def main(argv=None) -> int:
                   divisions=gz.division_names(), countries={cc: c.name for cc, c in gz.countries().items()})
     with_alts = render_map(frame, **kwargs).encode("utf-8")
     bare = frame.copy()
-    bare.attrs = {PLACES_ATTR: {k: dataclasses.replace(p, alternatives=()) for k, p in frame.attrs[PLACES_ATTR].items()}}
+    bare.attrs = {PLACES_ATTR: {k: {**r, "alt": []} for k, r in frame.attrs[PLACES_ATTR].items()}}
     without = render_map(bare, **kwargs).encode("utf-8")
-    n_alts = sum(len(p.alternatives) for p in frame.attrs[PLACES_ATTR].values())
+    n_alts = sum(len(r["alt"]) for r in frame.attrs[PLACES_ATTR].values())
     print(f"{len(frame)} places ({int(frame['resolved'].sum())} on the map), {n_alts} alternatives")
     print(f"map without alternatives: {len(without):,} bytes")
     print(f"map with alternatives:    {len(with_alts):,} bytes  (+{(len(with_alts) / len(without) - 1):.1%})")

@@ -92,8 +92,8 @@ def _article_html(article: str, records: Sequence[PlaceRecord]) -> str:
 
 def _place_item(record: PlaceRecord, extra: Mapping[str, Any], check: bool) -> str:
     meta = [record.kind_label]
-    if extra.get("gname"):
-        meta.append(f"gazetteer: {extra['gname']}")
+    if extra.get("sp"):
+        meta.append(f"gazetteer: {record.name}")
     if extra.get("div"):
         meta.append(extra["div"])
     if record.country and record.country != record.name:
@@ -108,7 +108,7 @@ def _place_item(record: PlaceRecord, extra: Mapping[str, Any], check: bool) -> s
     return (
         f'<li id="geo-place-{record.index}"><button type="button" class="geo-place {_kind_class(record)}{flag}" '
         f'data-place="{record.index}"><span class="geo-dot" aria-hidden="true"></span>'
-        f'<span class="geo-place-name">{_esc(extra.get("name", record.name))}</span> '
+        f'<span class="geo-place-name">{_esc(extra.get("sp", record.name))}</span> '
         f'<span class="geo-place-meta">{_esc(" · ".join(meta))}</span></button>{more}</li>'
     )
 

@@ -15,26 +15,45 @@ from typing import Any, Mapping, Sequence
 
 from geo._render_data import PlaceRecord, clean_text
 
-__all__ = ["review_data", "spelling", "article_key", "ALT_FIELDS"]
+__all__ = ["review_data", "place_review", "spelling", "article_key", "ALT_FIELDS"]
 
 #: the order of the fields of one alternative in the page data
 ALT_FIELDS = ("name", "kind", "division", "country", "population", "km", "score", "lat", "lon", "ref")
 _DIVISION_KINDS = ("city", "admin2", "place")
 
 
-def _ref(candidate) -> int | str | None:
+def _entry(c) -> dict[str, Any]:
+    """A candidate as plain JSON data (what the frame keeps for the map)."""
+    return {"name": c.name, "kind": c.kind, "cc": c.country_code, "a1": c.admin1_code, "gid": c.geonameid,
+            "lat": c.lat, "lon": c.lon, "pop": int(c.population or 0)}
+
+
+def place_review(place) -> dict[str, Any]:
+    """What the map needs of a :class:`~geo.types.Place` beyond its row: its entry and
+    :attr:`~geo.types.Place.alternatives`, as plain JSON data (``frame.attrs`` must stay
+    serialisable: GeoParquet writes it)."""
+    c = place.candidate
+    return {
+        "chosen": _entry(c) if c is not None else None,
+        # a name a correction gave ("label") is shown as it is; otherwise the article's spelling
+        "named": c is not None and (c.source == "correction" or "label" in (c.raw or {})),
+        "alt": [[_entry(a.candidate), float(a.score)] for a in place.alternatives],
+    }
+
+
+def _ref(e: Mapping[str, Any]) -> int | str | None:
     """How a correction names this entry: its GeoNames id, else a division's codes, else nothing."""
-    if candidate.geonameid is not None:
-        return int(candidate.geonameid)
-    if candidate.kind == "admin1" and candidate.country_code and candidate.admin1_code:
-        return f"admin1:{candidate.country_code}.{candidate.admin1_code}"
+    if e.get("gid") is not None:
+        return int(e["gid"])
+    if e.get("kind") == "admin1" and e.get("cc") and e.get("a1"):
+        return f"admin1:{e['cc']}.{e['a1']}"
     return None
 
 
-def _division(candidate, divisions: Mapping[tuple[str, str], str]) -> str | None:
-    if candidate.kind not in _DIVISION_KINDS or not candidate.country_code or not candidate.admin1_code:
+def _division(e: Mapping[str, Any], divisions: Mapping[tuple[str, str], str]) -> str | None:
+    if e.get("kind") not in _DIVISION_KINDS or not e.get("cc") or not e.get("a1"):
         return None
-    return divisions.get((candidate.country_code, candidate.admin1_code))
+    return divisions.get((e["cc"], e["a1"]))
 
 
 def spelling(record: PlaceRecord, article: str | None) -> str:
@@ -78,28 +97,26 @@ def review_data(
     labels = frame.index.tolist()
     out = []
     for record in records:
-        place = by_label.get(labels[record.index]) if record.index < len(labels) else None
+        review = by_label.get(str(labels[record.index])) if record.index < len(labels) else None
+        review = review if isinstance(review, Mapping) else {}
         data: dict[str, Any] = {}
-        c = place.candidate if place is not None else None
-        # a name a correction gave ("label") is shown as it is; otherwise the article's spelling
-        named = c is not None and (c.source == "correction" or "label" in (c.raw or {}))
-        shown = record.name if named else spelling(record, article)
+        c = review.get("chosen")
+        shown = record.name if review.get("named") else spelling(record, article)
         if shown != record.name:
-            data["name"], data["gname"] = shown, record.name
+            data["sp"] = shown  # the page shows this, with the gazetteer's name as a detail
         forms = sorted({" ".join(f.split()) for f in record.surface_forms if f.strip()})
         if forms and forms != [shown]:
             data["f"] = forms
-        if c is not None:
+        if c:
             if (div := _division(c, divisions)) is not None:
                 data["div"] = div
             if (ref := _ref(c)) is not None and not isinstance(ref, int):
                 data["ref"] = ref
         alts = []
-        for alt in place.alternatives if place is not None else ():
-            a = alt.candidate
-            km = round(haversine_km(c.lat, c.lon, a.lat, a.lon)) if c is not None else None
-            alts.append([clean_text(a.name), a.kind, _division(a, divisions), a.country_code, a.population or None,
-                         km, round(alt.score, 2), round(a.lat, 4), round(a.lon, 4), _ref(a)])
+        for a, score in review.get("alt", ()):
+            km = round(haversine_km(c["lat"], c["lon"], a["lat"], a["lon"])) if c else None
+            alts.append([clean_text(a["name"]), a["kind"], _division(a, divisions), a["cc"], a["pop"] or None,
+                         km, round(score, 2), round(a["lat"], 4), round(a["lon"], 4), _ref(a)])
         if alts:
             data["alt"] = alts
         out.append(data)

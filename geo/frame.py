@@ -17,7 +17,7 @@ COLUMNS = [
     "surface_forms", "spans", "adjectival_spans", "snippets", "confidence", "resolved", "source", "geometry",
 ]
 FORMATS = ("csv", "geojson", "json")
-#: ``frame.attrs`` key of the rows' :class:`~geo.types.Place` values (index label -> Place)
+#: ``frame.attrs`` key of what the map needs of each row's Place (str(index label) -> plain data)
 PLACES_ATTR = "geo_places"
 
 
@@ -69,9 +69,11 @@ def to_frame(places: Sequence[Place]):
     df["confidence"] = df["confidence"].astype("float64")
     df["resolved"] = df["resolved"].astype(bool)
     frame = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
-    # The Place of each row (by index label), for the map's alternatives and review: not a column,
-    # so exports stay as they are.
-    frame.attrs[PLACES_ATTR] = dict(zip(frame.index.tolist(), places))
+    # What the map's review needs of each row's Place (its entry, its alternatives), by index label,
+    # as plain JSON data: not a column, so exports stay as they are.
+    from geo._render_review import place_review
+
+    frame.attrs[PLACES_ATTR] = {str(label): place_review(p) for label, p in zip(frame.index.tolist(), places)}
     return frame
 
 

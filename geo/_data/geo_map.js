@@ -14,6 +14,9 @@
   var cfg = window.geoData || JSON.parse(dataNode.textContent);
   window.geoData = cfg;
   var places = cfg.places;
+  for (var s = 0; s < places.length; s++) {  // shown as the article spells it; the gazetteer's name as a detail
+    if (places[s].sp) { places[s].gname = places[s].name; places[s].name = places[s].sp; delete places[s].sp; }
+  }
   var panel = document.getElementById("geo-panel");
   var statusNode = document.getElementById("geo-status");
   var reduceMotion = !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
