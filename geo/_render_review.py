@@ -35,8 +35,9 @@ def place_review(place) -> dict[str, Any]:
     c = place.candidate
     return {
         "chosen": _entry(c) if c is not None else None,
-        # a name a correction gave ("label") is shown as it is; otherwise the article's spelling
-        "named": c is not None and (c.source == "correction" or "label" in (c.raw or {})),
+        # a name the user gave (a correction's label, their places file) is shown as it is; otherwise
+        # the article's spelling
+        "named": c is not None and (c.source in ("correction", "user") or "label" in (c.raw or {})),
         "alt": [[_entry(a.candidate), float(a.score)] for a in place.alternatives],
     }
 
