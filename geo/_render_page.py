@@ -8,11 +8,12 @@ become markup.
 from __future__ import annotations
 
 import html
+import re
 from typing import Any, Mapping, Sequence
 
 from geo._render_data import DEFAULT_REASON, KINDS, UNRESOLVED_COLOUR, PlaceRecord, marker_radius
 
-__all__ = ["header_html", "panel_html", "kind_css", "mention_spans", "PLACE_LIST_LIMIT"]
+__all__ = ["header_html", "source_html", "panel_html", "kind_css", "mention_spans", "PLACE_LIST_LIMIT"]
 
 PLACE_LIST_LIMIT = 250  # the list names the most-mentioned places; the map has them all
 
@@ -36,7 +37,20 @@ def _kind_class(record: PlaceRecord) -> str:
     return f"geo-k-{record.kind}" if record.resolved else "geo-k-unresolved"
 
 
-def header_html(title: str, resolved: int, unresolved: int, *, has_panel_toggle: bool = True) -> str:
+def source_html(about: Mapping[str, Any] | None) -> str:
+    """The article's date, site, author and a link to it, as one escaped line (empty without any)."""
+    if not about:
+        return ""
+    parts = [_esc(" ".join(str(about[k]).split())) for k in ("date", "site", "author")
+             if isinstance(about.get(k), str) and about[k].strip()]
+    url = about.get("url")
+    if isinstance(url, str) and re.match(r"https?://[^\s/?#]+", url, re.I) and not re.search(r"[\s<>\"']", url):
+        parts.append(f'<a class="geo-source-link" href="{_esc(url)}" rel="noopener noreferrer">{_esc(url)}</a>')
+    return f'<p class="geo-source">{" · ".join(parts)}</p>' if parts else ""
+
+
+def header_html(title: str, resolved: int, unresolved: int, *, has_panel_toggle: bool = True,
+                about: Mapping[str, Any] | None = None) -> str:
     summary = f"{_plural(resolved, 'place')} on the map"
     if unresolved:
         summary += f", {_plural(unresolved, 'name')} could not be placed"
@@ -49,7 +63,7 @@ def header_html(title: str, resolved: int, unresolved: int, *, has_panel_toggle:
     return (
         '<header class="geo-header"><div class="geo-header-text">'
         f'<h1 class="geo-title">{_esc(title)}</h1>'
-        f'<p class="geo-summary">{_esc(summary)}</p></div>{toggle}</header>'
+        f'{source_html(about)}<p class="geo-summary">{_esc(summary)}</p></div>{toggle}</header>'
     )
 
 

@@ -187,7 +187,7 @@ def write_frame(frame, path: str | os.PathLike, fmt: str) -> Path:
 
 #: columns of ``geo batch`` output, in order: the document, then the place
 BATCH_COLUMNS = [
-    "doc_id", "doc_title", "doc_date", "doc_url",
+    "doc_id", "doc_title", "doc_date", "doc_url", "doc_author", "doc_site",
     "name", "kind", "country_code", "country", "geonameid", "population", "mentions", "adjectival_mentions",
     "surface_forms", "spans", "adjectival_spans", "confidence", "resolved", "source", "geometry",
 ]
@@ -206,6 +206,7 @@ def batch_schema():
     spans = pa.list_(pa.list_(pa.int64()))
     fields = [
         ("doc_id", pa.string()), ("doc_title", pa.string()), ("doc_date", pa.string()), ("doc_url", pa.string()),
+        ("doc_author", pa.string()), ("doc_site", pa.string()),
         ("name", pa.string()), ("kind", pa.string()), ("country_code", pa.string()), ("country", pa.string()),
         ("geonameid", pa.int64()), ("population", pa.int64()), ("mentions", pa.int64()),
         ("adjectival_mentions", pa.int64()), ("surface_forms", pa.list_(pa.string())), ("spans", spans),

@@ -35,6 +35,10 @@ The options of :func:`render_map`:
     a town says its state or province, and its alternatives say where they are.
 ``corrections_name``
     The file name the map's "Download corrections" writes (the article's sidecar).
+``about``
+    The article's metadata (``date``, ``site``, ``author``, ``url``, as in
+    :class:`geo.inputs.ArticleMeta`), shown as text under the title with a link to the source
+    (http(s) URLs only). Default: ``frame.attrs["article"]`` when the frame has it.
 """
 
 from __future__ import annotations
@@ -95,6 +99,7 @@ def render_map(
     divisions: Mapping[tuple[str, str], str] | None = None,
     countries: Mapping[str, str] | None = None,
     corrections_name: str = "article.geo.toml",
+    about: Mapping[str, Any] | None = None,
 ) -> str:
     """Return the complete HTML document of the map of ``frame`` (options: see the module's docstring).
 
@@ -116,7 +121,10 @@ def render_map(
     basemap_features = _basemap_features(outlines) if basemap_outlines else []
     review = review_data(frame, records, article=article_text, divisions=divisions or {})
 
-    figure = _figure(title_text, cdn=cdn, clustered=clustered, resolved=len(resolved), unresolved=len(records) - len(resolved))
+    if about is None:
+        about = frame.attrs.get("article") if isinstance(frame.attrs.get("article"), Mapping) else None
+    figure = _figure(title_text, cdn=cdn, clustered=clustered, resolved=len(resolved),
+                     unresolved=len(records) - len(resolved), about=about)
     fmap = folium.Map(location=list(_WORLD_CENTRE), zoom_start=_WORLD_ZOOM, tiles=None, control_scale=True,
                       prefer_canvas=clustered, world_copy_jump=False)
     fmap.default_js = []  # head_assets() brings Leaflet; jQuery, Bootstrap, awesome-markers are not used
@@ -146,14 +154,15 @@ def render_map(
     return document.replace(_FOLIUM_VIEWPORT, "initial-scale=1.0", 1)
 
 
-def _figure(title_text: str, *, cdn: bool, clustered: bool, resolved: int, unresolved: int) -> Figure:
+def _figure(title_text: str, *, cdn: bool, clustered: bool, resolved: int, unresolved: int,
+            about: Mapping[str, Any] | None) -> Figure:
     """The page around the map: head assets, geo's style, the header."""
     figure = Figure(title=html.escape(title_text, quote=True))
     for markup in head_assets(cdn=cdn, cluster=clustered):
         figure.header.add_child(_Raw(markup))
     css = _asset_text("geo_map.css") + "\n" + kind_css()
     figure.header.add_child(_Raw(f"<style>{css}</style>"))
-    figure.html.add_child(_Raw(header_html(title_text, resolved, unresolved)))
+    figure.html.add_child(_Raw(header_html(title_text, resolved, unresolved, about=about)))
     return figure
 
 

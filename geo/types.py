@@ -8,10 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
-__all__ = ["Mention", "Candidate", "Alternative", "Place", "MENTION_KINDS", "PLACE_KINDS"]
+__all__ = ["Mention", "Candidate", "Alternative", "Place", "MENTION_KINDS", "PLACE_KINDS", "FEATURE_KINDS"]
 
 MENTION_KINDS = ("literal", "adjectival")
-PLACE_KINDS = ("continent", "country", "admin1", "admin2", "city", "place", "unknown")
+#: Physical and regional features (geo/gazetteer/_features.py): ``sea`` (seas, oceans, gulfs, bays,
+#: straits, sounds), ``river`` (rivers and canals), ``lake`` (lakes and reservoirs), ``mountain`` (a
+#: peak or volcano), ``range`` (a mountain range or highlands), ``desert``, ``island`` (an island or
+#: archipelago) and ``region`` (a named region that is not a division: the Sahel, Donbas, a
+#: peninsula, a plateau). The finer class ("strait", "volcano", "plateau" …) is the feature's subkind.
+FEATURE_KINDS = ("sea", "river", "lake", "mountain", "range", "desert", "island", "region")
+PLACE_KINDS = ("continent", "country", "admin1", "admin2", "city", "place", "unknown") + FEATURE_KINDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from geo._text import normalize
 from geo.errors import InputError
-from geo.types import PLACE_KINDS, Candidate
+from geo.types import FEATURE_KINDS, PLACE_KINDS, Candidate
 
 __all__ = ["UserPlace", "UserPlaces", "load_places", "place_kind", "country_code", "CountryLocator",
            "geojson_features"]
@@ -44,7 +44,7 @@ def place_kind(value: Any, where: str) -> str:
     if value is None or str(value).strip() == "":
         return "place"
     word = str(value).strip().lower()
-    if word in PLACE_KINDS and word != "unknown":
+    if word in PLACE_KINDS and word != "unknown" and word not in FEATURE_KINDS:  # features: not wired yet
         return word
     if not re.fullmatch(r"[a-z][a-z _-]{0,40}", word):
         raise InputError(f"{where}: kind {value!r} is not a word (city, village, camp, admin1, country, …)")

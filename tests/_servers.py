@@ -243,3 +243,60 @@ def run_geo(geo_exe: str, *args: str, env: dict, timeout: float = 180, cwd: Path
 
 def warnings_of(stderr: str) -> list[str]:
     return [ln for ln in stderr.splitlines() if ln.startswith("geo: warning:")]
+
+
+# -- a news site (pages for geo map URL / geo batch) -------------------------------------------------
+@dataclass
+class Page:
+    """One answer: ``body`` with ``headers``; ``status`` other than 200; ``sleep`` seconds first;
+    ``endless``: a body streamed without end (no Content-Length)."""
+
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    headers: dict = field(default_factory=dict)
+    sleep: float = 0.0
+    endless: bool = False
+
+
+@dataclass
+class PageServer:
+    pages: dict[str, Page]
+    requests: list[Seen] = field(default_factory=list)
+
+    def __post_init__(self):
+        server = self
+        lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                url = urlsplit(self.path)
+                with lock:
+                    server.requests.append(Seen(time.time(), url.path, {}, dict(self.headers)))
+                page = server.pages.get(url.path) or Page(b"<html><body><p>Not found</p></body></html>", status=404)
+                if page.sleep:
+                    time.sleep(page.sleep)
+                self.send_response(page.status)
+                if page.content_type:
+                    self.send_header("Content-Type", page.content_type)
+                for k, v in page.headers.items():
+                    self.send_header(k, v)
+                try:
+                    if page.endless:
+                        self.send_header("Connection", "close")
+                        self.end_headers()
+                        block = b"<p>" + b"Lorem ipsum dolor sit amet. " * 2000 + b"</p>\n"
+                        while True:
+                            self.wfile.write(block)
+                    self.send_header("Content-Length", str(len(page.body)))
+                    self.end_headers()
+                    self.wfile.write(page.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self.handler = Handler

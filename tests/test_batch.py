@@ -97,7 +97,7 @@ def test_reference_rows_carry_documents_and_places(reference):
         assert json.loads(row[3]) == doc.get("url")
     # rows come in input order, and the items with no place have no row
     assert seen_docs == [d for d in docs if "Nobody" not in docs[d]["text"]]
-    names = {json.loads(r[4]) for r in reference}
+    names = {json.loads(r[BATCH_COLUMNS.index("name")]) for r in reference}
     assert {"Paris", "Nairobi", "Peru"} <= names
 
 

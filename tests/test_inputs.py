@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from geo.errors import GeoError, InputError
-from geo.inputs import MAX_INPUT_BYTES, read_article
+from geo.inputs import MAX_INPUT_BYTES, DecodeWarning, read_article
 
 SAMPLE = "Clashes near the Syrian village of Baghuz — “total elimination”, said the SDF in Zürich.\n"
 
@@ -91,7 +91,7 @@ def test_html_title_is_the_pages_not_an_svg_icons(tmp_path):
     html = ("<html><head><title>Rain in Oslo</title></head><body><svg><title>Search icon</title></svg>"
             "<p>Rain fell in Oslo.</p><title>stray</title></body></html>")
     a = read_article(_write(tmp_path, "svg.html", html.encode()))
-    assert (a.title, a.text) == ("Rain in Oslo", "Rain fell in Oslo.")
+    assert (a.title, a.text) == ("Rain in Oslo", "Rain in Oslo\n\nRain fell in Oslo.")  # the headline is kept
 
 
 def test_html_page_wrapped_in_a_form_keeps_its_article(tmp_path):
@@ -191,3 +191,47 @@ def test_empty_and_oversized_stdin(monkeypatch):
     assert _error("-").startswith("<stdin>")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x" * 101)))
     assert "too large" in _error("-", max_bytes=100)
+
+
+# -- one decoder: broken UTF-8 stays UTF-8 (never re-decoded as cp1252) -----------------------------------
+@pytest.mark.parametrize("bad", [b"\xff", b"\xc3", b"\xe2\x80", b"\xed\xa0\x80"], ids=["ff", "cut-2", "cut-3", "surrogate"])
+@pytest.mark.parametrize("where", ["end", "middle"])
+def test_utf8_with_one_broken_sequence_stays_utf8(tmp_path, bad, where):
+    good = "Floods in Zürich, São Paulo and Kraków.\n".encode("utf-8")
+    data = good + bad if where == "end" else good[:10] + bad + good[10:]
+    with pytest.warns(DecodeWarning, match=r"invalid UTF-8 byte sequence.*replaced"):
+        text = read_article(_write(tmp_path, "broken.txt", data)).text
+    for name in ("Zürich", "São Paulo", "Kraków"):
+        assert name in text
+    assert "Ã" not in text and "\ufffd" in text
+
+
+def test_broken_utf8_in_a_page_and_on_stdin_is_decoded_the_same(tmp_path, monkeypatch):
+    page = "<html><body><p>Floods in Zürich and Kraków.</p></body></html>".encode("utf-8") + b"\xff"
+    with pytest.warns(DecodeWarning):
+        from_file = read_article(_write(tmp_path, "broken.html", page)).text
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(page)))
+    with pytest.warns(DecodeWarning):
+        from_stdin = read_article("-").text
+    assert from_file == from_stdin and "Zürich" in from_file
+
+
+def test_cli_reports_the_replaced_bytes_and_maps_the_places(tmp_path, geo_exe, gazetteer):
+    import subprocess
+
+    good = "Floods hit the Swiss city of Zürich on Monday, and heavy rain fell in São Paulo, Brazil.\n".encode()
+    p = _write(tmp_path, "broken.txt", good + b"\xff")
+    proc = subprocess.run([geo_exe, "places", str(p), "-f", "csv"], capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert [ln for ln in proc.stderr.splitlines() if ln.startswith("geo: warning:")] == [
+        f"geo: warning: {p}: 1 invalid UTF-8 byte sequence replaced by \ufffd (the first at byte {len(good)})"]
+    assert "Zürich" in proc.stdout and "São Paulo" in proc.stdout
+
+
+def test_plain_text_date_line_is_metadata(tmp_path):
+    a = read_article(_write(tmp_path, "dated.txt", b"date 2024-02-29 Flooding hit Lima.\n\nMore in Cusco.\n"))
+    assert (a.meta.date, a.text) == ("2024-02-29", "Flooding hit Lima.\n\nMore in Cusco.\n")
+    b = read_article(_write(tmp_path, "dated2.txt", b"Published 3 March 2024\nFlooding hit Lima.\n"))
+    assert (b.meta.date, b.text) == ("2024-03-03", "Flooding hit Lima.\n")
+    c = read_article(_write(tmp_path, "dateline.txt", "LIMA, Peru (AP) — Flooding hit Lima.\n".encode()))
+    assert c.meta.date is None and c.text.startswith("LIMA, Peru")

@@ -50,7 +50,7 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
               scheduler: str | None = None, client=None, text_column: str = "text", id_column: str | None = None,
               errors_path: str | Path | None = None, chunk_size: int = 16, batch_size: int = 32,
               part_docs: int = 500, limit: int | None = None, keep_parts: bool = False, restart: bool = False,
-              progress: bool = False, geoparser=None) -> BatchSummary:
+              progress: bool = False, geoparser=None, fetcher=None) -> BatchSummary:
     """Geoparse every document of ``inputs`` into ``output`` (GeoParquet unless ``fmt`` or the extension says).
 
     ``workers``: local processes; ``scheduler`` (``tcp://HOST:PORT``) or ``client``: a dask.distributed
@@ -100,11 +100,11 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
                        smoothing=0.1, dynamic_ncols=True)
         order: list[str] = []
         read_errors: list[tuple[int, str, str, str]] = []
-        pending: dict[str, tuple[str, str, str | None, str | None, str | None]] = {}
+        pending: dict[str, tuple[str, str, str | None, str | None, str | None, str | None, str | None]] = {}
         counts = {"processed": 0, "skipped": 0}
 
         def todo() -> Iterator[BatchDoc]:
-            docs = iter_documents(files, text_column=text_column, id_column=id_column)
+            docs = iter_documents(files, text_column=text_column, id_column=id_column, fetcher=fetcher)
             for doc in docs:
                 if limit and doc.seq >= limit:
                     break
@@ -121,7 +121,7 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
         def chunks():
             chunk: list[tuple[str, str]] = []
             for doc in todo():
-                pending[doc.key] = (doc.id, doc.source, doc.title, doc.date, doc.url)
+                pending[doc.key] = (doc.id, doc.source, doc.title, doc.date, doc.url, doc.author, doc.site)
                 chunk.append((doc.key, doc.text))
                 if len(chunk) >= chunk_size:
                     yield chunk
@@ -132,10 +132,11 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
         for result in run_chunks(chunks(), workers=workers, client=client, batch_size=batch_size,
                                  geoparser=geoparser):
             for key, rows, error in result:
-                doc_id, source, title, date, url = pending.pop(key)
+                doc_id, source, title, date, url, author, site = pending.pop(key)
                 if rows:
                     for row in rows:
-                        row.update(doc_id=doc_id, doc_title=title, doc_date=date, doc_url=url)
+                        row.update(doc_id=doc_id, doc_title=title, doc_date=date, doc_url=url, doc_author=author,
+                                   doc_site=site)
                 store.add(key, rows, error, doc_id, source)
                 counts["processed"] += 1
                 _tick(bar)

@@ -1,4 +1,6 @@
-"""The documents of a batch: article files, folders and globs of them, JSON Lines and CSV files.
+"""The documents of a batch: article files, folders and globs of them, JSON Lines and CSV files, and
+lists of URLs (a ``.urls`` file, or a ``.txt`` file whose every line is an http(s) URL; blank lines
+and ``#`` comments allowed), each page fetched politely (one request at a time, a pause per host).
 
 Every document gets an id (its path, or the id field / column), its metadata (title, date, URL
 when present) and a content key: a hash of the id, the text and the metadata, by which a rerun
@@ -24,6 +26,7 @@ __all__ = ["BatchDoc", "iter_documents", "expand_inputs", "count_documents", "AR
 
 ARTICLE_EXTENSIONS = (".txt", ".text", ".html", ".htm", ".xhtml")
 JSONL_EXTENSIONS = (".jsonl", ".ndjson")
+URL_LIST_EXTENSIONS = (".urls",)
 CSV_EXTENSIONS = (".csv",)
 #: metadata fields recognised (case-insensitive) in JSON Lines records and CSV headers
 META_FIELDS = {
@@ -46,11 +49,33 @@ class BatchDoc:
     date: str | None = None
     url: str | None = None
     error: str | None = None
+    author: str | None = None
+    site: str | None = None
 
 
-def _key(doc_id: str, text: str | None, title, date, url, error) -> str:
-    payload = json.dumps([doc_id, text, title, date, url, error], ensure_ascii=False)
+def _key(doc_id: str, text: str | None, title, date, url, error, author=None, site=None) -> str:
+    extra = [author, site] if author or site else []  # keys of documents without them stay as they were
+    payload = json.dumps([doc_id, text, title, date, url, error, *extra], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def _url_lines(path: Path) -> list[tuple[int, str]] | None:
+    """The URLs of a list of URLs (line number, URL), or None when ``path`` is not one."""
+    from geo.inputs import is_url
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read(1 << 20)
+    except OSError:
+        return None
+    try:
+        lines = data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        return None
+    urls = [(n, ln.strip()) for n, ln in enumerate(lines, 1) if ln.strip() and not ln.lstrip().startswith("#")]
+    if not urls or not all(is_url(u) and " " not in u for _n, u in urls):
+        return None
+    return urls
 
 
 def _kind(path: Path) -> str:
@@ -59,10 +84,12 @@ def _kind(path: Path) -> str:
         return "jsonl"
     if name.endswith(CSV_EXTENSIONS):
         return "csv"
+    if name.endswith(URL_LIST_EXTENSIONS) or (name.endswith((".txt", ".text")) and _url_lines(path)):
+        return "urls"
     return "article"
 
 
-_KNOWN = ARTICLE_EXTENSIONS + JSONL_EXTENSIONS + CSV_EXTENSIONS
+_KNOWN = ARTICLE_EXTENSIONS + JSONL_EXTENSIONS + CSV_EXTENSIONS + URL_LIST_EXTENSIONS
 
 
 def expand_inputs(inputs: Sequence[str]) -> list[Path]:
@@ -124,7 +151,7 @@ class _Builder:
         self.first_seen: dict[str, str] = {}
 
     def make(self, doc_id: str, source: str, text: str | None = None, *, title=None, date=None, url=None,
-             error: str | None = None) -> BatchDoc:
+             error: str | None = None, author=None, site=None) -> BatchDoc:
         if error is None and doc_id in self.first_seen:
             error = f"duplicate id (first seen at {self.first_seen[doc_id]})"
         elif error is None:
@@ -133,23 +160,31 @@ class _Builder:
             error = f"text too long ({len(text):,} characters; the limit is {self.max_chars:,})"
         if error is not None:
             text = None
-        doc = BatchDoc(seq=self.seq, id=doc_id, key=_key(doc_id, text, title, date, url, error), source=source,
-                       text=text, title=title, date=date, url=url, error=error)
+        doc = BatchDoc(seq=self.seq, id=doc_id, key=_key(doc_id, text, title, date, url, error, author, site),
+                       source=source, text=text, title=title, date=date, url=url, error=error, author=author,
+                       site=site)
         self.seq += 1
         return doc
 
 
-def _article(path: Path, b: _Builder) -> Iterator[BatchDoc]:
+def _article(source, label: str, doc_id: str, b: _Builder, fetcher=None) -> Iterator[BatchDoc]:
+    """The document of an article file or of a page's URL, with the article's metadata."""
     from geo.inputs import read_article
 
-    label = str(path)
     try:
-        article = read_article(path)
+        article = read_article(source, fetcher=fetcher)
     except InputError as exc:
         msg = str(exc)
-        yield b.make(label, label, error=msg[len(label) + 2:] if msg.startswith(label + ": ") else msg)
+        where = str(source)
+        yield b.make(doc_id, label, error=msg[len(where) + 2:] if msg.startswith(where + ": ") else msg)
         return
-    yield b.make(label, label, article.text, title=article.title)
+    m = article.meta
+    yield b.make(doc_id, label, article.text, title=m.title, date=m.date, url=m.url, author=m.author, site=m.site)
+
+
+def _urls(path: Path, b: _Builder, fetcher) -> Iterator[BatchDoc]:
+    for ln, url in _url_lines(path) or []:
+        yield from _article(url, f"{path}:{ln}", url, b, fetcher)
 
 
 def _jsonl(path: Path, b: _Builder) -> Iterator[BatchDoc]:
@@ -219,19 +254,29 @@ def _csv(path: Path, b: _Builder, text_column: str, id_column: str | None) -> It
 
 
 def iter_documents(files: Sequence[Path], *, text_column: str = "text", id_column: str | None = None,
-                   max_chars: int | None = None) -> Iterator[BatchDoc]:
-    """Every document of ``files``, in order, numbered from 0."""
+                   max_chars: int | None = None, fetcher=None) -> Iterator[BatchDoc]:
+    """Every document of ``files``, in order, numbered from 0; ``fetcher`` fetches lists of URLs
+    (default: a :class:`geo.inputs.Fetcher` pausing 1 s between two requests to a host)."""
+    from geo.inputs import Fetcher
     from geo.pipeline import MAX_TEXT_CHARS
 
     b = _Builder(max_chars or MAX_TEXT_CHARS)
-    for path in files:
-        kind = _kind(path)
-        if kind == "jsonl":
-            yield from _jsonl(path, b)
-        elif kind == "csv":
-            yield from _csv(path, b, text_column, id_column)
-        else:
-            yield from _article(path, b)
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(host_delay=1.0)
+    try:
+        for path in files:
+            kind = _kind(path)
+            if kind == "jsonl":
+                yield from _jsonl(path, b)
+            elif kind == "csv":
+                yield from _csv(path, b, text_column, id_column)
+            elif kind == "urls":
+                yield from _urls(path, b, fetcher)
+            else:
+                yield from _article(path, str(path), str(path), b)
+    finally:
+        if own:
+            fetcher.close()
 
 
 def count_documents(files: Sequence[Path]) -> int:
@@ -241,6 +286,9 @@ def count_documents(files: Sequence[Path]) -> int:
         kind = _kind(path)
         if kind == "article":
             total += 1
+            continue
+        if kind == "urls":
+            total += max(len(_url_lines(path) or []), 1)
             continue
         try:
             with open(path, "rb") as f:

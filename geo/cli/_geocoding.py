@@ -108,7 +108,9 @@ def geoparse_article(args, gp, article):
 
     corrections = _global_corrections(args)
     source = getattr(args, "article", None)
-    path = None if source in (None, "-") else Path(source)
+    from geo.inputs import is_url
+
+    path = None if source in (None, "-") or is_url(source) else Path(source)
     corrections = corrections.for_article(str(path) if path else None)
     if path is not None and not getattr(args, "no_sidecar", False):
         corrections = corrections + load_corrections(sidecars(path) or None)

