@@ -104,20 +104,52 @@ def _article_html(article: str, records: Sequence[PlaceRecord]) -> str:
     return "".join(parts)
 
 
-def _place_item(record: PlaceRecord) -> str:
+def _place_item(record: PlaceRecord, extra: Mapping[str, Any], check: bool) -> str:
     meta = [record.kind_label]
+    if extra.get("sp"):
+        meta.append(f"gazetteer: {record.name}")
+    if extra.get("div"):
+        meta.append(extra["div"])
     if record.country and record.country != record.name:
         meta.append(record.country)
     meta.append(_plural(record.total_mentions, "mention"))
+    if check:
+        meta.append(f"confidence {record.confidence:.2f}")
+    alts = len(extra.get("alt", ()))
+    more = (f'<details class="geo-alts" data-for="{record.index}"><summary>Other readings ({alts})</summary></details>'
+            if alts else "")
+    flag = " geo-check" if check else ""
     return (
-        f'<li id="geo-place-{record.index}"><button type="button" class="geo-place {_kind_class(record)}" data-place="{record.index}">'
-        '<span class="geo-dot" aria-hidden="true"></span>'
-        f'<span class="geo-place-name">{_esc(record.name)}</span> '
-        f'<span class="geo-place-meta">{_esc(" · ".join(meta))}</span></button></li>'
+        f'<li id="geo-place-{record.index}"><button type="button" class="geo-place {_kind_class(record)}{flag}" '
+        f'data-place="{record.index}"><span class="geo-dot" aria-hidden="true"></span>'
+        f'<span class="geo-place-name">{_esc(extra.get("sp", record.name))}</span> '
+        f'<span class="geo-place-meta">{_esc(" · ".join(meta))}</span></button>{more}</li>'
     )
 
 
-def _legend_html(resolved: Sequence[PlaceRecord], unresolved: Sequence[PlaceRecord], *, outlines: bool, basemap: bool) -> str:
+def _unresolved_alts(record: PlaceRecord, extra: Mapping[str, Any]) -> str:
+    alts = len(extra.get("alt", ()))
+    if not alts:
+        return ""
+    return f'<details class="geo-alts" data-for="{record.index}"><summary>Readings geo considered ({alts})</summary></details>'
+
+
+def _review_tools_html() -> str:
+    """The review bar: what was edited, and the buttons to download or undo the corrections."""
+    return (
+        '<section class="geo-review" id="geo-review" aria-labelledby="geo-review-h" hidden>'
+        '<h2 id="geo-review-h">Your corrections</h2>'
+        '<p id="geo-review-summary" class="geo-hint">No corrections yet: choose another reading, drop a place, '
+        'pin a name on the map or rename a place from its popup.</p>'
+        '<ul id="geo-review-list" class="geo-review-list"></ul>'
+        '<p class="geo-review-buttons"><button type="button" class="geo-button" id="geo-download">Download corrections'
+        '</button> <button type="button" class="geo-button" id="geo-undo-all">Undo all</button></p>'
+        '<p id="geo-review-status" class="geo-sr-only" role="status" aria-live="assertive"></p></section>'
+    )
+
+
+def _legend_html(resolved: Sequence[PlaceRecord], unresolved: Sequence[PlaceRecord], *, outlines: bool, basemap: bool,
+                 check: bool = False) -> str:
     kinds_present = [k for k in KINDS if any(r.kind == k for r in resolved)] or list(KINDS)
     parts = [
         '<details class="geo-legend" id="geo-legend" open>'
@@ -130,6 +162,9 @@ def _legend_html(resolved: Sequence[PlaceRecord], unresolved: Sequence[PlaceReco
             '<li class="geo-k-country"><span class="geo-swatch-outline" aria-hidden="true"></span>'
             "Country outline (layer &#8220;Country outlines&#8221;)</li>"
         )
+    if check:
+        parts.append('<li><span class="geo-dot geo-dot-check" aria-hidden="true"></span>To check: hollow, dashed '
+                     '(low confidence)</li>')
     if unresolved:
         parts.append('<li><span class="geo-mention geo-k-unresolved geo-legend-sample">name</span>Could not be placed (in the text)</li>')
     if basemap:
@@ -147,33 +182,52 @@ def _legend_html(resolved: Sequence[PlaceRecord], unresolved: Sequence[PlaceReco
     return "".join(parts)
 
 
+def _places_html(resolved: Sequence[PlaceRecord], extra: Mapping[int, Mapping[str, Any]], review_below: float) -> list[str]:
+    """"Check these" (low confidence, least sure first), then the other places by mentions."""
+    parts: list[str] = []
+    check = sorted((r for r in resolved if r.confidence < review_below), key=lambda r: (r.confidence, r.index))
+    flagged = {r.index for r in check}
+    ranked = sorted((r for r in resolved if r.index not in flagged),
+                    key=lambda r: (-r.total_mentions, r.name.casefold(), r.index))
+    if check:
+        parts.append(
+            f'<section class="geo-check-these" aria-labelledby="geo-check-h"><h2 id="geo-check-h">Check these '
+            f'({len(check)})</h2><p class="geo-hint">Confidence below {review_below:.2f}: the reading may be wrong.</p>'
+            '<ol class="geo-place-list">' + "".join(_place_item(r, extra[r.index], True) for r in check) + "</ol></section>"
+        )
+    parts.append(
+        f'<section class="geo-places" aria-labelledby="geo-places-h"><h2 id="geo-places-h">Places ({len(resolved)})</h2>'
+    )
+    if ranked:
+        parts.append('<ol class="geo-place-list">')
+        parts.extend(_place_item(r, extra[r.index], False) for r in ranked[:PLACE_LIST_LIMIT])
+        parts.append("</ol>")
+        if len(ranked) > PLACE_LIST_LIMIT:
+            rest = len(ranked) - PLACE_LIST_LIMIT
+            parts.append(f'<p class="geo-more">and {_plural(rest, "more place")} with fewer mentions, on the map.</p>')
+    elif not check:
+        parts.append('<p class="geo-none">No place could be put on the map.</p>')
+    parts.append("</section>")
+    return parts
+
+
 def panel_html(
     records: Sequence[PlaceRecord],
     *,
     article: str | None,
     outlines: bool,
     basemap: bool,
+    review: Sequence[Mapping[str, Any]] = (),
+    review_below: float = 0.0,
 ) -> str:
+    """The side panel: places to check, the place list, the article, unplaced names, the legend."""
     resolved = [r for r in records if r.resolved]
     unresolved = [r for r in records if not r.resolved]
+    extra = {r.index: (review[r.index] if r.index < len(review) else {}) for r in records}
     parts = ['<aside class="geo-panel" id="geo-panel" aria-label="Article and places">']
     parts.append('<p id="geo-status" class="geo-sr-only" role="status" aria-live="polite"></p>')
-
-    ranked = sorted(resolved, key=lambda r: (-r.total_mentions, r.name.casefold(), r.index))
-    parts.append(
-        f'<section class="geo-places" aria-labelledby="geo-places-h"><h2 id="geo-places-h">Places ({len(resolved)})</h2>'
-    )
-    if ranked:
-        parts.append('<ol class="geo-place-list">')
-        parts.extend(_place_item(r) for r in ranked[:PLACE_LIST_LIMIT])
-        parts.append("</ol>")
-        if len(ranked) > PLACE_LIST_LIMIT:
-            rest = len(ranked) - PLACE_LIST_LIMIT
-            parts.append(f'<p class="geo-more">and {_plural(rest, "more place")} with fewer mentions, on the map.</p>')
-    else:
-        parts.append('<p class="geo-none">No place could be put on the map.</p>')
-    parts.append("</section>")
-
+    parts.append(_review_tools_html())
+    parts.extend(_places_html(resolved, extra, review_below))
     if article is not None:
         parts.append(
             '<section class="geo-article" aria-labelledby="geo-article-h"><h2 id="geo-article-h">Article</h2>'
@@ -191,12 +245,13 @@ def panel_html(
                 f'<li id="geo-place-{record.index}"><button type="button" class="geo-place geo-k-unresolved" data-place="{record.index}">'
                 f'<span class="geo-unresolved-name">{_esc(record.name)}</span> '
                 f'<span class="geo-place-meta">({_plural(record.total_mentions, "mention")})</span></button>'
-                f'<span class="geo-reason">{_esc(reason)}</span></li>'
+                f'<span class="geo-reason">{_esc(reason)}</span>{_unresolved_alts(record, extra[record.index])}</li>'
             )
         parts.append("</ul>")
     else:
         parts.append('<p class="geo-none">Every place name was placed on the map.</p>')
     parts.append("</section>")
-    parts.append(_legend_html(resolved, unresolved, outlines=outlines, basemap=basemap))
+    parts.append(_legend_html(resolved, unresolved, outlines=outlines, basemap=basemap,
+                                 check=any(r.confidence < review_below for r in resolved)))
     parts.append("</aside>")
     return "".join(parts)

@@ -10,7 +10,7 @@ from geo._formats import TEXT_FORMATS
 from geo.types import Place
 
 __all__ = ["COLUMNS", "to_frame", "empty_frame", "to_geojson", "to_json_records", "to_csv_text", "FORMATS",
-           "place_row"]
+           "place_row", "PLACES_ATTR"]
 
 #: the frame's columns, in order
 COLUMNS = [
@@ -18,6 +18,8 @@ COLUMNS = [
     "surface_forms", "spans", "adjectival_spans", "snippets", "confidence", "resolved", "source", "geometry",
 ]
 FORMATS = TEXT_FORMATS  # the registry is geo._formats
+#: ``frame.attrs`` key of what the map needs of each row's Place (str(index label) -> plain data)
+PLACES_ATTR = "geo_places"
 
 
 def _row(p: Place) -> dict:
@@ -67,7 +69,13 @@ def to_frame(places: Sequence[Place]):
         df[col] = df[col].astype("int64")
     df["confidence"] = df["confidence"].astype("float64")
     df["resolved"] = df["resolved"].astype(bool)
-    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+    # What the map's review needs of each row's Place (its entry, its alternatives), by index label,
+    # as plain JSON data: not a column, so exports stay as they are.
+    from geo._render_review import place_review
+
+    frame.attrs[PLACES_ATTR] = {str(label): place_review(p) for label, p in zip(frame.index.tolist(), places)}
+    return frame
 
 
 def empty_frame():

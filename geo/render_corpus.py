@@ -27,6 +27,7 @@ from geo.errors import GeoError
 __all__ = ["corpus_map", "corpus_data", "TOP_DOCUMENTS"]
 
 TOP_DOCUMENTS = 5  # documents listed in a place's popup
+UNPLACED_LISTED = 300  # names not placed, listed on the map (most documents first)
 #: sequential palette for the country shading (light to dark), readable in grey scale too
 COUNTRY_PALETTE = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]
 _MAX_PERIODS = 400
@@ -193,6 +194,7 @@ def corpus_data(frame, *, top: int = TOP_DOCUMENTS) -> dict:
 
     return {
         "places": place_cols,
+        "unplaced": _unplaced_names(df[~points]),
         "docs": docs_out,
         "periods": periods,
         "periodUnit": unit,
@@ -200,6 +202,18 @@ def corpus_data(frame, *, top: int = TOP_DOCUMENTS) -> dict:
         "stats": {"rows": n, "documents": documents, "places": len(agg),
                   "unplaced": int((~points).sum()), "dated": int(dates.notna().sum())},
     }
+
+
+def _unplaced_names(rows, limit: int = UNPLACED_LISTED) -> list[list]:
+    """The names that could not be placed: [name, documents, mentions], most documents first."""
+    if not len(rows):
+        return []
+    names = rows["name"].astype("string").fillna("(unnamed)").str.strip()
+    grouped = rows.assign(nm=names).groupby("nm", sort=False).agg(docs=("doc", "nunique"), mentions=("m", "sum"))
+    grouped = grouped.assign(key=grouped.index.astype(str)).sort_values(["docs", "mentions", "key"],
+                                                                         ascending=[False, False, True], kind="stable")
+    return [[_plain_str(nm) or "(unnamed)", int(d), int(m)]
+            for nm, d, m in zip(grouped.index[:limit], grouped["docs"][:limit], grouped["mentions"][:limit])]
 
 
 def _breaks(values: list[int], classes: int) -> list[int]:
@@ -217,13 +231,13 @@ def _country_features(countries: Mapping[str, dict], outlines: Mapping[str, dict
 
     breaks = _breaks([c["mentions"] for c in countries.values()], len(COUNTRY_PALETTE))
     features = []
-    for cc in sorted(countries):
+    for cc in sorted(set(countries) | set(outlines)):  # every outline: the unmentioned ones unshaded (c = -1)
         geometry = outlines.get(cc)
         geometry = _clean_geometry(geometry, 0.02, 2) if geometry else None
         if geometry is None:
             continue
-        c = countries[cc]
-        cls = next((i for i, b in enumerate(breaks) if c["mentions"] <= b), len(breaks) - 1)
+        c = countries.get(cc) or {"name": cc, "mentions": 0, "docs": 0}
+        cls = next((i for i, b in enumerate(breaks) if c["mentions"] <= b), len(breaks) - 1) if c["mentions"] else -1
         features.append({"type": "Feature", "geometry": geometry,
                          "properties": {"cc": cc, "name": c["name"], "m": c["mentions"], "d": c["docs"], "c": cls}})
     return features, breaks

@@ -33,6 +33,7 @@ from geo._resolve_context import (
 )
 from geo._resolve_context import containers as find_containers
 from geo._text import variant_key
+from geo.calibration import calibrated
 from geo.gazetteer import Gazetteer
 from geo.types import Alternative, Candidate, Mention, Place
 
@@ -40,6 +41,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from geo.candidates import Fallback, Name
 
 __all__ = ["Resolver", "Weights"]
+
+_ALTERNATIVES = 4  # other readings kept per place (shown in the map for review)
+
+
+def _others(ranked: Sequence[Alternative], chosen: Candidate | None) -> tuple[Alternative, ...]:
+    """The best few other readings, best first: never the chosen entry, each entry once."""
+    seen = {chosen.key} if chosen is not None else set()
+    out: list[Alternative] = []
+    for alt in ranked:
+        if alt.candidate.key not in seen and len(out) < _ALTERNATIVES:
+            seen.add(alt.candidate.key)
+            out.append(alt)
+    return tuple(out)
 
 _DIVISION_WORDS = {"province", "governorate", "county", "district", "region", "state", "parish", "oblast",
                    "prefecture", "department"}
@@ -281,13 +295,15 @@ class Resolver:
                 c = chosen.choice
                 info = self.gazetteer.country(c.country_code)
                 conf = max(g.confidence for g in gs if g.choice is not None)
-                others = tuple(alt for alt in chosen.ranked if alt.candidate is not c)
+                if c.source not in ("correction", "user") and "correction" not in (c.raw or {}):
+                    conf = calibrated(conf, c.kind, c.population)
+                others = _others(chosen.ranked, c)
                 places.append(Place(name=c.name, mentions=mentions, candidate=c, confidence=conf,
                                     country_name=info.name if info else None, alternatives=others))
             else:
                 forms = Counter(m.text for m in mentions if m.kind == "literal") or Counter(m.text for m in mentions)
                 name = sorted(forms.items(), key=lambda kv: (-kv[1], mentions.index(next(m for m in mentions if m.text == kv[0]))))[0][0]
-                considered = next((g.ranked for g in gs if g.ranked), ())
+                considered = _others(next((g.ranked for g in gs if g.ranked), ()), None)
                 places.append(Place(name=name, mentions=mentions, candidate=None, confidence=0.0,
                                     alternatives=considered))
         places.sort(key=lambda p: p.mentions[0].start)

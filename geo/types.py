@@ -112,6 +112,12 @@ class Alternative:
     score: float
     probability: float
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.candidate, Candidate):
+            raise TypeError(f"an alternative needs a Candidate, not {type(self.candidate).__name__}")
+        if not (0.0 <= self.probability <= 1.0):
+            raise ValueError(f"alternative probability out of range: {self.probability}")
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -132,6 +138,10 @@ class Place:
     def __post_init__(self) -> None:
         if not self.mentions:
             raise ValueError("a place needs at least one mention")
+        if not all(isinstance(a, Alternative) for a in self.alternatives):
+            raise TypeError("a place's alternatives must be Alternative values")
+        if self.candidate is not None and any(a.candidate.key == self.candidate.key for a in self.alternatives):
+            raise ValueError("the chosen candidate cannot also be an alternative")
         if not (0.0 <= self.confidence <= 1.0):
             raise ValueError(f"confidence out of range: {self.confidence}")
 

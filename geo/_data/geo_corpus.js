@@ -26,8 +26,10 @@ function geoCorpusMap(map, tiles) {
       pane: "geoCountries",
       renderer: L.svg({pane: "geoCountries"}),  /* few shapes: SVG, so each is a focusable element */
       style: function (f) {
-        return {color: "#555555", weight: 0.6, opacity: 0.8, fillColor: data.palette[f.properties.c],
-                fillOpacity: 0.55, className: "geo-country"};
+        var shaded = f.properties.c >= 0;  /* unmentioned countries: their border only */
+        return {color: "#555555", weight: shaded ? 0.6 : 0.4, opacity: 0.8,
+                fillColor: shaded ? data.palette[f.properties.c] : "#f4f1ea", fillOpacity: shaded ? 0.55 : 0.35,
+                className: shaded ? "geo-country" : "geo-country geo-country-quiet"};
       },
       onEachFeature: function (f, layer) {
         var p = f.properties;
@@ -188,6 +190,28 @@ function geoCorpusMap(map, tiles) {
     }
   });
   new Legend().addTo(map);
+
+  /* ---- names that could not be placed */
+  if (data.unplaced.length) {
+    var Unplaced = L.Control.extend({
+      options: {position: "topright"},
+      onAdd: function () {
+        var box = el("details", "geo-unplaced leaflet-bar");
+        var total = data.stats.unplaced;
+        box.appendChild(el("summary", null, "Names not placed (" + plural(data.unplaced.length, "name") + ")"));
+        var list = el("ol", "geo-unplaced-list");
+        data.unplaced.forEach(function (u) {
+          list.appendChild(el("li", null, u[0] + " \u2014 " + plural(u[1], "document") + ", " + plural(u[2], "mention")));
+        });
+        box.appendChild(list);
+        if (total > data.unplaced.length) { box.appendChild(el("p", "geo-status", "and more, in " + plural(total, "row") + " in all")); }
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    new Unplaced().addTo(map);
+  }
   var overlays = {"Places (by documents)": cluster, "Heat map": heat};
   if (countries) { overlays["Countries (by mentions)"] = countries; }
   L.control.layers(tiles ? {"Basemap": tiles} : null, overlays, {collapsed: true}).addTo(map);

@@ -14,6 +14,9 @@
   var cfg = window.geoData || JSON.parse(dataNode.textContent);
   window.geoData = cfg;
   var places = cfg.places;
+  for (var s = 0; s < places.length; s++) {  // shown as the article spells it; the gazetteer's name as a detail
+    if (places[s].sp) { places[s].gname = places[s].name; places[s].name = places[s].sp; delete places[s].sp; }
+  }
   var panel = document.getElementById("geo-panel");
   var statusNode = document.getElementById("geo-status");
   var reduceMotion = !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
@@ -27,6 +30,8 @@
   var listById = {};      // place id -> [place list buttons]
   var active = null;
   var lastTrigger = null;
+  var popupHooks = [];    // functions (box, id) that add to a place's popup (the review tools)
+  var baseStyle = {};     // place id -> the marker's own rim (a place to check is dashed)
 
   /* ---------------------------------------------------------------- helpers */
 
@@ -54,6 +59,7 @@
 
   function describe(p) {
     var parts = [kindLabel(p)];
+    if (p.div) { parts.push(p.div); }
     if (p.country && p.country !== p.name) { parts.push(p.country); }
     parts.push(plural(p.n + p.adj, "mention"));
     return parts.join(", ");
@@ -95,8 +101,10 @@
     heading.setAttribute("tabindex", "-1");
     box.appendChild(heading);
     var meta = [kindLabel(p)];
+    if (p.div) { meta.push(p.div); }
     if (p.country && p.country !== p.name) { meta.push(p.country); }
     box.appendChild(el("p", "geo-popup-meta", meta.join(" \u00b7 ")));
+    if (p.gname) { box.appendChild(el("p", "geo-popup-gname", "In the gazetteer: " + p.gname)); }
     var counts = [plural(p.n, "mention")];
     if (p.adj) { counts.push(plural(p.adj, "adjectival mention")); }
     box.appendChild(el("p", "geo-popup-count", counts.join(", ")));
@@ -118,7 +126,9 @@
     var source = "confidence " + p.conf.toFixed(2);
     if (p.gid !== undefined) { source = "GeoNames " + p.gid + ", " + source; }
     if (p.src !== undefined) { source = "from " + p.src + " · " + source; }
+    if (p.conf < cfg.reviewBelow) { source += " (below " + cfg.reviewBelow.toFixed(2) + ": check it)"; }
     box.appendChild(el("p", "geo-popup-source", source));
+    for (var h = 0; h < popupHooks.length; h++) { popupHooks[h](box, id); }
     return box;
   }
 
@@ -146,7 +156,8 @@
   function markerStyle(id, on) {
     var m = markers[id];
     if (m && m.setStyle) {
-      m.setStyle(on ? {weight: 3, color: "#000000"} : {weight: 1, color: "#222222"});
+      if (!baseStyle[id]) { baseStyle[id] = {weight: m.options.weight, color: m.options.color}; }
+      m.setStyle(on ? {weight: Math.max(3, baseStyle[id].weight + 1), color: "#000000"} : baseStyle[id]);
       if (on && m._map && m.bringToFront) { m.bringToFront(); }
     }
     var o = outlines[id];
@@ -203,7 +214,7 @@
     }
     if (!markers[id]) { return; }
     var where = markers[id].getLatLng();
-    var zoom = cfg.zoomByKind[p.kind] || 8;
+    var zoom = cfg.zoomByKind[p.kind] || 8;  // a level that fits the kind: a country is not shown at street level
     if (reduceMotion) { map.setView(where, zoom); } else { map.flyTo(where, zoom, {duration: 0.8}); }
   }
 
@@ -337,6 +348,9 @@
   }
 
   var legend = document.getElementById("geo-legend");
+  if (legend && window.matchMedia && window.matchMedia("(max-width: 48rem)").matches) {
+    legend.open = false;  // narrow screens: the map first, the legend a tap away
+  }
   if (legend) {
     var legendControl = L.control({position: "bottomleft"});
     legendControl.onAdd = function () {
@@ -369,6 +383,38 @@
     });
   }
 
-  window.geoMap = {map: map, places: places, markers: markers, outlines: outlines, select: select};
+  /* The legend never covers a marker at the initial view: collapsed if it would, and the view
+   * padded by what remains. */
+  function legendCovers() {
+    if (!legend) { return false; }
+    var box = legend.getBoundingClientRect();
+    for (var id in markers) {
+      if (!markers[id]._map) { continue; }
+      var pt = map.latLngToContainerPoint(markers[id].getLatLng());
+      var c = map.getContainer().getBoundingClientRect();
+      var x = c.left + pt.x, y = c.top + pt.y, r = markers[id].options.radius || 6;
+      if (x + r >= box.left && x - r <= box.right && y + r >= box.top && y - r <= box.bottom) { return true; }
+    }
+    return false;
+  }
+  if (legend && legendCovers()) {
+    legend.open = false;
+    if (legendCovers()) {
+      var h = legend.getBoundingClientRect().height + 16;
+      var w = legend.getBoundingClientRect().width + 16;
+      var group = L.featureGroup(Object.keys(markers).map(function (k) { return L.marker(markers[k].getLatLng()); }));
+      if (Object.keys(markers).length > 1) {
+        map.fitBounds(group.getBounds(), {paddingTopLeft: [w, 30], paddingBottomRight: [30, h], maxZoom: map.getZoom(), animate: false});
+      } else {
+        map.panBy([-w / 2, h / 2], {animate: false});
+      }
+    }
+  }
+
+  window.geoMap = {map: map, places: places, markers: markers, outlines: outlines, select: select,
+                   mentionsById: mentionsById, listById: listById, popupHooks: popupHooks, baseStyle: baseStyle,
+                   openPopup: openPopup, announce: announce, note: note, el: el, describe: describe,
+                   kindLabel: kindLabel, markerGroup: markerGroup, markerStyle: markerStyle,
+                   active: function () { return active; }};
   root.setAttribute("data-geo-ready", "true");
 })();

@@ -38,11 +38,27 @@ def register(sub) -> None:
                    help="write the API key into the file (otherwise the reader adds #apikey=KEY to its address)")
     m.add_argument("--no-basemap", action="store_true",
                    help="leave out the offline basemap of country outlines drawn under the tiles")
+    r = p.add_argument_group("review")
+    r.add_argument("--review-below", metavar="CONFIDENCE", type=_confidence, default=None,
+                   help="draw places whose calibrated confidence is below this hollow and dashed, and list them "
+                        "first under 'Check these' (0 to 1; 0 turns it off; default: 0.8)")
     add_image_options(p)
     add_geocoding_options(p)
     add_fetch_options(p)
     add_quiet(p)
     p.set_defaults(func=run)
+
+
+def _confidence(text: str) -> float:
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
 
 
 def run(args) -> int:
@@ -66,12 +82,16 @@ def run(args) -> int:
     frame.attrs["article"] = article.meta.as_dict()
     # a title or a file name that is not valid UTF-8 (undecodable bytes in argv) is shown with U+FFFD
     title = display_text(args.title or article.title or f"Places in {_name(article.source)}")
+    gz = gp.gazetteer
     if picture is not None:
-        return write_image(args, picture, frame, title=title, stem=article.stem, outlines=gp.gazetteer.outlines())
-    html = render_map(frame, title=title, about=frame.attrs["article"], outlines=gp.gazetteer.outlines(),
+        return write_image(args, picture, frame, title=title, stem=article.stem, outlines=gz.outlines())
+    review = {} if args.review_below is None else {"review_below": args.review_below}
+    html = render_map(frame, title=title, about=frame.attrs["article"], outlines=gz.outlines(),
                       article=article.text,
                       cdn=args.cdn, tiles=args.tiles, attr=args.attr, api_key_env=args.tiles_key_env,
-                      embed_api_key=args.embed_tiles_key, basemap_outlines=not args.no_basemap)
+                      embed_api_key=args.embed_tiles_key, basemap_outlines=not args.no_basemap,
+                      divisions=gz.division_names(), countries={cc: c.name for cc, c in gz.countries().items()},
+                      corrections_name=f"{article.stem}.geo.toml", **review)
     write_atomic(out, html)
     if show_progress(args):
         placed = int(frame["resolved"].sum())

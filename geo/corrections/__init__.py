@@ -9,7 +9,8 @@ name and the path)::
     [[pin]]                     # this name means this place
     name = "Baghuz"
     aliases = ["Baghouz"]       # other spellings the article uses (optional)
-    geonameid = 170063          # a GeoNames id (gazetteer or imported dumps) ...
+    geonameid = 170063          # a GeoNames id (gazetteer or imported dumps), or
+                                # ref = "admin1:US.OH" (a first-level division by its codes) ...
     lat = 34.462                # ... and/or coordinates
     lon = 40.941
     kind = "village"            # optional, as are country (ISO code or name) and label (the map's name)

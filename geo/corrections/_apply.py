@@ -76,6 +76,10 @@ def edit_mentions(corrections: Corrections, doc: Any, mentions: Sequence[Mention
 def _pin_candidate(pin: Pin, gazetteer: Gazetteer, locate: Callable[[float, float], str | None]
                    ) -> tuple[Candidate | None, str]:
     base = gazetteer.by_geonameid(pin.geonameid) if pin.geonameid is not None else None
+    if pin.ref is not None and base is None:
+        base = gazetteer.division(*pin.ref)
+        if base is None and pin.lat is None:
+            return None, f"no first-level division admin1:{'.'.join(pin.ref)} in the gazetteer; give lat and lon"
     if pin.geonameid is not None and base is None and pin.lat is None:
         return None, (f"GeoNames id {pin.geonameid} is neither in the gazetteer nor in its imports; import the "
                       "country's dump (geo gazetteer download CC) or give lat and lon")
@@ -87,12 +91,12 @@ def _pin_candidate(pin: Pin, gazetteer: Gazetteer, locate: Callable[[float, floa
             return None, str(exc).split(": ", 1)[-1]
     raw = {"correction": pin.where, **({"kind": pin.kind_label} if pin.kind_label else {})}
     if pin.lat is None or pin.lon is None:
-        assert base is not None  # a pin has coordinates or a geonameid found above
-        c = base
-        if pin.label or pin.kind or country:
-            c = dataclasses.replace(base, name=pin.label or base.name, kind=pin.kind or base.kind,
-                                    country_code=country or base.country_code)
-        return c, ""
+        assert base is not None  # a pin has coordinates, or a geonameid or ref found above
+        # the gazetteer's entry, marked as chosen by a correction (its confidence is then 1)
+        return dataclasses.replace(base, name=pin.label or base.name, kind=pin.kind or base.kind,
+                                   country_code=country or base.country_code,
+                                   raw={**(base.raw or {}), "correction": pin.where,
+                                        **({"label": pin.label} if pin.label else {})}), ""
     lat, lon = pin.lat, pin.lon
     return Candidate(geonameid=pin.geonameid, name=pin.label or (base.name if base else pin.name),
                      kind=pin.kind or (base.kind if base else "place"), lat=lat, lon=lon,

@@ -14,9 +14,9 @@ __all__ = ["parse"]
 
 _COMMON = {"name", "article", "note", "reason", "comment"}
 _ALLOWED = {
-    "pin": _COMMON | {"aliases", "geonameid", "lat", "lon", "kind", "country", "label"},
+    "pin": _COMMON | {"aliases", "geonameid", "ref", "lat", "lon", "kind", "country", "label"},
     "drop": _COMMON | {"geonameid"},
-    "add": _COMMON | {"aliases", "geonameid", "lat", "lon", "kind", "country", "label"},
+    "add": _COMMON | {"aliases", "geonameid", "ref", "lat", "lon", "kind", "country", "label"},
 }
 
 
@@ -92,6 +92,7 @@ def parse(path: Path) -> Corrections:
             if table == "drop":
                 name = _opt_str(e.get("name"), "name", where("name"))
                 gid = _gid(e.get("geonameid"), where("geonameid"))
+    ref = _ref(e.get("ref"), where("ref"))
                 if not name and gid is None:
                     raise InputError(f"{where()}: a drop needs a name or a geonameid")
                 drops.append(Drop(where=where(), name=name, geonameid=gid, articles=articles))
@@ -156,9 +157,9 @@ def _pin(e: dict, name: str, where, articles, *, required: bool, table: str) -> 
         raise InputError(f"{where('lat' if has_lat else 'lon')}: give both lat and lon")
     lat = _coord(e["lat"], "lat", where("lat"), -90, 90) if has_lat else None
     lon = _coord(e["lon"], "lon", where("lon"), -180, 180) if has_lon else None
-    if gid is None and lat is None:
+    if gid is None and lat is None and ref is None:
         if required:
-            raise InputError(f"{where()}: a pin needs lat and lon, or a geonameid")
+            raise InputError(f"{where()}: a pin needs lat and lon, or a geonameid, or a ref (a division)")
         for k in ("kind", "country", "label"):
             if k in e:
                 raise InputError(f"{where(k)}: {k} needs lat and lon, or a geonameid, to pin the place")
@@ -170,4 +171,14 @@ def _pin(e: dict, name: str, where, articles, *, required: bool, table: str) -> 
         country = country.upper()
     return Pin(name=name, where=where(), aliases=_strings(e.get("aliases"), "aliases", where("aliases")), geonameid=gid,
                lat=lat, lon=lon, kind=kind, kind_label=kind_raw.lower() if kind_raw and kind_raw.lower() != kind else None,
-               country=country, label=_opt_str(e.get("label"), "label", where("label")), articles=articles)
+               country=country, label=_opt_str(e.get("label"), "label", where("label")), articles=articles, ref=ref)
+
+
+def _ref(v: Any, where: str) -> tuple[str, str] | None:
+    """``ref = "admin1:US.OH"``: a first-level division by its country and GeoNames admin1 code."""
+    if v is None:
+        return None
+    m = re.fullmatch(r"admin1:([A-Za-z]{2})\.([A-Za-z0-9]{1,20})", v.strip()) if isinstance(v, str) else None
+    if m is None:
+        raise InputError(f'{where}: ref must look like "admin1:US.OH" (a division: country and admin1 code)')
+    return m.group(1).upper(), m.group(2)

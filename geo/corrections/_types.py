@@ -22,6 +22,7 @@ class Pin:
     country: str | None = None
     label: str | None = None
     articles: tuple[str, ...] = ()
+    ref: tuple[str, str] | None = None  # a first-level division: (country code, admin1 code)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -284,6 +284,18 @@ class Gazetteer:
             cache[key] = _candidate(row) if row else None
         return cache[key]
 
+    def division(self, country_code: str, admin1_code: str) -> Candidate | None:
+        """The first-level division with this GeoNames admin1 code ("US", "OH"), if the gazetteer has it."""
+        row = self._con.execute(
+            f"SELECT {_COLS} FROM admin1_codes a JOIN places p ON p.pid = a.pid WHERE a.cc = ? AND a.code = ?",
+            (country_code.upper(), admin1_code)).fetchone()
+        return _candidate(row) if row else None
+
+    def division_names(self) -> dict[tuple[str, str], str]:
+        """(country code, admin1 code) -> the division's name, for every coded division."""
+        rows = self._con.execute("SELECT a.cc, a.code, p.name FROM admin1_codes a JOIN places p ON p.pid = a.pid")
+        return {(cc, code): name for cc, code, name in rows}
+
     def admin1_codes(self, candidate: Candidate) -> tuple[str, ...]:
         """GeoNames admin1 codes that a first-level division stands for."""
         pid = candidate.pid
