@@ -92,7 +92,6 @@ def parse(path: Path) -> Corrections:
             if table == "drop":
                 name = _opt_str(e.get("name"), "name", where("name"))
                 gid = _gid(e.get("geonameid"), where("geonameid"))
-    ref = _ref(e.get("ref"), where("ref"))
                 if not name and gid is None:
                     raise InputError(f"{where()}: a drop needs a name or a geonameid")
                 drops.append(Drop(where=where(), name=name, geonameid=gid, articles=articles))
@@ -152,6 +151,7 @@ def _coord(v: Any, key: str, where: str, low: float, high: float) -> float:
 
 def _pin(e: dict, name: str, where, articles, *, required: bool, table: str) -> Pin | None:
     gid = _gid(e.get("geonameid"), where("geonameid"))
+    ref = _ref(e.get("ref"), where("ref"))
     has_lat, has_lon = "lat" in e, "lon" in e
     if has_lat != has_lon:
         raise InputError(f"{where('lat' if has_lat else 'lon')}: give both lat and lon")
