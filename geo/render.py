@@ -44,7 +44,7 @@ The options of :func:`render_map`:
 from __future__ import annotations
 
 import html
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
@@ -83,7 +83,7 @@ _FOLIUM_VIEWPORT = "initial-scale=1.0, maximum-scale=1.0, user-scalable=no"
 
 
 def render_map(
-    frame: "geopandas.GeoDataFrame",
+    frame: geopandas.GeoDataFrame,
     *,
     title: str,
     outlines: Mapping[str, dict] | None = None,
@@ -125,28 +125,48 @@ def render_map(
         about = frame.attrs.get("article") if isinstance(frame.attrs.get("article"), Mapping) else None
     figure = _figure(title_text, cdn=cdn, clustered=clustered, resolved=len(resolved),
                      unresolved=len(records) - len(resolved), about=about)
-    fmap = folium.Map(location=list(_WORLD_CENTRE), zoom_start=_WORLD_ZOOM, tiles=None, control_scale=True,
-                      prefer_canvas=clustered, world_copy_jump=False)
-    fmap.default_js = []  # head_assets() brings Leaflet; jQuery, Bootstrap, awesome-markers are not used
-    fmap.default_css = []
-    figure.add_child(fmap)
+    fmap = _world_map(figure, clustered=clustered)
     layers = _add_layers(fmap, resolved, tile_spec, outline_features, basemap_features, clustered, review_below)
     fit_view(fmap, resolved, outline_features)
 
     panel = panel_html(records, article=article_text, outlines=bool(outline_features), basemap=bool(basemap_features),
                        review=review, review_below=review_below)
+    config = _page_config(records, review, clustered=clustered, tile_spec=tile_spec, review_below=review_below,
+                          countries=countries, edits_key=article_key(title_text, article_text),
+                          corrections_name=corrections_name)
+    _PageScript(records, review, article=article_text, panel=panel, config=config, layers=layers).add_to(fmap)
+
+    return _page_document(figure)
+
+
+def _world_map(figure: Figure, *, clustered: bool) -> folium.Map:
+    """The folium map of the whole world, added to ``figure`` (canvas markers when ``clustered``)."""
+    fmap = folium.Map(location=list(_WORLD_CENTRE), zoom_start=_WORLD_ZOOM, tiles=None, control_scale=True,
+                      prefer_canvas=clustered, world_copy_jump=False)
+    fmap.default_js = []  # head_assets() brings Leaflet; jQuery, Bootstrap, awesome-markers are not used
+    fmap.default_css = []
+    figure.add_child(fmap)
+    return fmap
+
+
+def _page_config(records: Sequence[PlaceRecord], review: Sequence[Mapping[str, Any]], *, clustered: bool,
+                 tile_spec: TileSpec | None, review_below: float, countries: Mapping[str, str] | None,
+                 edits_key: str, corrections_name: str) -> dict[str, Any]:
+    """The settings the page's script reads: layout, review threshold, country names used, sidecar name."""
     used = sorted({a[3] for extra in review for a in extra.get("alt", ()) if a[3]} |
                   {r.country_code for r in records if r.country_code})
-    config = {
+    return {
         "cluster": clustered,
         "tileNeedsKey": bool(tile_spec and tile_spec.needs_viewer_key),
         "reviewBelow": float(review_below),
         "countries": {cc: clean_text(countries[cc]) for cc in used if countries and cc in countries},
-        "articleKey": article_key(title_text, article_text),
+        "articleKey": edits_key,
         "correctionsName": clean_text(corrections_name) or "article.geo.toml",
     }
-    _PageScript(records, review, article=article_text, panel=panel, config=config, layers=layers).add_to(fmap)
 
+
+def _page_document(figure: Figure) -> str:
+    """The HTML of ``figure``: element ids numbered in tree order, ``lang``, and a viewport that zooms."""
     _number_elements(figure)
     document = figure.render()
     document = document.replace("<!DOCTYPE html>\n<html>\n", '<!DOCTYPE html>\n<html lang="en">\n', 1)
@@ -256,7 +276,7 @@ class _PageScript(MacroElement):
         _render_macros_raw(self, kwargs)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset_text(name: str) -> str:
     """A page script or style written for geo, from ``geo/_data``."""
     text = resources.files("geo").joinpath("_data").joinpath(name).read_text(encoding="utf-8")

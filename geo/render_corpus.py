@@ -15,22 +15,20 @@ from __future__ import annotations
 
 import html
 import math
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Mapping
 
+from geo._corpus_data import TOP_DOCUMENTS, UNPLACED_LISTED, corpus_data  # noqa: F401  (UNPLACED_LISTED: re-exported)
 from geo._render_assets import _script_safe, head_assets
 from geo._render_data import KINDS, script_json
-from geo._render_tiles import API_KEY_ENV, resolve_tiles
+from geo._render_tiles import API_KEY_ENV, TileSpec, resolve_tiles
 from geo.errors import GeoError
 
 __all__ = ["corpus_map", "corpus_data", "TOP_DOCUMENTS"]
 
-TOP_DOCUMENTS = 5  # documents listed in a place's popup
-UNPLACED_LISTED = 300  # names not placed, listed on the map (most documents first)
 #: sequential palette for the country shading (light to dark), readable in grey scale too
 COUNTRY_PALETTE = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"]
-_MAX_PERIODS = 400
 
 
 def _heat_js() -> str:
@@ -48,172 +46,11 @@ def _heat_js_cached() -> str:
     return _script_safe(text, "leaflet_heat.min.js")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> str:
     from geo.render import _asset_text
 
     return _asset_text(name)
-
-
-# --------------------------------------------------------------------------- aggregation
-
-
-def _periods(dates) -> tuple[str, Any]:
-    """A period label per date (day, month or year, whichever gives a usable slider)."""
-    valid = dates.dropna()
-    if valid.empty:
-        return "", None
-    span_days = (valid.max() - valid.min()).days
-    if span_days <= 62:
-        unit, fmt = "day", "%Y-%m-%d"
-    elif span_days <= 366 * 12:
-        unit, fmt = "month", "%Y-%m"
-    else:
-        unit, fmt = "year", "%Y"
-    return unit, dates.dt.strftime(fmt)
-
-
-def _plain_str(v) -> str | None:
-    from geo.frame import _plain
-
-    v = _plain(v)
-    if v is None:
-        return None
-    s = str(v).strip()
-    return s or None
-
-
-def corpus_data(frame, *, top: int = TOP_DOCUMENTS) -> dict:
-    """The aggregate the corpus map draws, as plain JSON-ready data.
-
-    ``frame``: rows of ``geo batch`` (``doc_id``, ``doc_title``, ``doc_date``, ``doc_url`` and the
-    place columns, geometry EPSG:4326); a places file of one article (no ``doc_id``) counts as one
-    document.
-    """
-    import numpy as np
-    import pandas as pd
-
-    df = pd.DataFrame({c: frame[c] for c in frame.columns if c != frame.geometry.name})
-    n = len(df)
-    for col, default in (("doc_id", "(article)"), ("doc_title", None), ("doc_date", None), ("doc_url", None),
-                         ("name", "(unnamed)"), ("kind", "unknown"), ("country", None), ("country_code", None),
-                         ("geonameid", None), ("mentions", 1), ("adjectival_mentions", 0)):
-        if col not in df.columns:
-            df[col] = default
-    geoms = frame.geometry
-    points = ~(geoms.isna() | geoms.is_empty)
-    if "resolved" in df.columns:
-        points &= df["resolved"].fillna(False).astype(bool).to_numpy()
-    reps = geoms.where(geoms.geom_type == "Point", geoms.representative_point()) if n else geoms
-    df["lat"] = np.where(points, reps.y.where(points, 0.0), np.nan) if n else []
-    df["lon"] = np.where(points, reps.x.where(points, 0.0), np.nan) if n else []
-    df["m"] = (pd.to_numeric(df["mentions"], errors="coerce").fillna(0)
-               + pd.to_numeric(df["adjectival_mentions"], errors="coerce").fillna(0)).astype("int64")
-    df["doc_id"] = df["doc_id"].astype("string").fillna("(no id)")
-    doc_codes, doc_ids = pd.factorize(df["doc_id"], sort=False)
-    df["doc"] = doc_codes
-    documents = len(doc_ids)
-
-    # documents: their metadata, and a period per date
-    firsts = df.drop_duplicates("doc")[["doc", "doc_title", "doc_date", "doc_url"]].set_index("doc").sort_index()
-    dates = pd.to_datetime(firsts["doc_date"].astype("string"), errors="coerce", utc=True, format="mixed")
-    unit, labels = _periods(dates)
-    periods: list[str] = sorted(set(labels.dropna())) if labels is not None else []
-    if len(periods) > _MAX_PERIODS:  # e.g. years of daily dates: fall back to years
-        labels = dates.dt.strftime("%Y")
-        unit, periods = "year", sorted(set(labels.dropna()))
-    if len(periods) < 2:
-        unit, periods, labels = "", [], None
-    period_of_doc = (labels.map({p: i for i, p in enumerate(periods)}) if labels is not None
-                     else pd.Series(np.nan, index=firsts.index))
-
-    # places: one per gazetteer entry (or name and point)
-    placed = df[points].copy()
-    gid = pd.to_numeric(placed["geonameid"], errors="coerce")
-    placed["key"] = np.where(gid.notna(), "g" + gid.fillna(0).astype("int64").astype(str),
-                             "n" + placed["name"].astype(str) + "@" + placed["lat"].round(4).astype(str) + ","
-                             + placed["lon"].round(4).astype(str))
-    placed["row"] = np.arange(len(placed))
-    grouped = placed.groupby("key", sort=False)
-    agg = grouped.agg(name=("name", "first"), kind=("kind", "first"), country=("country", "first"),
-                      cc=("country_code", "first"), lat=("lat", "first"), lon=("lon", "first"),
-                      docs=("doc", "nunique"), mentions=("m", "sum"), first=("row", "min"))
-    agg = agg.assign(sort_name=agg["name"].astype(str)).sort_values(["docs", "mentions", "sort_name"],
-                                                                    ascending=[False, False, True], kind="stable")
-
-    # each place's top documents: most mentions there, then first in the corpus
-    per_doc = placed.groupby(["key", "doc"], sort=False)["m"].sum().reset_index()
-    per_doc = per_doc.sort_values(["key", "m", "doc"], ascending=[True, False, True], kind="stable")
-    tops = per_doc.groupby("key", sort=False).head(top)
-    top_lists: dict[str, list[int]] = {}
-    for key, doc in zip(tops["key"], tops["doc"]):
-        top_lists.setdefault(key, []).append(int(doc))
-    used_docs = sorted({d for v in top_lists.values() for d in v})
-    doc_index = {d: i for i, d in enumerate(used_docs)}
-
-    # per period: documents per place
-    times: dict[str, list[int]] = {}
-    if periods:
-        placed["period"] = placed["doc"].map(period_of_doc)
-        counted = placed.dropna(subset=["period"]).groupby(["key", "period"])["doc"].nunique().reset_index()
-        counted = counted.sort_values(["key", "period"])
-        for key, p, c in zip(counted["key"], counted["period"], counted["doc"]):
-            times.setdefault(key, []).extend((int(p), int(c)))
-
-    keys = agg.index.tolist()
-    kinds = [_plain_str(k) or "unknown" for k in agg["kind"].tolist()]
-    place_cols = {
-        "name": [_plain_str(v) or "(unnamed)" for v in agg["name"].tolist()],
-        "kind": [k if k in KINDS else "unknown" for k in kinds],
-        "country": [_plain_str(v) for v in agg["country"].tolist()],
-        "lat": [round(float(v), 5) for v in agg["lat"].tolist()],
-        "lon": [round(float(v), 5) for v in agg["lon"].tolist()],
-        "docs": [int(v) for v in agg["docs"].tolist()],
-        "mentions": [int(v) for v in agg["mentions"].tolist()],
-        "top": [[doc_index[d] for d in top_lists.get(k, [])] for k in keys],
-        "t": [times.get(k, []) for k in keys],
-    }
-
-    docs_out = []
-    used = firsts.loc[used_docs]
-    for d, title, date, url in zip(used_docs, used["doc_title"].tolist(), used["doc_date"].tolist(),
-                                   used["doc_url"].tolist()):
-        url = _plain_str(url)
-        docs_out.append([_plain_str(doc_ids[d]), _plain_str(title), _plain_str(date),
-                         url if url and url.lower().startswith(("http://", "https://")) else None])
-
-    # countries: mentions of the country and of every place in it
-    with_cc = df[df["country_code"].notna()].copy()
-    with_cc["cc"] = with_cc["country_code"].astype(str).str.upper()
-    countries = with_cc.groupby("cc").agg(mentions=("m", "sum"), docs=("doc", "nunique"))
-    names = with_cc[with_cc["kind"] == "country"].groupby("cc")["name"].first()
-    fallback = with_cc.groupby("cc")["country"].first()
-    country_rows = {cc: {"mentions": int(r["mentions"]), "docs": int(r["docs"]),
-                         "name": _plain_str(names.get(cc)) or _plain_str(fallback.get(cc)) or cc}
-                    for cc, r in countries.iterrows()}
-
-    return {
-        "places": place_cols,
-        "unplaced": _unplaced_names(df[~points]),
-        "docs": docs_out,
-        "periods": periods,
-        "periodUnit": unit,
-        "countries": country_rows,
-        "stats": {"rows": n, "documents": documents, "places": len(agg),
-                  "unplaced": int((~points).sum()), "dated": int(dates.notna().sum())},
-    }
-
-
-def _unplaced_names(rows, limit: int = UNPLACED_LISTED) -> list[list]:
-    """The names that could not be placed: [name, documents, mentions], most documents first."""
-    if not len(rows):
-        return []
-    names = rows["name"].astype("string").fillna("(unnamed)").str.strip()
-    grouped = rows.assign(nm=names).groupby("nm", sort=False).agg(docs=("doc", "nunique"), mentions=("m", "sum"))
-    grouped = grouped.assign(key=grouped.index.astype(str)).sort_values(["docs", "mentions", "key"],
-                                                                         ascending=[False, False, True], kind="stable")
-    return [[_plain_str(nm) or "(unnamed)", int(d), int(m)]
-            for nm, d, m in zip(grouped.index[:limit], grouped["docs"][:limit], grouped["mentions"][:limit])]
 
 
 def _breaks(values: list[int], classes: int) -> list[int]:
@@ -256,23 +93,39 @@ def corpus_map(frame, *, title: str, outlines: Mapping[str, dict] | None = None,
     :func:`geo.render.render_map`. ``stats``, when given, receives the counts (rows, documents, places,
     unplaced, dated). The same arguments give the same str, byte for byte.
     """
-    import folium
-    from branca.element import Figure, MacroElement
-    from folium.template import Template
-
-    from geo.render import _FOLIUM_VIEWPORT, _number_elements, _Raw, _render_macros_raw, _tile_layer
+    from geo.render import _page_document, _tile_layer
 
     data = corpus_data(frame, top=top)
     if stats is not None:
         stats.update(data["stats"])
-    features, breaks = _country_features(data.pop("countries"), outlines or {})
+    _add_map_data(data, outlines or {})
+    title_text = " ".join(str(title).split()) or "Corpus map"
+    tile_spec = resolve_tiles(tiles, attr, api_key_env=api_key_env, embed_api_key=embed_api_key)
+
+    figure = _corpus_figure(title_text, data["stats"], cdn=cdn)
+    fmap = _corpus_folium_map(figure, tile_spec)
+    tile_layer = _tile_layer(tile_spec)
+    if tile_layer is not None:
+        tile_layer.add_to(fmap)
+    _corpus_page(data, tile_layer, needs_key=bool(tile_spec and tile_spec.needs_viewer_key)).add_to(fmap)
+    _fit_places(fmap, data["places"]["lat"], data["places"]["lon"])
+    return _page_document(figure)
+
+
+def _add_map_data(data: dict, outlines: Mapping[str, dict]) -> None:
+    """Put into ``data`` what the page draws besides the aggregate: country shapes, classes, kinds."""
+    features, breaks = _country_features(data.pop("countries"), outlines)
     data["countries"] = {"type": "FeatureCollection", "features": features}
     data["breaks"] = breaks
     data["palette"] = COUNTRY_PALETTE[-len(breaks):] if breaks else []
     data["kinds"] = {kind: {"label": label, "colour": colour} for kind, (colour, label) in KINDS.items()}
-    title_text = " ".join(str(title).split()) or "Corpus map"
-    tile_spec = resolve_tiles(tiles, attr, api_key_env=api_key_env, embed_api_key=embed_api_key)
-    stats = data["stats"]
+
+
+def _corpus_figure(title_text: str, stats: Mapping[str, int], *, cdn: bool):
+    """The page around the map: head assets, Leaflet.heat, the corpus style, the header and its summary."""
+    from branca.element import Figure
+
+    from geo.render import _Raw
 
     figure = Figure(title=html.escape(title_text))
     for markup in head_assets(cdn=cdn, cluster=True):
@@ -284,6 +137,12 @@ def corpus_map(frame, *, title: str, outlines: Mapping[str, dict] | None = None,
     figure.html.add_child(_Raw(
         '<header class="geo-header"><h1 class="geo-title">' + html.escape(title_text) + "</h1>"
         '<p class="geo-summary">' + html.escape(summary) + "</p></header>"))
+    return figure
+
+
+def _corpus_folium_map(figure, tile_spec: TileSpec | None):
+    """The folium map of the world (canvas circles), added to ``figure``."""
+    import folium
 
     # maxZoom: Leaflet needs one before the tile layer is added (a layer that waits for #apikey=)
     fmap = folium.Map(location=[20.0, 0.0], zoom_start=2, tiles=None, control_scale=True, prefer_canvas=True)
@@ -291,9 +150,15 @@ def corpus_map(frame, *, title: str, outlines: Mapping[str, dict] | None = None,
     fmap.default_js = []
     fmap.default_css = []
     figure.add_child(fmap)
-    tile_layer = _tile_layer(tile_spec)
-    if tile_layer is not None:
-        tile_layer.add_to(fmap)
+    return fmap
+
+
+def _corpus_page(data: dict, tile_layer, *, needs_key: bool):
+    """The element that carries ``data`` and runs the corpus page's script on the map."""
+    from branca.element import MacroElement
+    from folium.template import Template
+
+    from geo.render import _render_macros_raw
 
     class _CorpusPage(MacroElement):
         _template = Template(
@@ -319,22 +184,21 @@ geoCorpusMap({{ this._parent.get_name() }}, {{ this.tiles_name }});
             self.js = _asset("geo_corpus.js")
             self.data_json = script_json(data)
             self.tiles_name = "null"
-            self.needs_key = bool(tile_spec and tile_spec.needs_viewer_key)
+            self.needs_key = needs_key
 
         def render(self, **kwargs):
             self.tiles_name = tile_layer.get_name() if tile_layer is not None else "null"
             _render_macros_raw(self, kwargs)
 
-    _CorpusPage().add_to(fmap)
-    lats, lons = data["places"]["lat"], data["places"]["lon"]
+    return _CorpusPage()
+
+
+def _fit_places(fmap, lats: list[float], lons: list[float]) -> None:
+    """Fit the view to the places (a closer look at a single one; the world when none)."""
     if len(lats) > 1:
         fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20), max_zoom=8)
     elif lats:
         fmap.location, fmap.options["zoom"] = [lats[0], lons[0]], 6
-    _number_elements(figure)
-    document = figure.render()
-    document = document.replace("<!DOCTYPE html>\n<html>\n", '<!DOCTYPE html>\n<html lang="en">\n', 1)
-    return document.replace(_FOLIUM_VIEWPORT, "initial-scale=1.0", 1)
 
 
 def read_places_file(path) -> Any:

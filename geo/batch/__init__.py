@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from geo.batch._docs import BatchDoc, count_documents, expand_inputs, iter_documents
 from geo.errors import UsageError
+
+if TYPE_CHECKING:
+    from geo.batch._postgis import PostgisTarget
 
 __all__ = ["run_batch", "BatchSummary", "BatchDoc", "iter_documents", "expand_inputs", "errors_path_for"]
 
@@ -60,7 +63,85 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
     from geo.batch._postgis import PostgisStore
     from geo.batch._store import PartStore, parts_dir
     from geo.batch._work import connect, run_chunks
-    from geo.exports import BATCH_FORMATS, format_for, open_table_writer
+
+    plan = _plan(inputs, output, fmt, errors_path=errors_path, limit=limit, workers=workers, chunk_size=chunk_size,
+                 batch_size=batch_size, part_docs=part_docs)
+    started = time.monotonic()
+    own_client = None
+    if scheduler and client is None:
+        client = own_client = connect(scheduler)
+    store = PartStore(parts_dir(plan.output), restart=restart, part_docs=part_docs) if plan.pg is None \
+        else PostgisStore(plan.pg, restart=restart, part_docs=part_docs)
+    bar = None
+    try:
+        bar = _progress_bar(progress, plan.total)
+        state = _RunState()
+        docs = _todo(plan.files, store, state, bar, text_column=text_column, id_column=id_column, fetcher=fetcher,
+                     limit=limit)
+        for result in run_chunks(_chunks(docs, state, chunk_size), workers=workers, client=client,
+                                 batch_size=batch_size, geoparser=geoparser, config=config):
+            _take(result, store, state, bar)
+        store.flush()
+        if bar is not None:
+            bar.close()
+            bar = None
+        summary = _assemble(plan, store, state, started)
+    except BaseException:
+        if bar is not None:
+            bar.close()
+        store.close()
+        raise
+    finally:
+        if own_client is not None:
+            own_client.close()
+    if keep_parts:
+        store.close()
+    else:
+        store.remove()
+    return summary
+
+
+@dataclass(frozen=True)
+class _BatchPlan:
+    """What a run reads and writes, checked before any work."""
+
+    output: Path  # the output file (for a PostGIS table: the local name of its parts and errors)
+    pg: PostgisTarget | None  # the PostGIS table instead of a file
+    fmt: str
+    errors_file: Path
+    files: list[Path]  # the input files, less this batch's own output, errors file and parts
+    total: int  # documents to geoparse (an estimate for the progress bar)
+
+
+@dataclass(frozen=True)
+class _DocMeta:
+    """What a document's rows say of it, kept while its text is geoparsed."""
+
+    id: str
+    source: str
+    title: str | None
+    date: str | None
+    url: str | None
+    author: str | None
+    site: str | None
+
+
+@dataclass(frozen=True)
+class _RunState:
+    """What a run gathers as it goes: the keys in input order, read errors, documents in flight, counts."""
+
+    order: list[str] = field(default_factory=list)
+    read_errors: list[tuple[int, str, str, str]] = field(default_factory=list)
+    pending: dict[str, _DocMeta] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=lambda: {"processed": 0, "skipped": 0})
+
+
+def _plan(inputs: Sequence[str], output: str | Path, fmt: str | None, *, errors_path: str | Path | None,
+          limit: int | None, workers: int, chunk_size: int, batch_size: int, part_docs: int) -> _BatchPlan:
+    """The checked options, output, format, errors file and input files of a run (UsageError if wrong)."""
+    from geo._files import check_regular
+    from geo.batch._store import parts_dir
+    from geo.exports import BATCH_FORMATS, format_for
 
     if str(output) in ("", "-"):
         raise UsageError("geo batch writes a file: give -o OUTPUT")
@@ -83,102 +164,86 @@ def run_batch(inputs: Sequence[str], output: str | Path, *, fmt: str | None = No
              if f.resolve() not in own and own_parts not in f.resolve().parents]
     if not files:
         raise UsageError("no input documents (the only files given are this batch's own output)")
-    from geo._files import check_regular
-
     for f in files:
         check_regular(f, "input file")
     total = count_documents(files)
     if limit:
         total = min(total, limit)
+    return _BatchPlan(output, pg, fmt, errors_file, files, total)
 
-    started = time.monotonic()
-    own_client = None
-    if scheduler and client is None:
-        client = own_client = connect(scheduler)
-    store = PartStore(parts_dir(output), restart=restart, part_docs=part_docs) if pg is None \
-        else PostgisStore(pg, restart=restart, part_docs=part_docs)
-    bar = None
+
+def _progress_bar(progress: bool | None, total: int):
+    """The progress bar of a run, or None (geo._progress's rule: None draws a bar on a terminal only)."""
+    if progress is False:
+        return None
+    from geo._progress import progress_bar
+
+    return progress_bar(progress, total=total, unit="doc", desc="geoparsing", mininterval=0.5,
+                        smoothing=0.1, dynamic_ncols=True, leave=True)
+
+
+def _todo(files: Sequence[Path], store, state: _RunState, bar, *, text_column: str, id_column: str | None,
+          fetcher, limit: int | None) -> Iterator[BatchDoc]:
+    """The documents still to geoparse, in order (read errors and documents done earlier are counted)."""
+    docs = iter_documents(files, text_column=text_column, id_column=id_column, fetcher=fetcher)
+    for doc in docs:
+        if limit and doc.seq >= limit:
+            break
+        state.order.append(doc.key)
+        if doc.error is not None:
+            state.read_errors.append((doc.seq, doc.id, doc.source, doc.error))
+            _tick(bar)
+        elif doc.key in store.done:
+            state.counts["skipped"] += 1
+            _tick(bar)
+        else:
+            yield doc
+
+
+def _chunks(docs: Iterator[BatchDoc], state: _RunState, chunk_size: int) -> Iterator[list[tuple[str, str]]]:
+    """Chunks of (key, text) for the workers; each document's metadata waits in ``state.pending``."""
+    chunk: list[tuple[str, str]] = []
+    for doc in docs:
+        state.pending[doc.key] = _DocMeta(doc.id, doc.source, doc.title, doc.date, doc.url, doc.author, doc.site)
+        chunk.append((doc.key, doc.text))
+        if len(chunk) >= chunk_size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _take(result, store, state: _RunState, bar) -> None:
+    """Keep the rows (or the error) of each document of a chunk's ``result``, with its metadata."""
+    for key, rows, error in result:
+        meta = state.pending.pop(key)
+        if rows:
+            for row in rows:
+                row.update(doc_id=meta.id, doc_title=meta.title, doc_date=meta.date, doc_url=meta.url,
+                           doc_author=meta.author, doc_site=meta.site)
+        store.add(key, rows, error, meta.id, meta.source)
+        state.counts["processed"] += 1
+        _tick(bar)
+
+
+def _assemble(plan: _BatchPlan, store, state: _RunState, started: float) -> BatchSummary:
+    """Every document is done: write the output in input order, and the errors file."""
+    from geo.exports import open_table_writer
+
+    writer = open_table_writer(plan.output, plan.fmt) if plan.pg is None else store.writer(state.order)
     try:
-        if progress is not False:  # geo._progress's rule: None draws a bar on a terminal only
-            from geo._progress import progress_bar
-
-            bar = progress_bar(progress, total=total, unit="doc", desc="geoparsing", mininterval=0.5,
-                               smoothing=0.1, dynamic_ncols=True, leave=True)
-        order: list[str] = []
-        read_errors: list[tuple[int, str, str, str]] = []
-        pending: dict[str, tuple[str, str, str | None, str | None, str | None, str | None, str | None]] = {}
-        counts = {"processed": 0, "skipped": 0}
-
-        def todo() -> Iterator[BatchDoc]:
-            docs = iter_documents(files, text_column=text_column, id_column=id_column, fetcher=fetcher)
-            for doc in docs:
-                if limit and doc.seq >= limit:
-                    break
-                order.append(doc.key)
-                if doc.error is not None:
-                    read_errors.append((doc.seq, doc.id, doc.source, doc.error))
-                    _tick(bar)
-                elif doc.key in store.done:
-                    counts["skipped"] += 1
-                    _tick(bar)
-                else:
-                    yield doc
-
-        def chunks():
-            chunk: list[tuple[str, str]] = []
-            for doc in todo():
-                pending[doc.key] = (doc.id, doc.source, doc.title, doc.date, doc.url, doc.author, doc.site)
-                chunk.append((doc.key, doc.text))
-                if len(chunk) >= chunk_size:
-                    yield chunk
-                    chunk = []
-            if chunk:
-                yield chunk
-
-        for result in run_chunks(chunks(), workers=workers, client=client, batch_size=batch_size,
-                                 geoparser=geoparser, config=config):
-            for key, rows, error in result:
-                doc_id, source, title, date, url, author, site = pending.pop(key)
-                if rows:
-                    for row in rows:
-                        row.update(doc_id=doc_id, doc_title=title, doc_date=date, doc_url=url, doc_author=author,
-                                   doc_site=site)
-                store.add(key, rows, error, doc_id, source)
-                counts["processed"] += 1
-                _tick(bar)
-        store.flush()
-        if bar is not None:
-            bar.close()
-            bar = None
-
-        # every document is done: assemble the output in input order
-        writer = open_table_writer(output, fmt) if pg is None else store.writer(order)
-        try:
-            for table in store.tables(order):
-                writer.write(table)
-        except BaseException:
-            writer.abort()
-            raise
-        writer.close()
-        errors = _errors(order, store, read_errors)
-        _write_errors(errors_file, errors)
-        summary = BatchSummary(output=output if pg is None else pg.label, format=fmt, documents=len(order),
-                               processed=counts["processed"],
-                               resumed=counts["skipped"], failed=len(errors), rows=writer.rows,
-                               seconds=time.monotonic() - started, errors_file=errors_file if errors else None)
+        for table in store.tables(state.order):
+            writer.write(table)
     except BaseException:
-        if bar is not None:
-            bar.close()
-        store.close()
+        writer.abort()
         raise
-    finally:
-        if own_client is not None:
-            own_client.close()
-    if keep_parts:
-        store.close()
-    else:
-        store.remove()
-    return summary
+    writer.close()
+    errors = _errors(state.order, store, state.read_errors)
+    _write_errors(plan.errors_file, errors)
+    return BatchSummary(output=plan.output if plan.pg is None else plan.pg.label, format=plan.fmt,
+                        documents=len(state.order), processed=state.counts["processed"],
+                        resumed=state.counts["skipped"], failed=len(errors), rows=writer.rows,
+                        seconds=time.monotonic() - started, errors_file=plan.errors_file if errors else None)
 
 
 def _postgis_target(output, fmt):

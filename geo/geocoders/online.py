@@ -27,15 +27,21 @@ import time
 from dataclasses import dataclass
 from http.client import responses as _HTTP_REASONS
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 from urllib.error import URLError
-from urllib.parse import urlsplit
 
 from geo import __version__
 from geo._text import normalize
-from geo.errors import (GeocoderError, GeocoderRateLimited, GeocoderServiceError, GeocoderTimedOut,
-                        GeocoderUnavailable, UsageError)
+from geo.errors import (
+    GeocoderError,
+    GeocoderRateLimited,
+    GeocoderServiceError,
+    GeocoderTimedOut,
+    GeocoderUnavailable,
+    UsageError,
+)
 from geo.geocoders._answers import SERVER_SIDE_FILTER, query_kwargs, read_answer
+from geo.geocoders._setup import _connect, _geopy_kwargs, _open_cache
 from geo.geocoders.base import Geocoder
 from geo.geocoders.cache import AnswerCache, cache_dir
 from geo.types import Candidate
@@ -163,59 +169,18 @@ class OnlineGeocoder(Geocoder):
         self._lock = threading.Lock()
         self._down: tuple[float, GeocoderError] | None = None
 
-        kwargs: dict[str, Any] = {"user_agent": self.user_agent, "timeout": self.timeout}
-        key = api_key or next((os.environ[e] for e in spec.key_envs if os.environ.get(e)), None)
-        if spec.key_arg and key:
-            kwargs[spec.key_arg] = key
-        elif spec.needs_key:
-            raise UsageError(f"the {spec.name} geocoder needs "
-                             f"{'an account name' if spec.key_arg == 'username' else 'an API key'}: "
-                             f"set {spec.key_env}")
-        if url:
-            parts = urlsplit(url if "://" in url else f"https://{url}")
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise UsageError(f"--geocoder-url must be an http(s) URL, not {url!r}")
-            kwargs["scheme"] = parts.scheme
-            kwargs["domain"] = (parts.netloc + parts.path).rstrip("/")
-            self.endpoint = f"{parts.scheme}://{kwargs['domain']}"
-        elif spec.needs_url:
-            raise UsageError(f"the {spec.name} geocoder needs the server's address: give --geocoder-url URL")
-        else:
-            self.endpoint = None
-
-        import geopy.geocoders
-        from geopy.extra.rate_limiter import RateLimiter
-
-        from geo.geocoders._http import adapter_factory
-
-        # one call, one request (no hidden retries below ours), a bounded body and a total deadline
-        kwargs["adapter_factory"] = adapter_factory
-        cls = getattr(geopy.geocoders, spec.geopy_class)
-        path = getattr(cls, "geocode_path", "")
-        if url and path and kwargs["domain"].endswith(path):  # the URL of the endpoint itself ("…/search")
-            kwargs["domain"] = kwargs["domain"][: -len(path)]
-            self.endpoint = f"{kwargs['scheme']}://{kwargs['domain']}"
-        try:
-            self._geopy = cls(**kwargs)
-        except Exception as exc:  # geopy's ConfigurationError and friends
-            raise UsageError(f"cannot set up the {spec.name} geocoder: {exc}") from exc
-        if self.endpoint is None:
-            domain = getattr(self._geopy, "domain", None)
-            self.endpoint = f"{getattr(self._geopy, 'scheme', 'https')}://{domain}" if domain else spec.name
+        link = _connect(spec, _geopy_kwargs(spec, self.user_agent, self.timeout, api_key), url)
+        self._geopy = link.geopy
+        self.endpoint = link.endpoint
         delay = spec.min_delay if min_delay is None else float(min_delay)
         self.min_delay = delay
+        from geopy.extra.rate_limiter import RateLimiter
+
         # geopy's RateLimiter spaces the calls of this process; the gate spaces those of every process.
         self._limited = RateLimiter(self._request, min_delay_seconds=delay, max_retries=0, swallow_exceptions=False)
         tag = hashlib.sha1(self.endpoint.encode()).hexdigest()[:12]
         self._gate = _Gate(cache_dir() / "geocoder-rate" / f"{spec.name}-{tag}", delay + (0.05 if delay >= 1 else 0.0))
-        if cache is True:
-            self.cache: AnswerCache | None = AnswerCache()
-        elif cache is False or cache is None:
-            self.cache = None
-        elif isinstance(cache, AnswerCache):
-            self.cache = cache
-        else:
-            self.cache = AnswerCache(cache)
+        self.cache: AnswerCache | None = _open_cache(cache)
 
     def __repr__(self) -> str:
         return f"OnlineGeocoder({self.name!r}, url={self.endpoint!r})"
@@ -361,7 +326,7 @@ def _retry_after(headers: dict) -> float | None:
 
     try:
         value = get_retry_after({k.lower(): v for k, v in headers.items()})
-    except Exception:  # a malformed header is no reason to fail
+    except Exception:  # noqa: BLE001 - a malformed header is no reason to fail
         return None
     return None if value is None else max(0.0, float(value))
 
