@@ -41,9 +41,9 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from geo.image import render_image
     from geo.inputs import read_article
     from geo.pipeline import Geoparser, geoparse
-    from geo.image import render_image
     from geo.render import render_map
 
 

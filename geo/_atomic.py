@@ -115,7 +115,7 @@ class AtomicPath:
         if not self.direct:
             _unlink_tmp(self.tmp)
 
-    def __enter__(self) -> "AtomicPath":
+    def __enter__(self) -> AtomicPath:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import import_module
 from pathlib import Path
 
@@ -83,7 +83,7 @@ def _inline_images(css: str, package: str) -> str:
     return _CSS_URL_RE.sub(data_uri, css)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _inline_leaflet() -> tuple[str, str]:
     module = _xstatic("leaflet")
     expected = leaflet_version_expected()
@@ -98,7 +98,7 @@ def _inline_leaflet() -> tuple[str, str]:
     return css, js
 
 
-@lru_cache(maxsize=None)
+@cache
 def _inline_markercluster() -> tuple[str, str]:
     css = _read("leaflet_markercluster", "MarkerCluster.css") + "\n" + _read(
         "leaflet_markercluster", "MarkerCluster.Default.css"

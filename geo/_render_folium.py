@@ -17,6 +17,7 @@ from folium.template import Template
 
 from geo._render_data import PlaceRecord, marker_radius, script_json
 
+
 class _Raw(Element):
     """Literal markup. (branca's Element would parse its text as a Jinja template.)"""
 

@@ -159,7 +159,7 @@ def safe_attribution(text: str | None) -> str:
 
 def safe_tile_url(url: str) -> str:
     """A tile URL template with every character that could end a string or a tag percent-encoded."""
-    return re.sub(r"[\x00-\x20\"'<>\\`\x7f]", lambda m: "%%%02X" % ord(m.group(0)), url)
+    return re.sub(r"[\x00-\x20\"'<>\\`\x7f]", lambda m: f"%{ord(m.group(0)):02X}", url)
 
 
 def _text(s: str) -> str:

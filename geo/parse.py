@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator, TextIO
 
-from geo._values import has_lone_surrogate
 from geo._jsonl import json_lines
+from geo._values import has_lone_surrogate
 from geo.errors import InputError
 from geo.types import Place
 

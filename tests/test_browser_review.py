@@ -161,6 +161,9 @@ def test_hostile_text_is_inert_in_the_review_controls(open_map, tmp_path):  # no
         assert HOSTILE[1] in alt.evaluate("e => e.textContent")  # the country's name, as text
         page.locator(".leaflet-popup-content .geo-relabel-input").fill(HOSTILE[(i + 1) % len(HOSTILE)])
         page.locator(".leaflet-popup-content .geo-relabel button").click()
+        # the edit is applied before the next place is opened (a loaded machine is slow to re-render)
+        page.wait_for_function("n => (geoReview.corrections().match(/\\[\\[pin\\]\\]/g) || []).length >= n",
+                               arg=i + 1, timeout=15000)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator("img:not(.leaflet-tile)").count() == 0
     # the unplaced name's tools: a search among the readings, shown as text

@@ -151,7 +151,8 @@ def _create_tables(conn, target: PostgisTarget) -> None:
     import sqlalchemy
 
     main, docs = target.qualified(), target.qualified(f"{target.table}_geo_docs")
-    columns = ("doc_id text, doc_title text, doc_date text, doc_url text, name text, kind text, "
+    columns = ("doc_id text, doc_title text, doc_date text, doc_url text, doc_author text, doc_site text, "
+               "name text, kind text, "
                "country_code text, country text, geonameid bigint, population bigint, mentions bigint, "
                "adjectival_mentions bigint, surface_forms jsonb, spans jsonb, adjectival_spans jsonb, "
                "confidence double precision, resolved boolean, source text, geometry geometry(Point, 4326), "

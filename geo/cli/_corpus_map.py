@@ -22,10 +22,11 @@ def run_from(args) -> int:
     from geo._files import check_regular
     from geo._values import display_text
 
-    source = check_regular(args.from_file)
-    check_tiles(args)
-    out = Path(args.output) if args.output else Path("maps") / f"{source.name.split('.')[0] or 'corpus'}.html"
+    check_tiles(args)  # every option is checked before the places file is read
+    named = Path(args.from_file)
+    out = Path(args.output) if args.output else Path("maps") / f"{named.name.split('.')[0] or 'corpus'}.html"
     check_output(out, parents=args.parents or not args.output)
+    source = check_regular(args.from_file)
     frame = read_places_file(source)
     title = display_text(args.title or f"Places in {source.name}")
     outlines = open_gazetteer(progress=show_progress(args)).outlines()

@@ -7,7 +7,8 @@ from geo.cli._fetch import add_fetch_options, read_input
 from geo.cli._geocoding import add_geocoding_options, geoparse_article
 from geo.cli._output import add_parents, check_output
 from geo.errors import UsageError
-from geo.exports import BINARY_FORMATS, PLACES_FORMATS as FORMATS
+from geo.exports import BINARY_FORMATS
+from geo.exports import PLACES_FORMATS as FORMATS
 
 
 def register(sub) -> None:

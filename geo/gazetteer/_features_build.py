@@ -17,8 +17,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from geo.gazetteer._features import FORM_CORE, name_forms
-from geo.gazetteer._features_sources import (NameFix, RawFeature, read_curated, read_lakes, read_marine,
-                                             read_name_fixes, read_rivers)
+from geo.gazetteer._features_sources import (
+    NameFix,
+    RawFeature,
+    read_curated,
+    read_lakes,
+    read_marine,
+    read_name_fixes,
+    read_rivers,
+)
 
 __all__ = ["FEATURE_SCHEMA", "FEATURE_INDEXES", "build_features"]
 

@@ -19,9 +19,9 @@ import importlib.util
 import math
 import pickle
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 from geo.errors import GazetteerError

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from geo.errors import InputError
-from geo.inputs._decode import FALLBACK_ENCODINGS, DecodeWarning, decode, declared_charset
+from geo.inputs._decode import FALLBACK_ENCODINGS, DecodeWarning, declared_charset, decode
 from geo.inputs._fallback import html_to_text
 from geo.inputs._fetch import Fetcher, is_url
 from geo.inputs._meta import ArticleMeta, split_date_line
