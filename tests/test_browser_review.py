@@ -159,11 +159,7 @@ def test_hostile_text_is_inert_in_the_review_controls(open_map, tmp_path):  # no
         alt.wait_for()
         assert alt.evaluate("e => e.textContent").startswith(HOSTILE[i] + " (other)")
         assert HOSTILE[1] in alt.evaluate("e => e.textContent")  # the country's name, as text
-        page.locator(".leaflet-popup-content .geo-relabel-input").fill(HOSTILE[(i + 1) % len(HOSTILE)])
-        page.locator(".leaflet-popup-content .geo-relabel button").click()
-        # the edit is applied before the next place is opened (a loaded machine is slow to re-render)
-        page.wait_for_function("n => (geoReview.corrections().match(/\\[\\[pin\\]\\]/g) || []).length >= n",
-                               arg=i + 1, timeout=15000)
+        _relabel(page, HOSTILE[(i + 1) % len(HOSTILE)], pins=i + 1)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator("img:not(.leaflet-tile)").count() == 0
     # the unplaced name's tools: a search among the readings, shown as text
@@ -266,3 +262,19 @@ def test_the_legend_is_collapsed_on_narrow_screens_and_covers_no_marker(geoparse
             return b.right >= box.left && b.left <= box.right && b.bottom >= box.top && b.top <= box.bottom;
         }).length; }""")
     assert covered == 0
+
+
+def _relabel(page, label: str, *, pins: int) -> None:
+    """Rename the place of the open popup; on a loaded machine the popup may still be re-rendering after
+    its flight, so the rename is given again (at most three times) until the page holds ``pins`` pins."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        page.locator(".leaflet-popup-content .geo-relabel-input").last.fill(label)
+        page.locator(".leaflet-popup-content .geo-relabel button").last.click()
+        try:
+            page.wait_for_function("n => (geoReview.corrections().match(/\\[\\[pin\\]\\]/g) || []).length >= n",
+                                   arg=pins, timeout=5000)
+            return
+        except PlaywrightTimeout:
+            continue
