@@ -181,7 +181,8 @@ def write_atomic(path: str | os.PathLike, data: str | bytes | Callable, *, encod
     return target.commit()
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (this process counts as running)."""
     if pid == os.getpid():
         return True
     try:
@@ -202,7 +203,7 @@ def clean_stale(directory: str | os.PathLike, pattern: str = ".*.tmp*") -> int:
         return 0
     for p in candidates:
         m = _STALE_RE.match(p.name)
-        if m and not _pid_alive(int(m.group(1))):
+        if m and not pid_alive(int(m.group(1))):
             try:
                 p.unlink()
                 removed += 1

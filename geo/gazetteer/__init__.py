@@ -183,15 +183,9 @@ class Gazetteer:
 
     @property
     def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            try:
-                con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-                con.execute("PRAGMA query_only=1")
-            except sqlite3.DatabaseError as exc:
-                raise GazetteerError(f"cannot open the gazetteer at {self.path}: {exc}") from exc
-            self._local.con = con
-        return con
+        from geo.gazetteer._sqlite import thread_connection
+
+        return thread_connection(self._local, self.path, "PRAGMA query_only=1", "open the gazetteer")
 
     def __getstate__(self) -> dict[str, Any]:  # picklable for worker processes: reopen there
         return {"path": self.path, "sources": self._sources}

@@ -179,17 +179,10 @@ class FeatureIndex:
 
     @property
     def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            from geo.errors import GazetteerError
+        from geo.gazetteer._sqlite import thread_connection
 
-            try:
-                con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-                con.execute("SELECT 1 FROM features LIMIT 1")
-            except sqlite3.DatabaseError as exc:
-                raise GazetteerError(f"cannot read the features of the gazetteer at {self.path}: {exc}") from exc
-            self._local.con = con
-        return con
+        return thread_connection(self._local, self.path, "SELECT 1 FROM features LIMIT 1",
+                                 "read the features of the gazetteer")
 
     def _rows(self, norm: str, kinds: frozenset[str] | None) -> list[tuple[Feature, int]]:
         rows = self._con.execute(

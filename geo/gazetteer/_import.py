@@ -12,7 +12,6 @@ the earlier import.
 from __future__ import annotations
 
 import fcntl
-import os
 import re
 import sqlite3
 import time
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from geo._atomic import AtomicPath
+from geo._atomic import AtomicPath, pid_alive
 from geo._progress import progress_bar
 from geo.errors import GazetteerError, UsageError
 from geo.gazetteer._dumps import DumpSource, Stats, _norm
@@ -73,16 +72,6 @@ class ImportResult:
         return f"imported {self.source}: {what} in {self.seconds:.1f} s{skipped}"
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _clean_stale(directory: Path) -> None:
     """Remove temporary files left by imports or downloads that were killed."""
     from geo._atomic import clean_stale
@@ -90,7 +79,7 @@ def _clean_stale(directory: Path) -> None:
     clean_stale(directory)
     for p in directory.glob(".*.tmp"):
         m = re.search(r"\.(\d+)\.(?:sqlite|download)\.tmp$", p.name)
-        if m and not _pid_alive(int(m.group(1))):
+        if m and not pid_alive(int(m.group(1))):
             p.unlink(missing_ok=True)
 
 
