@@ -43,6 +43,7 @@ class Mention:
     source: str = "ner"
     query: str = ""
     country_hint: str | None = None
+    feature_hint: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not (0 <= self.start < self.end):
@@ -51,6 +52,8 @@ class Mention:
             raise ValueError(f"mention text {self.text!r} does not fit span {self.start}:{self.end}")
         if self.kind not in MENTION_KINDS:
             raise ValueError(f"bad mention kind {self.kind!r}")
+        if any(k not in FEATURE_KINDS for k in self.feature_hint):
+            raise ValueError(f"bad feature hint {self.feature_hint!r}")
         if not self.query:
             object.__setattr__(self, "query", self.text)
 
@@ -59,7 +62,8 @@ class Mention:
 class Candidate:
     """One gazetteer entry that a name may refer to. ``raw`` keeps the source's own record.
 
-    ``pid`` is the embedded gazetteer's own row id (None for entries of other sources);
+    ``pid`` is the embedded gazetteer's own row id (None for entries of other sources); ``fid``
+    the id of a physical or regional feature (:mod:`geo.gazetteer._features`), None otherwise;
     ``admin1_codes`` are the GeoNames admin1 codes an imported first-level division stands for.
     """
 
@@ -74,6 +78,7 @@ class Candidate:
     source: str = "gazetteer"
     raw: Mapping[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
     pid: int | None = field(default=None, compare=False, hash=False, repr=False)
+    fid: int | None = field(default=None, compare=False, hash=False, repr=False)
     admin1_codes: tuple[str, ...] = field(default=(), compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:

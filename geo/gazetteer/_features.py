@@ -136,7 +136,7 @@ class Feature:
         return Candidate(geonameid=None, name=self.name, kind=self.kind,
                          lat=self.lat if lat is None else lat, lon=self.lon if lon is None else lon,
                          country_code=self.countries[0] if len(self.countries) == 1 else None,
-                         source="gazetteer", raw={"fid": self.fid, "subkind": self.subkind})
+                         source="gazetteer", raw={"subkind": self.subkind}, fid=self.fid)
 
 
 @dataclass(frozen=True, slots=True)
