@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as Entity
 
     from geo.gazetteer import Gazetteer
+    from geo.gazetteer._features import FeatureIndex
 
 __all__ = ["Abbreviations", "Context"]
 
@@ -79,10 +80,12 @@ class Context:
     lowers: tuple[str, ...]
     found: tuple[Span, ...] = ()
     diseases: frozenset[str] = field(default_factory=frozenset)
+    #: the physical and regional features of the gazetteer (None: a gazetteer file without them)
+    features: FeatureIndex | None = None
 
     @classmethod
     def of(cls, doc: Doc, gazetteer: Gazetteer, thresholds: Thresholds, abbreviations: Abbreviations,
-           stop_words: AbstractSet[str]) -> Context:
+           stop_words: AbstractSet[str], features: FeatureIndex | None = None) -> Context:
         text = doc.text
         sentences = sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))])
         ents = tuple(doc.ents)  # spaCy builds this tuple anew on every access: read it once
@@ -103,7 +106,7 @@ class Context:
             person_words=frozenset(t.text for e in persons for t in e if t.is_title),
             facilities=frozenset((e.start_char, e.end_char) for e in ents if e.label_ == "FAC"),
             lower_words=frozenset(t.text for t in tokens if t.is_lower and t.is_alpha),
-            lowers=tuple(t.lower_ for t in tokens))
+            lowers=tuple(t.lower_ for t in tokens), features=features)
 
     def sentence_of(self, start: int) -> tuple[int, int]:
         i = bisect_right(self.sentence_starts, start) - 1
@@ -115,6 +118,17 @@ class Context:
     # -- what the gazetteer says of a name ----------------------------------------------------
     def knows(self, name: str) -> bool:
         return self.gazetteer.knows(name)
+
+    def feature_kinds(self, name: str, *, cores: bool = False) -> frozenset[str]:
+        """The kinds of the features known under ``name`` or an alias ("Oder", "Scioto River"); with
+        ``cores`` also of those named ``name`` and a generic word ("Maracaibo": Lake Maracaibo)."""
+        if self.features is None:
+            return frozenset()
+        return frozenset(m.feature.kind for m in self.features.matches(name) if cores or m.form != "core")
+
+    def is_user_place(self, name: str) -> bool:
+        """A name of the user's places file (``--places``)."""
+        return any(m.candidate.source == "user" for m in self.gazetteer.lookup(name))
 
     def demonym(self, name: str) -> tuple[str, str] | None:
         return self.gazetteer.demonym(name)
@@ -136,6 +150,13 @@ class Context:
             if c.kind == "country":
                 return True
         return False
+
+    def is_country_or_city(self, name: str) -> bool:
+        """A name of a country, or whose main sense is a populated place of a major's size (not a
+        division: "the Sahel" and "the Ohio" are the region and the river)."""
+        major = self.thresholds.major
+        return any(m.candidate.kind == "country" or m.primary and m.candidate.kind not in ("admin1", "admin2")
+                   and m.candidate.population >= major for m in self.gazetteer.lookup(name))
 
     def looks_like_place(self, name: str) -> bool:
         """The gazetteer's most populous entry of the name is a country, a division or a town of note."""

@@ -18,7 +18,8 @@ def _lends_its_sense(span: Span, ctx: Context) -> bool:
     name = ctx.text[span.start:span.end]
     if not span.literal or len(name) <= 2:
         return False
-    return span.source.has(Trait.PROPAGATES) or span.source.has(Trait.PROPAGATES_IF_KNOWN) and ctx.knows(name)
+    return (span.source.has(Trait.PROPAGATES) or span.source.has(Trait.PROPAGATES_IF_KNOWN) and ctx.knows(name)
+            or bool(span.feature_hint))  # a feature the text names as one: "the Oder" ... "Oder barges"
 
 
 def _starts_a_longer_name(text: str, e: int, names: set[str]) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from geo.recognize._spans import Span, Trait
-from geo.recognize._words import DIRECTIONS, MONTHS_DAYS, ORG_HEADS
+from geo.recognize._words import DIRECTIONS, LANGUAGE_NOUNS, LANGUAGE_VERBS, MONTHS_DAYS, ORG_HEADS
 
 if TYPE_CHECKING:
     from geo.recognize._context import Context
@@ -149,5 +149,38 @@ def blocked(span: Span, ctx: Context) -> bool:
     return not span.source.has(Trait.UNBLOCKED) and ctx.is_blocked(span)
 
 
+_WORD_BEFORE = re.compile(r"(\w+) $")
+_AFTER_LANGUAGE = re.compile(r"[-\s]+(\w+)|\s*(?:[,.;:)]|$)")
+
+
+def language(span: Span, ctx: Context) -> bool:
+    """"its Spanish initials", "Spanish-speaking", "a name in Spanish": the language, not the country."""
+    if span.literal:
+        return False
+    text = ctx.text
+    after = _AFTER_LANGUAGE.match(text, span.end)
+    if after is not None and after.group(1) and after.group(1).lower() in LANGUAGE_NOUNS:
+        return True
+    before = _WORD_BEFORE.search(text, max(0, span.start - 20), span.start)
+    word = before.group(1).lower() if before else ""
+    return word in LANGUAGE_VERBS or word == "in" and after is not None and not after.group(1)
+
+
+_AGE_AFTER = re.compile(r", \d{1,3}, (?:of|from|who)\b")
+
+
+def aged(span: Span, ctx: Context) -> bool:
+    """"Jordan River, 23, of Dayton": a person's name, with an age, the way news introduces people."""
+    return span.literal and _AGE_AFTER.match(ctx.text, span.end) is not None
+
+
 FILTERS: tuple[Filter, ...] = (organisation_word, marked_month_or_demonym, direction, disease, publication,
-                               numbered, word_of_the_text, blocked)
+                               numbered, word_of_the_text, blocked, language, aged)
+#: the filters that also apply to a span naming a feature ("the Red River" is never a word of the
+#: language, a surname or a town the gazetteer does not know; "West Nile virus" is still a disease)
+FEATURE_FILTERS: tuple[Filter, ...] = (disease, publication, aged)
+
+
+def dropped(span: Span, ctx: Context, filters: tuple[Filter, ...]) -> bool:
+    """Whether one of ``filters`` drops the span (only :data:`FEATURE_FILTERS` for a feature's)."""
+    return any(drop(span, ctx) for drop in filters if not span.feature_hint or drop in FEATURE_FILTERS)

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 # One name of a list: capitalised words, with the lower-case particles that join place names
 # ("Rio Grande do Sul", "Democratic Republic of the Congo", "Côte d'Ivoire").
 _WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
-_ITEM = rf"{_WORD}(?:[ \-](?:{_WORD}|de|del|do|da|dos|das|du|des|la|le|el|al|of the|of|d['’]\w+)){{0,4}}"
-_LIST = re.compile(rf"(?<![\w'’\-])({_ITEM})((?:, {_ITEM})*,? (?:and|or) {_ITEM}|(?:, {_ITEM}){{2,}})(?![\w'’\-])")
+ITEM = rf"{_WORD}(?:[ \-](?:{_WORD}|de|del|do|da|dos|das|du|des|la|le|el|al|of the|of|d['’]\w+)){{0,4}}"
+_LIST = re.compile(rf"(?<![\w'’\-])({ITEM})((?:, {ITEM})*,? (?:and|or) {ITEM}|(?:, {ITEM}){{2,}})(?![\w'’\-])")
 _SEP = re.compile(r",? (?:and|or) |, ")
 _APOSTROPHE_END = re.compile(r"['’]\w{0,2}$")
 _NAME_BEFORE = re.compile(r"[A-Z][\w.]*['’\"”]? $")

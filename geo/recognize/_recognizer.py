@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from geo.recognize._context import Abbreviations, Context
 from geo.recognize._discourse import propagate
-from geo.recognize._filters import ENTITY_FILTERS, FILTERS, disease_names, word_of_the_text
+from geo.recognize._filters import ENTITY_FILTERS, FILTERS, disease_names, dropped, word_of_the_text
+from geo.recognize._hints import annotate, lend_hints, within_names
 from geo.recognize._model import load_model
 from geo.recognize._rules import EXTENDING_RULES, RULES
 from geo.recognize._spans import Span, Thresholds
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from geo.gazetteer import Gazetteer
+    from geo.gazetteer._features import FeatureIndex
 
 
 def _precedence(span: Span) -> tuple[int, bool, int, int]:
@@ -42,15 +44,32 @@ class Recognizer:
         self._nlp = nlp
         self._abbreviations = Abbreviations.read()
         self._loading = threading.Lock()
+        self._features: FeatureIndex | None | bool = False  # False: not looked for yet
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["_loading"]
+        state["_features"] = False  # a connection per thread: opened again where it is unpickled
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._loading = threading.Lock()
+
+    @property
+    def features(self) -> FeatureIndex | None:
+        """The gazetteer's physical and regional features (None when its file has none)."""
+        if self._features is False:
+            from geo.errors import GazetteerError
+            from geo.gazetteer._features import feature_index
+
+            index = feature_index(self.gazetteer)
+            try:
+                index.matches("")
+                self._features = index
+            except GazetteerError:  # a gazetteer file built without the features' tables
+                self._features = None
+        return self._features  # type: ignore[return-value]
 
     @property
     def nlp(self) -> Language:
@@ -72,14 +91,16 @@ class Recognizer:
 
     def mentions_of_doc(self, doc: Doc) -> list[Mention]:
         """The mentions of a document the pipeline (:attr:`nlp`) made, in text order."""
-        ctx = Context.of(doc, self.gazetteer, self.thresholds, self._abbreviations, self.nlp.Defaults.stop_words)
-        found = [span for rule in RULES for span in rule(doc, ctx)]
-        found = [span for span in found if not any(drop(span, ctx) for drop in ENTITY_FILTERS)]
+        ctx = Context.of(doc, self.gazetteer, self.thresholds, self._abbreviations, self.nlp.Defaults.stop_words,
+                         self.features)
+        found = annotate([span for rule in RULES for span in rule(doc, ctx)], doc, ctx)
+        found = [span for span in found if not dropped(span, ctx, ENTITY_FILTERS)]
         for rule in EXTENDING_RULES:
-            found.extend(rule(doc, replace(ctx, found=tuple(found))))
+            found.extend(annotate(list(rule(doc, replace(ctx, found=tuple(found)))), doc, ctx))
         kept = _choose(found, ctx)
-        kept += [span for span in propagate(ctx, kept) if not word_of_the_text(span, ctx)]
-        return sorted((_mention(span, ctx) for span in kept), key=lambda m: m.start)
+        again = lend_hints(list(propagate(ctx, kept)), kept, doc, ctx)
+        kept += [span for span in again if not dropped(span, ctx, (word_of_the_text,))]
+        return sorted((_mention(span, ctx) for span in within_names(kept, doc, ctx)), key=lambda m: m.start)
 
 
 def _choose(found: list[Span], ctx: Context) -> list[Span]:
@@ -89,7 +110,7 @@ def _choose(found: list[Span], ctx: Context) -> list[Span]:
     ctx = replace(ctx, diseases=disease_names(ctx.text, {ctx.text[f.start:f.end] for f in found if f.literal}))
     kept: list[Span] = []
     for span in found:
-        if any(span.overlaps(k.start, k.end) for k in kept) or any(drop(span, ctx) for drop in FILTERS):
+        if any(span.overlaps(k.start, k.end) for k in kept) or dropped(span, ctx, FILTERS):
             continue
         kept.append(span)
     return kept
@@ -99,4 +120,5 @@ def _mention(span: Span, ctx: Context) -> Mention:
     ss, se = ctx.sentence_of(span.start)
     return Mention(start=span.start, end=span.end, text=ctx.text[span.start:span.end],
                    sentence=ctx.text[ss:se].strip(), sentence_start=ss, kind=span.kind,
-                   source=span.source.value, query=span.query, country_hint=span.country_hint)
+                   source=span.source.value, query=span.query, country_hint=span.country_hint,
+                   feature_hint=span.feature_hint)

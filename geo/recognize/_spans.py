@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum, Flag, auto
 from typing import TYPE_CHECKING, Literal
 
-from geo.types import MENTION_KINDS
+from geo.types import FEATURE_KINDS, MENTION_KINDS
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -53,7 +53,9 @@ class Source(Enum):
     RELABELLED = ("relabelled", 0, Trait.UNBLOCKED | Trait.PROPAGATES_IF_KNOWN)
     ABBREVIATION = ("abbreviation", 1, Trait.UNBLOCKED | Trait.PROPAGATES)
     TRIGGER = ("trigger", 2, Trait.MARKED | Trait.UNBLOCKED | Trait.PROPAGATES)
-    DATELINE = ("dateline", 3, Trait.PROPAGATES_IF_KNOWN)
+    DATELINE = ("dateline", 3, Trait.UNBLOCKED | Trait.PROPAGATES_IF_KNOWN)
+    #: a physical or regional feature the text names as one ("the Scioto River", "crossed the Oder")
+    FEATURE = ("feature", 2, Trait.MARKED | Trait.UNBLOCKED)
     LOCATIVE = ("locative", 4, Trait.UNBLOCKED | Trait.PROPAGATES_IF_KNOWN | Trait.SURNAME_CHECKED)
     GAZETTEER = ("gazetteer", 5, Trait.PROPAGATES_IF_KNOWN | Trait.SURNAME_CHECKED)
     LIST = ("list", 5, Trait.UNBLOCKED | Trait.PROPAGATES_IF_KNOWN)
@@ -69,7 +71,8 @@ class Source(Enum):
 class Span:
     """A stretch of the text a rule takes for a place name, before the filters and the choice
     between overlapping spans. ``query`` is the name to look up; ``country_hint`` the country
-    of a demonym."""
+    of a demonym (or of a division named with it); ``feature_hint`` the kinds of feature
+    (:data:`geo.types.FEATURE_KINDS`) the text names the place as."""
 
     start: int
     end: int
@@ -77,12 +80,15 @@ class Span:
     source: Source
     query: str
     country_hint: str | None = None
+    feature_hint: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad span {self.start}:{self.end}")
         if self.kind not in MENTION_KINDS:
             raise ValueError(f"bad span kind {self.kind!r}")
+        if any(k not in FEATURE_KINDS for k in self.feature_hint):
+            raise ValueError(f"bad feature hint {self.feature_hint!r}")
 
     @property
     def literal(self) -> bool:

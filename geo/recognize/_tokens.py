@@ -14,6 +14,7 @@ from geo.recognize._words import (
     DIVISION_WORDS,
     LOCATIVE,
     LOCATIVE_BLOCKERS,
+    MOTION,
     ORG_HEADS,
     PERSON_HEADS,
     STRONG_LOCATIVE,
@@ -75,7 +76,20 @@ def _after_locative(doc: Doc, i: int) -> bool:
     if low not in LOCATIVE or i + 1 >= len(doc):
         return False
     nxt = doc[i + 1].ent_type_
-    return nxt not in LOCATIVE_BLOCKERS or nxt == "ORG" and low in STRONG_LOCATIVE and whole_entity(doc, i + 1)
+    return nxt not in LOCATIVE_BLOCKERS or nxt == "ORG" and whole_entity(doc, i + 1)
+
+
+def _place_context(doc: Doc, i: int, name: str, ctx: Context) -> bool:
+    """The locative word at token i makes a name spaCy took for a person or an organisation a
+    place: "in", "near", ... ; any locative word for a name of the user's places; "moved to",
+    "fled from", "reached" for a major place ("The army moved to Maracaibo")."""
+    low = doc[i].lower_
+    if low in STRONG_LOCATIVE or ctx.is_user_place(name):
+        return True
+    moving = low in ("reach", "reached", "entered", "visited") or i > 0 and doc[i - 1].lower_ in MOTION
+    # not "sent to the Duma", nor "came to Trapani" where Andy Trapani is the story's producer
+    return (moving and ctx.lowers[i + 1] != "the" and ctx.is_major(name)
+            and not any(w in ctx.full_name_words for w in name.split()))
 
 
 def after_locative(doc: Doc, ctx: Context) -> Iterator[Span]:
@@ -91,7 +105,7 @@ def after_locative(doc: Doc, ctx: Context) -> Iterator[Span]:
         s, e = char_span(doc, *run)
         name = ctx.text[s:e]
         person = doc[run[0]].ent_type_ in ("PERSON", "ORG")
-        if person and doc[i].lower_ not in STRONG_LOCATIVE:
+        if person and not _place_context(doc, i, name, ctx):
             continue
         if ctx.looks_like_place(name):
             yield Span(s, e, "literal", Source.LOCATIVE if person else Source.GAZETTEER, name)

@@ -83,7 +83,83 @@ DEFINITION = re.compile(
 #: a title before a name makes it a person's ("Mr. Lincoln")
 TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Sgt|Lt|Capt|Gen|Col|St|President|Judge|Officer|Coach)\.? $")
 #: a name in capitals opening a line, before a dash or a news agency ("BAGHDAD —", "COLUMBUS, Ohio (AP)")
-DATELINE = re.compile(r"^[ \t]*([A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:, [A-Z][A-Za-z. ]+)?"
-                      r"[ \t]*(?:\(|—|–|--| - )",
+#: (capitals with accents, "CÚCUTA, Colombia —"; a region after the comma, "CHILLICOTHE, Ohio —")
+DATELINE = re.compile(r"^[ \t]*([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'\-]+(?: [A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'\-]+)*)"
+                      r"(?:, [A-ZÀ-ÖØ-Þ][\w.' ]{0,40}?)?[ \t]*(?:\(|—|–|--| - )",
                       re.MULTILINE)
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+# -- physical and regional features ---------------------------------------------------------------
+#: capitalised words that end a feature's name ("Scioto River", "Black Sea"); the kinds come from
+#: :func:`geo.gazetteer._features.generic_core`
+GENERIC_AFTER = frozenset({
+    "river", "sea", "ocean", "lake", "reservoir", "mountains", "range", "hills", "highlands", "mountain",
+    "volcano", "peak", "desert", "island", "islands", "archipelago", "plateau", "peninsula", "strait", "gulf",
+    "bay", "canal"})
+#: capitalised words that open a feature's name ("Lake Maracaibo", "Gulf of Aden", "Mount Kenya")
+GENERIC_BEFORE = frozenset({"lake", "loch", "lago", "lac", "mount", "mt", "monte", "mont", "gulf", "golfo", "bay",
+                            "sea", "strait", "straits", "river", "rio", "isle"})
+#: lower-case words next to a name that say what kind of feature it is: (kinds, strong); a weak
+#: word counts only when the feature index knows the name as that kind ("the Donbas region")
+LOWER_GENERIC = {
+    "river": (frozenset({"river"}), True), "lake": (frozenset({"lake"}), True),
+    "sea": (frozenset({"sea"}), True), "strait": (frozenset({"sea"}), True), "straits": (frozenset({"sea"}), True),
+    "gulf": (frozenset({"sea"}), False), "bay": (frozenset({"sea"}), False),
+    "mountains": (frozenset({"range"}), True), "range": (frozenset({"range"}), False),
+    "hills": (frozenset({"range"}), False), "desert": (frozenset({"desert"}), True),
+    "island": (frozenset({"island"}), False), "islands": (frozenset({"island"}), False),
+    "peninsula": (frozenset({"region"}), False), "region": (frozenset({"region"}), False),
+    "volcano": (frozenset({"mountain"}), True), "delta": (frozenset({"river", "region"}), False),
+    "basin": (frozenset({"river", "region", "lake"}), False), "estuary": (frozenset({"river"}), False),
+    "watershed": (frozenset({"river"}), False), "floodplain": (frozenset({"river"}), False),
+}
+#: words of the language that are also the names of rivers ("the Red", "the Republican", "the New"):
+#: an article alone does not make them the feature, a context does ("flooding on the Red")
+COMMON_FEATURE_WORDS = frozenset({
+    "red", "white", "black", "green", "yellow", "orange", "grey", "gray", "blue", "brown", "pink", "purple",
+    "republican", "democrat", "democratic", "new", "old", "grand", "great", "big", "little", "back", "you", "ca",
+    "fox", "bear", "snake", "swan", "wind", "salmon", "copper", "cedar", "beaver", "deer", "wolf", "eagle",
+    "sun", "moon", "star", "union", "liberty", "hope", "mission", "paradise", "crown", "north", "south"})
+#: lower-case nouns after a feature's name that keep it the feature ("the Oder valley", "the Nile delta")
+FEATURE_NOUNS = frozenset(LOWER_GENERIC) | frozenset({
+    "valley", "coast", "coastline", "shore", "shores", "banks", "bank", "waters", "water", "crossing", "crossings",
+    "bridge", "bridges", "front", "frontline", "border", "borders", "corridor", "route", "routes", "ports", "port",
+    "rainforest", "forest", "area", "areas", "level", "levels", "flood", "floods", "floodwaters", "dam", "dams",
+    "countryside", "foothills", "slopes", "passage", "lowlands", "highlands", "plains", "oasis"})
+#: capitalised words after a name that make it part of a venue's or organisation's name
+#: ("the Ross County Fairgrounds", "Mount Sinai Hospital", "the Black Sea Fleet")
+VENUE_HEADS = frozenset({
+    "fairgrounds", "fairground", "stadium", "arena", "center", "centre", "hall", "hotel", "mall", "museum",
+    "library", "zoo", "fleet", "motors", "records", "festival", "speedway", "raceway", "casino", "resort",
+    "academy", "seminary", "cathedral", "theatre", "theater", "gallery", "clinic", "institute",
+    "street", "road", "avenue", "drive", "boulevard", "lane", "parkway", "highway"})
+#: venues and institutions (not the bodies of a jurisdiction: "Ross County Sheriff" stays the
+#: county's): a place name before one of these is no mention of the place for a map
+INSTITUTION_HEADS = VENUE_HEADS | frozenset({
+    "university", "college", "school", "bank", "hospital", "club", "fc", "united", "company", "corporation",
+    "inc", "ltd", "airlines", "airways", "church"})
+#: words of organisations' names that take "of" or "de" before a place ("Banco de Bogotá", "Bank of Harare")
+ORG_OPENERS = frozenset({"banco", "banca", "universidad", "universidade", "université", "universität", "university",
+                         "bank", "college", "diario", "radio", "club", "deportivo", "atlético", "atletico", "real",
+                         "hospital", "instituto", "institute", "museo", "museum", "port", "archdiocese", "diocese"})
+#: nouns after a demonym that make it a language, not the country ("its Spanish initials")
+LANGUAGE_NOUNS = frozenset({
+    "initials", "acronym", "abbreviation", "language", "languages", "name", "names", "word", "words", "speakers",
+    "speaker", "speaking", "spoken", "translation", "translations", "translator", "subtitles", "dialect",
+    "accent", "version", "edition", "alphabet", "grammar", "vocabulary", "lessons", "classes", "course",
+    "teacher", "teachers", "literature", "poetry", "text", "slogan", "phrase", "term", "spelling", "title"})
+#: words before a demonym that make it a language ("in Spanish", "speaks French")
+LANGUAGE_VERBS = frozenset({"speak", "speaks", "spoke", "speaking", "spoken", "into", "fluent", "learn", "learning",
+                            "learned", "learnt", "teach", "teaches", "taught", "translated", "written", "wrote"})
+#: words before "to", "into" or "from" that make the next name a destination or an origin
+MOTION = frozenset({
+    "moved", "move", "moves", "moving", "went", "go", "goes", "going", "gone", "fled", "flee", "flees", "fleeing",
+    "returned", "return", "returns", "returning", "travelled", "traveled", "travel", "travelling", "traveling",
+    "flew", "fly", "flying", "headed", "heading", "relocated", "deployed", "sent", "drove", "driven", "sailed",
+    "marched", "advanced", "withdrew", "retreated", "evacuated", "transferred", "trip", "journey", "visit",
+    "arrived", "arriving", "came", "come", "coming", "bound", "routed", "diverted", "shipped", "exported"})
+#: plural and singular division words after a demonym ("the Venezuelan states of Zulia and Apure")
+DEMONYM_DIVISIONS = ("states", "state", "provinces", "province", "regions", "region", "departments", "department",
+                     "governorates", "governorate", "districts", "district", "oblasts", "oblast", "prefectures",
+                     "prefecture", "counties", "county", "municipalities", "municipality", "cities", "city",
+                     "towns", "town", "villages", "village", "capital", "port", "island", "islands")

@@ -1,0 +1,113 @@
+"""Rules for physical and regional features: names built with a generic word ("the Scioto River",
+"Lake Maracaibo", "the Gulf of Aden", "the Kosi river", "the river Oder") and names the feature
+index knows that the text gives an article ("the Oder", "across the Sahel", "the Bosporus").
+
+The rules only find the spans; :func:`geo.recognize._hints.annotate` says which kinds of feature
+each names, and a feature span it gives no kind is no mention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from geo.recognize._doc import char_span, name_run
+from geo.recognize._spans import Source, Span
+from geo.recognize._words import GENERIC_AFTER, GENERIC_BEFORE, INSTITUTION_HEADS, ORG_HEADS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from geo.recognize._context import Context
+
+#: generic words that take "of" (or "de") before the name ("Gulf of Aden", "Lago de Maracaibo")
+_WITH_OF = frozenset({"gulf", "golfo", "bay", "sea", "strait", "straits", "isle", "lago", "lac"})
+_ARTICLES = ("the", "a", "an")
+NAME_HEADS = INSTITUTION_HEADS | ORG_HEADS
+
+
+def heads_an_institution(doc: Doc, j: int) -> bool:
+    """Token ``j``, after a name, makes it part of a venue's or an institution's name ("Mount Sinai
+    Hospital", "the Black Sea Fleet", "the Ross County Fairgrounds")."""
+    return j < len(doc) and doc[j].is_title and doc[j].lower_ in INSTITUTION_HEADS
+
+
+def generic_names(doc: Doc, ctx: Context) -> Iterator[Span]:
+    """"the Scioto River", "Lake Maracaibo", "the Gulf of Aden", "the Kosi river", "the river Oder"."""
+    lowers = ctx.lowers
+    for i, low in enumerate(lowers):
+        span = None
+        if low in GENERIC_AFTER and i > 0 and doc[i - 1].is_title:
+            span = _before_generic(doc, i, ctx)
+        elif (low in GENERIC_BEFORE and doc[i].is_title
+              or low == "river" and doc[i].is_lower and i > 0 and lowers[i - 1] == "the"):
+            span = _after_generic(doc, i, ctx)
+        if span is not None:
+            yield span
+
+
+def _before_generic(doc: Doc, i: int, ctx: Context) -> Span | None:
+    """The name before the generic word at token ``i``: with it when it is capitalised ("Scioto
+    River"), without it when it is not ("the Kosi river")."""
+    tok = doc[i]
+    if not (tok.is_title or tok.is_lower):
+        return None
+    run = name_run(doc, i - 1, -1)
+    if run is None:
+        return None
+    a, b = run
+    while a < b and (ctx.lowers[a] in _ARTICLES or doc[a].is_stop):
+        a += 1  # "The Hocking River", "In Scioto River ..."
+    end = i + 1 if tok.is_title else b
+    if a >= b or heads_an_institution(doc, end):
+        return None
+    s, e = char_span(doc, a, end)
+    name = ctx.text[s:e]
+    if end < len(doc) and doc[end].is_title and not ctx.feature_kinds(name):
+        return None  # "Operation Desert Storm", "the Sunny Hills Apartments": a longer name goes on
+    return Span(s, e, "literal", Source.FEATURE, name)
+
+
+def _after_generic(doc: Doc, i: int, ctx: Context) -> Span | None:
+    """The name after the generic word at token ``i``: "Lake Maracaibo", "Gulf of Aden", "Strait
+    of Hormuz"; after a lower-case "the river", the name alone ("the river Oder")."""
+    n, lowers = len(doc), ctx.lowers
+    j = i + 1
+    if lowers[i] in _WITH_OF:
+        if j < n and lowers[j] in ("of", "de", "del"):
+            j += 1
+            j += 1 if j < n and lowers[j] in ("the", "la") else 0
+        elif lowers[i] not in ("lago", "lac"):
+            return None  # "Bay Village", "Sea Island": no "of", no feature's name
+    if j >= n or not doc[j].is_title:
+        return None
+    run = name_run(doc, j, 1)
+    if run is None or heads_an_institution(doc, run[1]) or any(doc[k].lower_ in NAME_HEADS for k in range(*run)):
+        return None  # "Mount Sinai Hospital", "the Mount Pleasant Police Department"
+    start = run[0] if doc[i].is_lower else i
+    for b in range(run[1], run[0], -1):  # "Lake Victoria Nyanza": the longest name the index knows
+        s, e = char_span(doc, start, b)
+        if ctx.feature_kinds(ctx.text[s:e]):
+            return Span(s, e, "literal", Source.FEATURE, ctx.text[s:e])
+    longest = 2 if lowers[i] in ("lake", "loch", "mount", "mt") else 1  # "Lake Lanier", not "the River Concert Series"
+    if run[1] - run[0] > longest or run[1] < len(doc) and doc[run[1]].is_title:
+        return None
+    s, e = char_span(doc, start, run[1])
+    return Span(s, e, "literal", Source.FEATURE, ctx.text[s:e])
+
+
+def known_features(doc: Doc, ctx: Context) -> Iterator[Span]:
+    """"the Oder", "the Bosporus", "across the Sahel": a capitalised name the feature index knows
+    (by its name or an alias), after "the"."""
+    if ctx.features is None:
+        return
+    n = len(doc)
+    for i, low in enumerate(ctx.lowers):
+        if low != "the" or i + 1 >= n or not doc[i + 1].is_title:
+            continue
+        run = name_run(doc, i + 1, 1)
+        if run is None or heads_an_institution(doc, run[1]):
+            continue
+        s, e = char_span(doc, *run)
+        if ctx.feature_kinds(ctx.text[s:e]):
+            yield Span(s, e, "literal", Source.FEATURE, ctx.text[s:e])
