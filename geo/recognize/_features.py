@@ -63,8 +63,8 @@ def _before_generic(doc: Doc, i: int, ctx: Context) -> Span | None:
         return None
     s, e = char_span(doc, a, end)
     name = ctx.text[s:e]
-    if end < len(doc) and doc[end].is_title and not ctx.feature_kinds(name):
-        return None  # "Operation Desert Storm", "the Sunny Hills Apartments": a longer name goes on
+    if end < len(doc) and doc[end].is_title and (not ctx.feature_kinds(name) or doc[end].ent_iob_ == "I"):
+        return None  # "Operation Desert Storm", "the Sunny Hills Apartments", "Cedar River Seafood": a longer name
     return Span(s, e, "literal", Source.FEATURE, name)
 
 

@@ -121,12 +121,17 @@ def _own_kinds(name: str, span: Span, ctx: Context) -> frozenset[str]:
     """"Scioto River", "Lake Maracaibo": the kinds of the name's own generic word — unless the
     feature index does not know it and the gazetteer does ("Lake Placid", "Fall River"), or it is
     also a town of note and no article or context makes it the feature."""
-    core = generic_core(name_key(name))
+    norm = name_key(name)
+    core = generic_core(norm)
     if core is None:
         return frozenset()
     known = ctx.feature_kinds(name) & core[1]
     if not known:
-        return frozenset() if ctx.knows(name) else core[1]
+        # unknown to both: the generic word says it ("Lake Lanier", "the Kanawha River"), unless a
+        # longer title follows an opening word ("the River Concert Series")
+        opening = not norm.startswith(core[0])
+        longest = 1 if opening and norm.split()[0] in ("river", "rio") else 2
+        return frozenset() if ctx.knows(name) or opening and len(core[0].split()) > longest else core[1]
     if ctx.is_place_name(name, ctx.thresholds.listed) and not _article_or_context(ctx.text, span.start):
         return frozenset()
     return known
