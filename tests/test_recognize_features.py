@@ -73,6 +73,16 @@ FEATURES = {
         [("Murray River", "Murray River", ("river",)), ("South Australia", "South Australia", ())],
     "Protesters gathered on the shores of Lake Titicaca in Puno.":
         [("Lake Titicaca", "Lake Titicaca", ("lake",)), ("Puno", "Puno", ())],
+    # a river named without its generic word, regions only the feature index knows, a strait the
+    # model took for a person, a name with a particle
+    "Fields already flooded by the Bagmati and the Kamala were abandoned.":
+        [("Bagmati", "Bagmati", ("river",)), ("Kamala", "Kamala", ("river",))],
+    "Convoys take a week to reach Kordofan, and none have reached Darfur since the rains began.":
+        [("Kordofan", "Kordofan", ("region",)), ("Darfur", "Darfur", ("region",))],
+    "The power link under Bass Strait is running at full capacity.":
+        [("Bass Strait", "Bass Strait", ("sea",))],
+    "The two rivers meet to form the Shatt al-Arab before it reaches the Persian Gulf.":
+        [("Shatt al-Arab", "Shatt al-Arab", ("river",)), ("Persian Gulf", "Persian Gulf", ("sea",))],
 }
 
 
@@ -118,6 +128,15 @@ def test_a_country_named_like_a_river_is_the_country_without_a_river_context(rec
     ("The Winter Olympics were held in Lake Placid.", [("Lake Placid", "Lake Placid", ())]),
     ("Jordan River, 23, of Dayton, Ohio, was charged on Friday.", [("Dayton", "Dayton", ()), ("Ohio", "Ohio", ())]),
     ("The Black Sea Fleet left the port of Sevastopol.", [("Sevastopol", "Sevastopol", ())]),
+    ("The company sold its stake to Amazon last year.", []),
+    # words of the language that name rivers, an assembly after "sent to the"
+    ("Voters backed the Republican in Ohio.", [("Ohio", "Ohio", ())]),
+    ("Tickets for the Red, White and Blue Bash in Dayton sold out.", [("Dayton", "Dayton", ())]),
+    ("The bill was sent to the Duma in Moscow.", [("Moscow", "Moscow", ())]),
+    # a town, a state and a country named with a generic word
+    ("She grew up in Fall River.", [("Fall River", "Fall River", ())]),
+    ("Storms hit Rhode Island on Sunday.", [("Rhode Island", "Rhode Island", ())]),
+    ("Aid reached the Solomon Islands on Sunday.", [("Solomon Islands", "Solomon Islands", ())]),
 ])
 def test_traps_are_neither_features_nor_places(recognizer, text, expected):
     assert _found(recognizer, text) == expected

@@ -69,7 +69,10 @@ def _joins(doc: Doc, j: int, step: int, toks: list[int]) -> bool:
     """Token j belongs to a run of capitalised words: capitalised itself, or a particle between two."""
     t = doc[j]
     return bool(t.is_title or t.is_upper and len(t) > 1
-                or (t.text in JOINERS and toks and 0 <= j + step < len(doc) and doc[j + step].is_title))
+                or (t.text in JOINERS and toks and 0 <= j + step < len(doc) and doc[j + step].is_title)
+                # "Shatt al-Arab", "Deir ez-Zor": a particle, a hyphen and a capitalised word
+                or (step == 1 and toks and t.lower_ in PARTICLES and j + 2 < len(doc) and doc[j + 1].text == "-"
+                    and doc[j + 2].is_title))
 
 
 def name_run(doc: Doc, i: int, step: int) -> tuple[int, int] | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from geo.recognize._doc import char_span, name_run
 from geo.recognize._spans import Source, Span
-from geo.recognize._words import GENERIC_AFTER, GENERIC_BEFORE, INSTITUTION_HEADS, ORG_HEADS
+from geo.recognize._words import GENERIC_AFTER, GENERIC_BEFORE, INSTITUTION_HEADS, LOCATIVE, ORG_HEADS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 _WITH_OF = frozenset({"gulf", "golfo", "bay", "sea", "strait", "straits", "isle", "lago", "lac"})
 _ARTICLES = ("the", "a", "an")
 NAME_HEADS = INSTITUTION_HEADS | ORG_HEADS
+_NOT_HERE = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "NORP"})
+_LANDS = frozenset({"region", "desert", "range", "island"})
+_MOVING = frozenset({"reach", "reached", "entered", "across", "through", "throughout", "into"})
 
 
 def heads_an_institution(doc: Doc, j: int) -> bool:
@@ -109,5 +112,27 @@ def known_features(doc: Doc, ctx: Context) -> Iterator[Span]:
         if run is None or heads_an_institution(doc, run[1]):
             continue
         s, e = char_span(doc, *run)
-        if ctx.feature_kinds(ctx.text[s:e]):
+        if ctx.bare_feature_kinds(ctx.text[s:e]):
             yield Span(s, e, "literal", Source.FEATURE, ctx.text[s:e])
+
+
+def located_features(doc: Doc, ctx: Context) -> Iterator[Span]:
+    """"reached Darfur", "fighting in Kordofan": after a locative word, a name the feature index
+    knows as a region, a desert, a range or an island and the gazetteer does not (waters take an
+    article: "Cleared to Fly to ..." is no river; an organisation's name only after words of
+    movement: "sold to Amazon" is the company)."""
+    if ctx.features is None:
+        return
+    n = len(doc)
+    for i, low in enumerate(ctx.lowers):
+        if low not in LOCATIVE or i + 1 >= n or not doc[i + 1].is_title or doc[i + 1].ent_type_ in _NOT_HERE:
+            continue
+        if doc[i + 1].ent_type_ == "ORG" and low not in _MOVING:
+            continue
+        run = name_run(doc, i + 1, 1)
+        if run is None or heads_an_institution(doc, run[1]):
+            continue
+        s, e = char_span(doc, *run)
+        name = ctx.text[s:e]
+        if ctx.feature_kinds(name) & _LANDS and not ctx.knows(name):
+            yield Span(s, e, "literal", Source.FEATURE, name)

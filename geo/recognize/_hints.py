@@ -26,9 +26,9 @@ from geo.recognize._words import (
     COMMON_FEATURE_WORDS,
     DEMONYM_DIVISIONS,
     FEATURE_NOUNS,
+    LOCATIVE,
     LOWER_GENERIC,
     ORG_OPENERS,
-    PLACE_LABELS,
 )
 from geo.types import FEATURE_KINDS
 
@@ -54,6 +54,7 @@ _CONTEXTS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple((re.compil
     (r"\b(?:transited|transiting|navigated|navigating|blockaded?|blockading|patrolled|patrolling|dredged) the $",
      _WATER),
 ))
+_PREPOSITIONS = frozenset({"near", "past", "beside", "along", "below", "above", "beyond", "before", "after"})
 _ARTICLE_BEFORE = re.compile(r"\bthe $", re.IGNORECASE)
 #: "U.S. 33", "Ohio 104", "S.C. 6": a road named after a country or a state
 _ROAD_NUMBER = re.compile(r" \d{1,4}[A-Z]?(?=[\s,.;:)/]|$)(?! (?:people|percent|years?|million|billion|dead|killed))")
@@ -110,11 +111,12 @@ def feature_hint(span: Span, doc: Doc, ctx: Context) -> tuple[str, ...]:
 
 def _a_person(span: Span, toks, ctx: Context) -> bool:
     """"Robin Lake, a senior at ...": exactly what the model took for a person's name, without an
-    article before it."""
+    article before it, and no feature's name."""
     doc = toks.doc
     exact = (doc[toks.start].ent_iob_ == "B" and (toks.end == len(doc) or doc[toks.end].ent_iob_ != "I"))
     return (exact and all(t.ent_type_ == "PERSON" for t in toks)
-            and _ARTICLE_BEFORE.search(ctx.text, max(0, span.start - 4), span.start) is None)
+            and _ARTICLE_BEFORE.search(ctx.text, max(0, span.start - 4), span.start) is None
+            and not ctx.feature_kinds(ctx.text[span.start:span.end]))  # "under Bass Strait" is the strait
 
 
 def _own_kinds(name: str, span: Span, ctx: Context) -> frozenset[str]:
@@ -157,21 +159,23 @@ def _context_kinds(name: str, span: Span, toks, ctx: Context) -> frozenset[str]:
     """"crossed the Oder", "downstream of the Scioto", "the Bosporus": a name the feature index
     knows, named as the object of a context (the kinds the context allows) or with an article
     (unless its main sense is a major place), and not as a modifier of a noun ("the Amazon deal")."""
-    known = ctx.feature_kinds(name)
+    known = ctx.bare_feature_kinds(name)
     if not known:
         return frozenset()
     doc = toks.doc
     nxt = doc[toks.end] if toks.end < len(doc) else None
-    if (nxt is not None and looks_like_noun(nxt) and nxt.lower_ not in FEATURE_NOUNS
-            and toks[0].ent_type_ not in PLACE_LABELS):
+    if (nxt is not None and toks[0].ent_type_ in ("ORG", "PRODUCT") and looks_like_noun(nxt)
+            and nxt.lower_ not in FEATURE_NOUNS and nxt.lower_ not in LOCATIVE and nxt.lower_ not in _PREPOSITIONS):
         return frozenset()
     allowed = _context(ctx.text, span.start)
     if allowed and known & allowed:
         return known & allowed
-    if (_ARTICLE_BEFORE.search(ctx.text, max(0, span.start - 4), span.start) and not ctx.is_country_or_city(name)
-            and name.lower() not in COMMON_FEATURE_WORDS):
+    if name.lower() in COMMON_FEATURE_WORDS:
+        return frozenset()
+    if _ARTICLE_BEFORE.search(ctx.text, max(0, span.start - 4), span.start) and not ctx.is_country_or_city(name):
         return known
-    return frozenset()
+    # "reached Darfur", "Vietnam's Mekong Delta": only a feature has the name
+    return known if not ctx.knows(name) and ctx.feature_kinds(name) else frozenset()
 
 
 def _context(text: str, start: int) -> frozenset[str]:

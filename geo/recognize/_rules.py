@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from geo.recognize._entities import entities, organisation_modifiers
-from geo.recognize._features import generic_names, known_features
+from geo.recognize._features import generic_names, known_features, located_features
 from geo.recognize._lists import listed, longer_known_names
 from geo.recognize._patterns import abbreviations, datelines, definitions
 from geo.recognize._tokens import (
@@ -46,6 +46,7 @@ RULES: tuple[Rule, ...] = (
     definitions,             # "Bala is a market town in Gwynedd"
     generic_names,           # "the Scioto River", "Lake Maracaibo", "the Gulf of Aden", "the Kosi river"
     known_features,          # "the Oder", "the Bosporus", "across the Sahel"
+    located_features,        # "reached Darfur"
 )
 
 EXTENDING_RULES: tuple[Rule, ...] = (
