@@ -131,7 +131,10 @@ class Context:
     def bare_feature_kinds(self, name: str) -> frozenset[str]:
         """:meth:`feature_kinds` of a name written without its generic word, where news does so: a
         river's ("the Bagmati" for the Bagmati River), not a lake's ("Maracaibo" is the city)."""
-        return self.feature_kinds(name) | (self.feature_kinds(name, cores=True) & _RIVERS)
+        if self.features is None:
+            return frozenset()
+        return frozenset(m.feature.kind for m in self.features.matches(name)
+                         if m.form != "core" or m.feature.kind in _RIVERS)
 
     def is_user_place(self, name: str) -> bool:
         """A name of the user's places file (``--places``)."""

@@ -26,6 +26,8 @@ from geo.recognize._words import (
     COMMON_FEATURE_WORDS,
     DEMONYM_DIVISIONS,
     FEATURE_NOUNS,
+    GENERIC_AFTER,
+    GENERIC_BEFORE,
     LOCATIVE,
     LOWER_GENERIC,
     ORG_OPENERS,
@@ -123,6 +125,9 @@ def _own_kinds(name: str, span: Span, ctx: Context) -> frozenset[str]:
     """"Scioto River", "Lake Maracaibo": the kinds of the name's own generic word — unless the
     feature index does not know it and the gazetteer does ("Lake Placid", "Fall River"), or it is
     also a town of note and no article or context makes it the feature."""
+    words = name.lower().split()
+    if words[0].rstrip(".") not in GENERIC_BEFORE and words[-1] not in GENERIC_AFTER:
+        return frozenset()  # no generic word: spare the normalisation
     norm = name_key(name)
     core = generic_core(norm)
     if core is None:
