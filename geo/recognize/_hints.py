@@ -59,7 +59,8 @@ _CONTEXTS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple((re.compil
 _PREPOSITIONS = frozenset({"near", "past", "beside", "along", "below", "above", "beyond", "before", "after"})
 _ARTICLE_BEFORE = re.compile(r"\bthe $", re.IGNORECASE)
 #: "U.S. 33", "Ohio 104", "S.C. 6": a road named after a country or a state
-_ROAD_NUMBER = re.compile(r" \d{1,4}[A-Z]?(?=[\s,.;:)/]|$)(?! (?:people|percent|years?|million|billion|dead|killed))")
+_ROAD_NUMBER = re.compile(r" \d{1,4}[A-Z]?(?=[,.;:)/]|$|\s+(?:north|south|east|west|\w+bound|near|at|and|or|between|in|"
+                          r"from|to|through|until|past|on|[A-Z]))")
 #: "A1", "M25", "I-70", "Route 9", "Highway 1": a road's own name
 _ROAD_NAME = re.compile(r"(?:[A-Z]{1,2}-?\d{1,4}|(?:State |County |U\.S\. )?(?:Route|Highway|Hwy|Interstate|Road|"
                         r"Ruta|Autoroute|Autobahn)\s+\d{1,4}[A-Z]?)")
