@@ -170,9 +170,11 @@ def _context_kinds(name: str, span: Span, toks, ctx: Context) -> frozenset[str]:
         return frozenset()
     doc = toks.doc
     nxt = doc[toks.end] if toks.end < len(doc) else None
-    if (nxt is not None and toks[0].ent_type_ in ("ORG", "PRODUCT") and looks_like_noun(nxt)
+    if nxt is not None and nxt.is_title:
+        return frozenset()  # "the Ohio Department of Transportation", "the Minnesota House": a longer name
+    if (nxt is not None and (toks[0].ent_type_ in ("ORG", "PRODUCT") or ctx.is_major(name)) and looks_like_noun(nxt)
             and nxt.lower_ not in FEATURE_NOUNS and nxt.lower_ not in LOCATIVE and nxt.lower_ not in _PREPOSITIONS):
-        return frozenset()
+        return frozenset()  # "the Amazon deal", "the Kentucky border", "the Georgia state line"
     allowed = _context(ctx.text, span.start)
     if allowed and known & allowed:
         return known & allowed

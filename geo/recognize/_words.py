@@ -123,7 +123,7 @@ COMMON_FEATURE_WORDS = frozenset({
 #: lower-case nouns after a feature's name that keep it the feature ("the Oder valley", "the Nile delta")
 FEATURE_NOUNS = frozenset(LOWER_GENERIC) | frozenset({
     "valley", "coast", "coastline", "shore", "shores", "banks", "bank", "waters", "water", "crossing", "crossings",
-    "bridge", "bridges", "front", "frontline", "border", "borders", "corridor", "route", "routes", "ports", "port",
+    "bridge", "bridges", "front", "frontline", "corridor", "route", "routes", "ports", "port",
     "rainforest", "forest", "area", "areas", "level", "levels", "flood", "floods", "floodwaters", "dam", "dams",
     "countryside", "foothills", "slopes", "passage", "lowlands", "highlands", "plains", "oasis"})
 #: capitalised words after a name that make it part of a venue's or organisation's name
