@@ -59,3 +59,81 @@ def test_progress_bar_forced_draws_the_bar_and_no_note(capsys):
     bar.close()
     err = capsys.readouterr().err
     assert "the note" not in err and "building" in err and "4/4" in err
+
+
+# --------------------------------------------------------------------------- long texts in pieces
+
+_PARAGRAPHS = [
+    "Floods along the Brahmaputra forced 40,000 people from their homes in Assam on Tuesday, officials in "
+    "Guwahati said, as rain moved east towards Dibrugarh.",
+    "In Peru, a landslide blocked the highway between Cusco and Puno; truckers from Arequipa waited overnight.",
+    "Kenya's health ministry reported new cholera cases in Mombasa and Kisumu. Nairobi sent two field teams.",
+    "The mayor of Ghent met colleagues from Antwerp and Liège to plan the cycling route to Brussels.",
+    "Bushfires near Dubbo in New South Wales closed schools; smoke reached Sydney by the evening.",
+    "Quebec's premier visited Trois-Rivières after the ice storm, then flew on to Montreal.",
+]
+
+
+def _article(repeat: int) -> str:
+    return "\n\n".join(p for _ in range(repeat) for p in _PARAGRAPHS)
+
+
+def test_piece_spans_cover_the_text_and_cut_at_paragraphs():
+    from geo._pieces import piece_spans
+
+    text = _article(4)
+    spans = piece_spans(text, 500)
+    assert len(spans) > 1
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))          # contiguous, nothing lost
+    assert all(0 < e - s <= 500 for s, e in spans)
+    assert all(text[e - 2:e] == "\n\n" for _s, e in spans[:-1])        # each cut after a paragraph break
+    assert piece_spans(text, len(text)) == [(0, len(text))]
+
+
+def test_piece_spans_without_paragraphs_cut_at_sentences_then_spaces_then_anywhere():
+    from geo._pieces import piece_spans
+
+    sentences = " ".join(["The river rose at Passau."] * 40)
+    assert all(sentences[e - 2:e] == ". " for _s, e in piece_spans(sentences, 200)[:-1])
+    words = " ".join(["Passau"] * 100)
+    assert all(words[e - 1] == " " for _s, e in piece_spans(words, 100)[:-1])
+    blob = "x" * 1000
+    assert piece_spans(blob, 300) == [(0, 300), (300, 600), (600, 900), (900, 1000)]
+
+
+def _places_key(places):
+    return [(p.name, p.candidate.geonameid if p.candidate else None, [(m.start, m.end, m.text, m.sentence_start)
+             for m in p.mentions]) for p in places]
+
+
+def test_a_text_under_the_piece_size_gives_the_same_places_whatever_the_size(geoparser, monkeypatch):
+    import geo._pieces
+
+    text = _article(1)
+    whole = geoparser.places(text)
+    assert len(whole) >= 10
+    monkeypatch.setattr(geo._pieces, "PIECE_CHARS", len(text))  # still one piece
+    assert _places_key(geoparser.places(text)) == _places_key(whole)
+    assert _places_key(next(geoparser.pipe([text]))) == _places_key(whole)
+
+
+def test_a_long_text_in_pieces_has_offsets_into_the_whole_text(geoparser, monkeypatch):
+    import geo._pieces
+
+    text = _article(3)
+    monkeypatch.setattr(geo._pieces, "PIECE_CHARS", 600)
+    assert len(geo._pieces.piece_spans(text)) >= 3
+    places = geoparser.places(text)
+    mentions = [m for p in places for m in p.mentions]
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+        assert text[m.sentence_start:].lstrip().startswith(m.sentence)
+    # every paragraph is repeated three times: each of its names is found in every copy
+    firsts = {m.text for m in mentions if m.start < len(_article(1))}
+    for name in ("Guwahati", "Cusco", "Mombasa", "Antwerp", "Dubbo", "Montreal"):
+        assert name in firsts
+        assert sum(m.text == name for m in mentions) == 3, name
+    assert [_places_key(x) for x in geoparser.pipe([text, _article(1)])] == \
+        [_places_key(places), _places_key(geoparser.places(_article(1)))]
+    assert [m.start for m in geoparser.mentions(text)] == sorted(m.start for m in mentions if m.source != "user")
