@@ -137,3 +137,51 @@ def test_a_long_text_in_pieces_has_offsets_into_the_whole_text(geoparser, monkey
     assert [_places_key(x) for x in geoparser.pipe([text, _article(1)])] == \
         [_places_key(places), _places_key(geoparser.places(_article(1)))]
     assert [m.start for m in geoparser.mentions(text)] == sorted(m.start for m in mentions if m.source != "user")
+
+
+# --------------------------------------------------------------------------- what a command imports
+
+def test_place_records_are_the_frames_records(geoparser):
+    from geo.frame import place_records, to_frame, to_json_records
+
+    text = _article(1) + "\n\nResidents of Xqzvillebrook and Lake Wobegon were not affected."
+    places = geoparser.places(text)
+    assert any(p.candidate is None for p in places) and any(p.candidate is not None for p in places)
+    assert place_records(places) == to_json_records(to_frame(places))
+    assert place_records([]) == []
+
+
+_IMPORTS = """
+import sys
+from geo.cli import main
+code = main(sys.argv[1:])
+heavy = sorted(m for m in sys.modules if m in ("pandas", "geopandas", "shapely", "folium", "pyproj", "matplotlib"))
+print("HEAVY", " ".join(heavy))
+sys.exit(code)
+"""
+
+
+def _heavy_imports(tmp_path, *args: str) -> list[str]:
+    import subprocess
+    import sys
+
+    article = tmp_path / "article.txt"
+    article.write_text(_article(1), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", _IMPORTS, *[a.replace("ARTICLE", str(article)) for a in args]],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("HEAVY"))
+    return line.split()[1:]
+
+
+def test_places_as_csv_imports_neither_pandas_geopandas_nor_folium(tmp_path, gazetteer):
+    assert _heavy_imports(tmp_path, "places", "ARTICLE", "-f", "csv", "-q", "-o", str(tmp_path / "out.csv")) == []
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("name,kind,")
+
+
+def test_places_as_geoparquet_still_writes_the_frame(tmp_path, gazetteer):
+    import geopandas as gpd
+
+    heavy = _heavy_imports(tmp_path, "places", "ARTICLE", "-q", "-o", str(tmp_path / "out.parquet"))
+    assert "geopandas" in heavy and "folium" not in heavy
+    assert len(gpd.read_parquet(tmp_path / "out.parquet")) >= 10
