@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from geo.batch._docs import BatchDoc, count_documents, expand_inputs, iter_documents
+from geo.batch._work import WORKER_CONFIG
 from geo.errors import UsageError
 
 if TYPE_CHECKING:
     from geo.batch._postgis import PostgisTarget
 
-__all__ = ["run_batch", "BatchSummary", "BatchDoc", "iter_documents", "expand_inputs", "errors_path_for"]
+__all__ = ["run_batch", "BatchSummary", "BatchDoc", "iter_documents", "expand_inputs", "errors_path_for",
+           "WORKER_CONFIG"]
 
 
 @dataclass(frozen=True)
