@@ -109,11 +109,14 @@ def test_two_local_workers_give_identical_rows(reference, corpus200, geo_exe, tm
     assert rows(out) == reference
 
 
-def test_dask_cluster_gives_identical_rows(reference, corpus200, geo_exe, tmp_path):
+def test_dask_cluster_gives_identical_rows(reference, corpus200, geo_exe, tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
     import dask
 
     from geo.batch import WORKER_CONFIG
+
+    # a nanny sets its pre-spawn variables in its own (here: this) process: an earlier cluster's stay
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
 
     with dask.config.set(WORKER_CONFIG), distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
