@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from geo.inputs._meta import ArticleMeta, is_http_url, json_ld_articles, merge, meta_from_json_ld, meta_from_page
 
 __all__ = ["Extracted", "extract_page", "TRAFILATURA_OPTIONS"]
 
-#: the options of trafilatura.bare_extraction (chosen on tests/pages/: each gives exactly the story)
-TRAFILATURA_OPTIONS = dict(include_comments=False, include_tables=False, include_images=False,
-                           include_links=False, include_formatting=False, deduplicate=False, with_metadata=False,
-                           favor_precision=False, favor_recall=False, fast=True,
-                           )
+#: the options of trafilatura's extraction (chosen on tests/pages/: each gives exactly the story): no
+#: comments, tables, images, links or formatting; no deduplication; no metadata (ours is read from the
+#: same tree, :mod:`geo.inputs._meta`); ``fast``: no fallback algorithms (readability, jusText)
+TRAFILATURA_OPTIONS = dict(comments=False, tables=False, images=False, links=False, formatting=False, dedup=False,
+                           with_metadata=False, precision=False, recall=False, fast=True)
+# elements that are never the story, removed before trafilatura sees the tree (it would remove them
+# too, each by an XPath over the whole page): on a CMS page they are most of its elements
+_NEVER_TEXT = ("style", "noscript", "template", "svg", "iframe", "nav", "footer", "aside", "button", "select",
+               "textarea", "input", "link", "meta")
 # class or id words of boxes that are never the story
 _BOILERPLATE = re.compile(r"(?:^|[-_ ])(?:paywall|regwall|subscribe|subscription|piano|newsletter|cookies?|consent|"
                           r"gdpr|cmp)(?:$|[-_ ])", re.I)
@@ -42,13 +47,23 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1)
+def _extractor():
+    """trafilatura's options, built once (reading its configuration costs about a millisecond a page)."""
+    from trafilatura.settings import Extractor
+
+    return Extractor(output_format="python", **TRAFILATURA_OPTIONS)
+
+
 def _parse(html: str):
     import lxml.etree
     import lxml.html
 
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses a str with an encoding declaration
     try:
-        return lxml.html.document_fromstring(html)
+        # comments and processing instructions are never text (trafilatura's own parser drops them too)
+        return lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(
+            remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False))
     except (ValueError, lxml.etree.LxmlError):  # "Document is empty" and the like: not a tree we can read
         return None
 
@@ -58,13 +73,18 @@ def _words(el) -> str:
 
 
 def _prepare(tree) -> None:
-    """Rewrite the layouts trafilatura cannot read alone (in place)."""
+    """Drop what is never text, and rewrite the layouts trafilatura cannot read alone (in place)."""
+    import lxml.etree
+
+    # scripts but the JSON-LD (read already; trafilatura looks for a forum thread in it)
+    for script in [s for s in tree.iter("script") if (s.get("type") or "").lower() != "application/ld+json"]:
+        script.drop_tree()
+    lxml.etree.strip_elements(tree, *_NEVER_TEXT, with_tail=False)
     for el in tree.xpath("//*[@class or @id]"):
         if el.getparent() is not None and el.tag not in ("html", "body", "main", "article") \
                 and _BOILERPLATE.search(_words(el)):
             el.drop_tree()
-    # an icon's or a misplaced <title>, and the controls of forms, are not text
-    for stray in tree.xpath("//body//title|//svg|//button|//select|//textarea|//input"):
+    for stray in tree.xpath("//body//title"):  # a misplaced <title> is not text
         stray.drop_tree()
     for table in tree.xpath("//table"):
         nested = table.xpath(".//table")
@@ -144,7 +164,7 @@ def extract_page(html: str, *, url: str | None = None) -> Extracted | None:
     meta = merge(merge(meta_from_page(tree), ld_meta), ArticleMeta(url=url if is_http_url(url) else None))
     description = _meta_description(tree)
     _prepare(tree)
-    doc = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+    doc = trafilatura.bare_extraction(tree, url=url, options=_extractor())
     body, method = (doc.text or "") if doc is not None else "", "trafilatura"
     if ld_body and len(_squash(body)) < 0.5 * len(_squash(ld_body)):
         body, method = ld_body, "json-ld"
