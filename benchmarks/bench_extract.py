@@ -5,7 +5,7 @@ Two sets of pages, each a page NAME.html and its story NAME.txt (headline, stand
 - the ten layouts of tests/pages/ (short stories, 3–8 KB of markup): the places geo finds in the
   story's text, in the text extracted from the page (extra: from boilerplate; lost: the story's places
   missing), and the same with the old hand-written extractor alone;
-- the article-length pages of benchmarks/pages/ (800–1,000-word stories in 170–300 KB of CMS markup:
+- the article-length pages of tests/pages/long/ (800–1,000-word stories in 170–300 KB of CMS markup:
   mega-menus, inline CSS and scripts, JSON-LD, page state as JSON, ads, related and most-read boxes,
   comments, footers).
 
@@ -32,7 +32,7 @@ from geo.inputs._fallback import html_to_text  # noqa: E402
 from geo.pipeline import Geoparser  # noqa: E402
 
 LAYOUTS = ROOT / "tests" / "pages"
-LONG = ROOT / "benchmarks" / "pages"
+LONG = ROOT / "tests" / "pages" / "long"
 
 
 def places(gp, text):
@@ -83,7 +83,7 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     gp = Geoparser(progress=False)
     gp.geoparse("Warm-up in Paris, France, and in Lagos.")
-    sets = [("long", "article-length pages (benchmarks/pages/)", LONG),
+    sets = [("long", "article-length pages (tests/pages/long/)", LONG),
             ("layouts", "the ten layouts (tests/pages/)", LAYOUTS)]
     for key, title, folder in sets:
         if args.only in (None, key):

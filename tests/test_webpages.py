@@ -106,6 +106,46 @@ def test_page_metadata(name, date, author, site, url):
     assert (meta.date, meta.author, meta.site, meta.url) == (date, author, site, url)
 
 
+# -- article-length pages: 850-1,000-word stories in 170-300 KB of CMS markup (mega-menus, inline CSS and
+# scripts, page state as JSON, ads, read-more boxes in the body, related and most-read boxes, comments)
+LONG = PAGES / "long"
+LONG_PAGES = sorted(p.stem for p in LONG.glob("*.html"))
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in text.strip().split("\n\n")]
+
+
+def test_there_are_article_length_pages():
+    assert len(LONG_PAGES) >= 4
+    for name in LONG_PAGES:
+        assert (LONG / f"{name}.html").stat().st_size > 150_000
+        assert len((LONG / f"{name}.txt").read_text(encoding="utf-8").split()) > 800
+
+
+@pytest.mark.parametrize("name", LONG_PAGES)
+def test_article_length_page_gives_exactly_its_story(name):
+    """Paragraph for paragraph (and so exactly the story's places): photo captions (a figcaption's span, a
+    WordPress figcaption, a div "img-caption") included, their credit lines not."""
+    article = read_article(LONG / f"{name}.html")
+    assert _paragraphs(article.text) == _paragraphs((LONG / f"{name}.txt").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name, date, author, site, url", [
+    ("sindh-floods", "2024-09-05", "Saima Baloch", "The Indus Courier",
+     "https://induscourier.example.pk/news/pakistan/sindh-floods-manchar-lake-sehwan"),
+    ("atacama-lithium", "2024-03-18", "Camila Fuentes Araya", "Andes Ledger",
+     "https://andesledger.example.cl/2024/03/18/atacama-lithium-water-peine/"),
+    ("ghana-galamsey", "2024-10-02", "Efua Mensah-Bonsu", "Gold Coast Observer",
+     "https://gcobserver.example.com.gh/news/ghana-rivers-galamsey-forest-reserves-pra"),
+    ("danube-delta-drought", "2024-08-21", "Andreea Munteanu", "Black Sea Post",
+     "https://blackseapost.example.ro/news/romania/danube-delta-drought-sulina-shipping"),
+])
+def test_article_length_page_metadata(name, date, author, site, url):
+    meta = read_article(LONG / f"{name}.html").meta
+    assert (meta.date, meta.author, meta.site, meta.url) == (date, author, site, url)
+
+
 def test_story_only_in_json_ld_is_read_from_it():
     article = read_article(PAGES / "jsonld-body.html")
     assert "Loading story" not in article.text

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geo.inputs._meta import ArticleMeta, is_http_url, json_ld_articles, merge, meta_from_json_ld, meta_from_page
+from geo.inputs._meta import (ArticleMeta, is_http_url, json_ld_articles, merge, meta_from_json_ld, meta_from_page,
+                              meta_tags)
 
 __all__ = ["Extracted", "extract_page", "TRAFILATURA_OPTIONS"]
 
@@ -24,8 +25,12 @@ TRAFILATURA_OPTIONS = dict(comments=False, tables=False, images=False, links=Fal
                            with_metadata=False, precision=False, recall=False, fast=True)
 # elements that are never the story, removed before trafilatura sees the tree (it would remove them
 # too, each by an XPath over the whole page): on a CMS page they are most of its elements
+# (its own list, settings.MANUALLY_CLEANED, but for <figure>, which holds captions, <form>, which may wrap
+# a whole page, and <math>; and <img>, <meta>, <template>, which it strips)
 _NEVER_TEXT = ("style", "noscript", "template", "svg", "iframe", "nav", "footer", "aside", "button", "select",
-               "textarea", "input", "link", "meta")
+               "textarea", "input", "link", "meta", "img", "picture", "source", "time", "video", "audio", "canvas",
+               "object", "embed", "map", "area", "label", "option", "optgroup", "datalist", "fieldset", "legend",
+               "menu", "menuitem", "dialog", "param", "track", "use", "progress", "output")
 # class or id words of boxes that are never the story
 _BOILERPLATE = re.compile(r"(?:^|[-_ ])(?:paywall|regwall|subscribe|subscription|piano|newsletter|cookies?|consent|"
                           r"gdpr|cmp)(?:$|[-_ ])", re.I)
@@ -99,10 +104,21 @@ def _prepare(tree) -> None:
         cells = [el for el in tree.xpath("//div[@data-geo-layout]//div") if not el.xpath(".//div")]
         if cells:
             max(cells, key=lambda el: len(_squash(el.text_content()))).tag = "article"
-    for cap in tree.xpath("//figcaption"):
+    _keep_captions(tree)
+
+
+def _keep_captions(tree) -> None:
+    """Photo captions are the story's: kept without their credit line, as paragraphs (trafilatura drops
+    ``<figure>`` and, with images off, every element whose class or id says "caption")."""
+    for cap in tree.xpath("//figcaption | //*[contains(@class, 'caption') or contains(@id, 'caption')]"):
         for credit in cap.xpath(".//*[contains(@class, 'credit')]"):
             credit.drop_tree()
-        cap.tag = "p"
+        for el in cap.iter():
+            for attr in ("class", "id"):
+                if "caption" in (el.get(attr) or ""):
+                    del el.attrib[attr]
+        if cap.tag == "figcaption":
+            cap.tag = "p"
     for fig in tree.xpath("//figure"):
         fig.tag = "div"
 
@@ -161,8 +177,9 @@ def extract_page(html: str, *, url: str | None = None) -> Extracted | None:
     nodes = json_ld_articles([s.text_content() for s in tree.xpath("//script[@type='application/ld+json']")])
     ld_meta = meta_from_json_ld(nodes[0]) if nodes else ArticleMeta()
     ld_body = max((_squash_lines(n.get("articleBody")) for n in nodes), key=len, default="")
-    meta = merge(merge(meta_from_page(tree), ld_meta), ArticleMeta(url=url if is_http_url(url) else None))
-    description = _meta_description(tree)
+    tags = meta_tags(tree)
+    meta = merge(merge(meta_from_page(tree, tags), ld_meta), ArticleMeta(url=url if is_http_url(url) else None))
+    description = tags.get("og:description") or tags.get("description")
     _prepare(tree)
     doc = trafilatura.bare_extraction(tree, url=url, options=_extractor())
     body, method = (doc.text or "") if doc is not None else "", "trafilatura"
@@ -177,13 +194,6 @@ def extract_page(html: str, *, url: str | None = None) -> Extracted | None:
     meta = _headline(tree, meta, body)
     standfirst = _standfirst(tree, description, meta.title)
     return Extracted(_assemble(meta.title, standfirst, body), meta, method)
-
-
-def _meta_description(tree) -> str | None:
-    for value in tree.xpath("//meta[@property='og:description']/@content | //meta[@name='description']/@content"):
-        if value.strip():
-            return _squash(value)
-    return None
 
 
 def _squash_lines(value) -> str:
