@@ -339,6 +339,32 @@ def test_geo_batch_of_saved_pages_has_their_metadata(cli_run, tmp_path):
     assert not {"São Paulo", "Buenos Aires", "Barcelona", "Madrid"} & {r["name"] for r in rows}
 
 
+def test_batch_rerun_does_not_fetch_the_pages_done_again(geoparser, site, tmp_path):
+    import csv
+
+    from geo.batch import run_batch
+
+    base, server = site
+    amp, gone, paywall = (f"{base}/news/{n}.html" for n in ("amp", "gone", "paywall"))
+    listing, out = tmp_path / "urls.txt", tmp_path / "places.csv"
+    listing.write_text(f"{amp}\n{gone}\n", encoding="utf-8")
+    run_batch([str(listing)], out, geoparser=geoparser, keep_parts=True, fetcher=Fetcher())
+    first = [r for r in csv.DictReader(out.open(encoding="utf-8")) if r["doc_id"] == amp]
+    assert first and {r["doc_site"] for r in first} == {"Sul21 English"}
+    listing.write_text(f"{amp}\n{gone}\n{paywall}\n{amp}\n", encoding="utf-8")  # the list grew
+    before = len(server.requests)
+    summary = run_batch([str(listing)], out, geoparser=geoparser, keep_parts=True, fetcher=Fetcher())
+    # the page done is not fetched again; the one that failed is tried again, the new one fetched
+    assert [r.path for r in server.requests[before:]] == ["/news/gone.html", "/news/paywall.html"]
+    assert (summary.documents, summary.resumed, summary.processed) == (4, 1, 1)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r for r in rows if r["doc_id"] == amp] == first  # its rows and metadata, as the first run wrote them
+    assert {r["doc_id"] for r in rows} == {amp, paywall}
+    errors = [json.loads(ln) for ln in (tmp_path / "places.errors.jsonl").read_text().splitlines()]
+    assert [(e["id"], e["source"]) for e in errors] == [(gone, f"{listing}:2"), (amp, f"{listing}:4")]
+    assert "HTTP 404" in errors[0]["error"] and "duplicate" in errors[1]["error"]
+
+
 def test_fetch_user_agent_option(cli_run):
     server = PageServer({"/s": Page(b"<html><body><p>Rain in Hanoi.</p></body></html>")})
     with Serving(server.handler) as base:

@@ -192,7 +192,8 @@ def extract_page(html: str, *, url: str | None = None) -> Extracted | None:
         meta, method = merge(meta, ArticleMeta(title=page_title)), "fallback"
         return Extracted(body, meta, method)
     meta = _headline(tree, meta, body)
-    standfirst = _standfirst(tree, description, meta.title)
+    kept = description is not None and _squash(description) in _squash(body)  # trafilatura kept it already
+    standfirst = None if kept else _standfirst(tree, description, meta.title)
     return Extracted(_assemble(meta.title, standfirst, body), meta, method)
 
 
