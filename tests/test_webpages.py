@@ -275,9 +275,11 @@ def test_cli_fetch_failures_exit_1_without_output(cli_run, failing_site, tmp_pat
 
 # -- the commands on pages and URLs ---------------------------------------------------------------------
 def test_geo_map_of_a_url(cli_run, site, tmp_path):
-    base, _server = site
+    base, server = site
+    before = len(server.requests)
     proc = cli_run(["map", f"{base}/news/div-soup.html"], cwd=tmp_path)
     assert proc.returncode == 0, proc.err
+    assert [r.path for r in server.requests[before:]] == ["/news/div-soup.html"]  # one request, nothing else
     out = tmp_path / "maps" / "div-soup.html"  # the stem of the URL's path, not a mangled path
     html = out.read_text(encoding="utf-8")
     title = re.search(r'<h1 class="geo-title">(.*?)</h1>', html).group(1)

@@ -13,8 +13,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geo.inputs._meta import (ArticleMeta, is_http_url, json_ld_articles, merge, meta_from_json_ld, meta_from_page,
-                              meta_tags)
+from geo.inputs._meta import (
+    ArticleMeta,
+    is_http_url,
+    json_ld_articles,
+    merge,
+    meta_from_json_ld,
+    meta_from_page,
+    meta_tags,
+)
 
 __all__ = ["Extracted", "extract_page", "TRAFILATURA_OPTIONS"]
 
