@@ -5,6 +5,11 @@ few layouts it cannot read alone are prepared first (old table layouts become bl
 become paragraphs, paywall and subscription boxes are dropped). A page whose story is only in its
 JSON-LD ``articleBody`` (an app shell) gives that; a page where nothing is found falls back to the
 hand-written extractor (:mod:`geo.inputs._fallback`).
+
+The page is parsed once: its metadata and JSON-LD are read from that tree, then what is never text
+(scripts, styles, navigation, footers, asides, media, form controls) is stripped from it, and
+trafilatura gets what remains — about a tenth of a CMS page's elements (tests/pages/long/: 1,100–1,450
+elements, 120–270 left), which is what its XPath rules cost by.
 """
 
 from __future__ import annotations
@@ -30,8 +35,8 @@ __all__ = ["Extracted", "extract_page", "TRAFILATURA_OPTIONS"]
 #: same tree, :mod:`geo.inputs._meta`); ``fast``: no fallback algorithms (readability, jusText)
 TRAFILATURA_OPTIONS = dict(comments=False, tables=False, images=False, links=False, formatting=False, dedup=False,
                            with_metadata=False, precision=False, recall=False, fast=True)
-# elements that are never the story, removed before trafilatura sees the tree (it would remove them
-# too, each by an XPath over the whole page): on a CMS page they are most of its elements
+# elements that are never the story, removed before trafilatura sees the tree (it deletes them too, but
+# only after its first XPath rules have run over them): on a CMS page they are most of its elements
 # (its own list, settings.MANUALLY_CLEANED, but for <figure>, which holds captions, <form>, which may wrap
 # a whole page, and <math>; and <img>, <meta>, <template>, which it strips)
 _NEVER_TEXT = ("style", "noscript", "template", "svg", "iframe", "nav", "footer", "aside", "button", "select",
@@ -188,7 +193,7 @@ def extract_page(html: str, *, url: str | None = None) -> Extracted | None:
     meta = merge(merge(meta_from_page(tree, tags), ld_meta), ArticleMeta(url=url if is_http_url(url) else None))
     description = tags.get("og:description") or tags.get("description")
     _prepare(tree)
-    doc = trafilatura.bare_extraction(tree, url=url, options=_extractor())
+    doc = trafilatura.bare_extraction(tree, options=_extractor())  # links are off: the URL would not matter
     body, method = (doc.text or "") if doc is not None else "", "trafilatura"
     if ld_body and len(_squash(body)) < 0.5 * len(_squash(ld_body)):
         body, method = ld_body, "json-ld"
