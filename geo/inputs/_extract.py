@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
 from geo.inputs._meta import (
     ArticleMeta,
@@ -28,13 +29,17 @@ from geo.inputs._meta import (
     meta_tags,
 )
 
+if TYPE_CHECKING:
+    from trafilatura.settings import Document, Extractor
+
 __all__ = ["Extracted", "extract_page", "TRAFILATURA_OPTIONS"]
 
 #: the options of trafilatura's extraction (chosen on tests/pages/: each gives exactly the story): no
 #: comments, tables, images, links or formatting; no deduplication; no metadata (ours is read from the
 #: same tree, :mod:`geo.inputs._meta`); ``fast``: no fallback algorithms (readability, jusText)
-TRAFILATURA_OPTIONS = dict(comments=False, tables=False, images=False, links=False, formatting=False, dedup=False,
-                           with_metadata=False, precision=False, recall=False, fast=True)
+TRAFILATURA_OPTIONS: dict[str, Any] = dict(comments=False, tables=False, images=False, links=False, formatting=False,
+                                            dedup=False, with_metadata=False, precision=False, recall=False,
+                                            fast=True)
 # elements that are never the story, removed before trafilatura sees the tree (it deletes them too, but
 # only after its first XPath rules have run over them): on a CMS page they are most of its elements
 # (its own list, settings.MANUALLY_CLEANED, but for <figure>, which holds captions, <form>, which may wrap
@@ -65,7 +70,7 @@ def _squash(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _extractor():
+def _extractor() -> Extractor:
     """trafilatura's options, built once (reading its configuration costs about a millisecond a page)."""
     from trafilatura.settings import Extractor
 
@@ -193,7 +198,9 @@ def extract_page(html: str, *, url: str | None = None) -> Extracted | None:
     meta = merge(merge(meta_from_page(tree, tags), ld_meta), ArticleMeta(url=url if is_http_url(url) else None))
     description = tags.get("og:description") or tags.get("description")
     _prepare(tree)
-    doc = trafilatura.bare_extraction(tree, options=_extractor())  # links are off: the URL would not matter
+    # cast: trafilatura annotates one return type for all options; without as_dict it is a Document or None
+    # (no URL: with links off it would not matter)
+    doc = cast("Document | None", trafilatura.bare_extraction(tree, options=_extractor()))
     body, method = (doc.text or "") if doc is not None else "", "trafilatura"
     if ld_body and len(_squash(body)) < 0.5 * len(_squash(ld_body)):
         body, method = ld_body, "json-ld"
