@@ -161,6 +161,7 @@ class Gazetteer:
         self._demonyms: dict[str, tuple[str, str]] | None = None
         self._qualified_divisions: dict[str, tuple[Candidate, ...]] | None = None
         self._admin1_of: dict[tuple[str, str], Candidate | None] = {}
+        self._codes_of: dict[int, tuple[str, ...]] | None = None  # admin1 pid -> its admin1 codes
         self._sources: tuple[CandidateSource, ...] = ()  # extra entries (the user's places)
         self._imports: Imports | None = None  # the GeoNames dumps imported beside the file, opened on first use
 
@@ -183,9 +184,12 @@ class Gazetteer:
 
     @property
     def _con(self) -> sqlite3.Connection:
-        from geo.gazetteer._sqlite import thread_connection
+        con = getattr(self._local, "con", None)  # the thread's connection, once it is open
+        if con is None:
+            from geo.gazetteer._sqlite import thread_connection
 
-        return thread_connection(self._local, self.path, "PRAGMA query_only=1", "open the gazetteer")
+            con = thread_connection(self._local, self.path, "PRAGMA query_only=1", "open the gazetteer")
+        return con
 
     def __getstate__(self) -> dict[str, Any]:  # picklable for worker processes: reopen there
         return {"path": self.path, "sources": self._sources}
@@ -297,7 +301,12 @@ class Gazetteer:
             return candidate.admin1_codes
         if candidate.kind != "admin1" or pid is None:
             return ()
-        return tuple(r[0] for r in self._con.execute("SELECT code FROM admin1_codes WHERE pid = ?", (pid,)))
+        if self._codes_of is None:  # the whole table (a few thousand rows) once, not a scan per call
+            codes: dict[int, list[str]] = {}
+            for p, code in self._con.execute("SELECT pid, code FROM admin1_codes ORDER BY rowid"):
+                codes.setdefault(p, []).append(code)
+            self._codes_of = {p: tuple(c) for p, c in codes.items()}
+        return self._codes_of.get(pid, ())
 
     def by_geonameid(self, geonameid: int) -> Candidate | None:
         """The entry with this GeoNames id, from the gazetteer or else from the imported dumps."""
