@@ -55,6 +55,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INDEXES = """
 CREATE INDEX names_norm ON names(norm);
 CREATE INDEX places_geonameid ON places(geonameid);
+CREATE INDEX places_admin1 ON places(pid) WHERE kind = 'admin1';
 """
 
 Progress = Callable[[str, int], None]

@@ -1,0 +1,120 @@
+"""The fast paths of issue 16 (throughput) answer exactly what the plain ones did.
+
+Each fast path is checked against the slow definition it replaces: the normalisation against its
+regular-expression definition, the whole-word search of the disease filter against the pattern
+it used to compile per name, the admin1 codes read once against a query per division, the
+divisions read through their partial index against a scan of the whole table.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+import unicodedata
+
+import pytest
+
+from geo._text import normalize
+from geo.recognize._filters import _occurrences, disease_names
+
+
+def _normalize_by_definition(name: str) -> str:
+    """normalize() as its docstring defines it, one regular expression per step."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    for a, b in (("\u0131", "i"), ("\u00df", "ss"), ("\u00f8", "o"), ("\u00d8", "o"), ("\u0142", "l"),
+                 ("\u0141", "l"), ("\u00e6", "ae"), ("\u0153", "oe")):
+        s = s.replace(a, b)
+    s = s.casefold()
+    s = re.sub(r"[\u2010-\u2015\-_/]+", " ", s)
+    s = re.sub(r"[.'\u2018\u2019\u02bb\u02bc`\u00b4\"\u201c\u201d,()]+", "", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+_TRICKY = ["", " ", "U.S.", "W.Va.", "St. John's", "Saint-Étienne", "Al-Raqqah", "Deir ez\u2013Zor",
+           "Côte d\u2019Ivoire", "Straße", "ŁÓDŹ", "İstanbul", "ØRESUND", "Ærø", "Œuvre", "K\u2010town",
+           "a--b", "a-.-b", "(Greater) London", "\u201cQuoted\u201d", "tab\there", "nbsp\u00a0space",
+           "line\u2028sep", "ideographic\u3000space", "\x1c\x1dcontrol", "under_score/slash", "ＦＵＬＬ",
+           "ﬁnland", "ǅurđevac", "Ḩalab", "Āfrīn", "ʻAlāʼ", "Bāghūz", "deja\u0301 vu"]
+
+
+@pytest.mark.parametrize("name", _TRICKY)
+def test_normalize_matches_its_definition(name):
+    assert normalize(name) == _normalize_by_definition(name)
+
+
+def test_normalize_matches_its_definition_on_random_text():
+    rnd = random.Random(16)
+    alphabet = [chr(i) for i in range(0x20, 0x2100)] + list(" \t\n\u00a0\u2028\u3000-_/.,'\u2013") * 40
+    for _ in range(20_000):
+        name = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+        assert normalize(name) == _normalize_by_definition(name), repr(name)
+
+
+def _occurrences_by_pattern(text: str, name: str) -> list[int]:
+    return [m.start() for m in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text)]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Lassa fever in Lassa, not in Lassaland or Neo-Lassa.", "Lassa"),
+    ("Lassa", "Lassa"),
+    ("X X X X", "X X"),                       # overlapping occurrences: left to right, none shared
+    ("Nile-virus, Nile_x, Nile2, Nile.", "Nile"),
+    ("ÉNile Nileé Nile", "Nile"),            # letters outside ASCII are word characters too
+    ("West Nile virus and the West Nile", "West Nile"),
+    ("no such name here", "Accra"),
+])
+def test_whole_word_occurrences_are_those_of_the_pattern(text, name):
+    assert list(_occurrences(text, name)) == _occurrences_by_pattern(text, name)
+
+
+def test_whole_word_occurrences_on_random_text():
+    rnd = random.Random(12)
+    for _ in range(3_000):
+        text = "".join(rnd.choice("ab -_.é1 ") for _ in range(rnd.randint(0, 30)))
+        name = "".join(rnd.choice("ab -") for _ in range(rnd.randint(1, 3)))
+        assert list(_occurrences(text, name)) == _occurrences_by_pattern(text, name), (text, name)
+
+
+def test_disease_names_found_as_before():
+    text = "Cases of Marburg rose. Marburg-based doctors flew from Kampala. Officials in Kampala said so."
+    assert disease_names(text, {"Marburg", "Kampala"}) == {"Marburg"}
+    assert disease_names("Marburgvirus spread; Marburg is a town.", {"Marburg"}) == set()
+
+
+def test_admin1_codes_read_once_are_those_of_a_query_per_division(gazetteer):
+    from geo.gazetteer import _COLS, Gazetteer, _candidate
+
+    con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
+    try:
+        rows = con.execute(f"SELECT {_COLS} FROM places p WHERE p.kind = 'admin1'").fetchall()
+        per_query = {r[0]: tuple(c for (c,) in con.execute("SELECT code FROM admin1_codes WHERE pid = ?", (r[0],)))
+                     for r in rows}
+    finally:
+        con.close()
+    assert sum(1 for codes in per_query.values() if codes) > 1000
+    assert any(not codes for codes in per_query.values())  # divisions without a code give none
+    fresh = Gazetteer(gazetteer.path)  # nothing read yet
+    try:
+        assert {r[0]: fresh.admin1_codes(_candidate(r)) for r in rows} == per_query
+    finally:
+        fresh.close()
+
+
+def test_divisions_are_read_through_their_index_in_table_order(gazetteer):
+    from geo.gazetteer import _COLS
+
+    con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
+    try:
+        plan = " ".join(r[3] for r in con.execute(
+            f"EXPLAIN QUERY PLAN SELECT {_COLS} FROM places p WHERE p.kind = 'admin1' ORDER BY p.pid"))
+        indexed = con.execute(f"SELECT {_COLS} FROM places p WHERE p.kind = 'admin1' ORDER BY p.pid").fetchall()
+        scanned = con.execute(f"SELECT {_COLS} FROM places p NOT INDEXED WHERE p.kind = 'admin1'").fetchall()
+    finally:
+        con.close()
+    assert "places_admin1" in plan
+    assert indexed == scanned and len(indexed) > 3000
+    darfur = gazetteer.divisions_named("Darfur")
+    assert len(darfur) >= 3 and {d.country_code for d in darfur} == {"SD"}
+    assert [d.pid for d in darfur] == sorted(d.pid for d in darfur)
