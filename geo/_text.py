@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 
-__all__ = ["normalize", "name_key", "variant_key", "is_latin"]
+__all__ = ["normalize", "name_key", "variant_key", "is_latin", "whole_words"]
 
 _PUNCT = re.compile(r"[\u2010-\u2015\-_/]+")
 _DROP = re.compile(r"[.'\u2018\u2019\u02bb\u02bc`\u00b4\"\u201c\u201d,()]+")
@@ -69,3 +70,32 @@ def variant_key(name: str) -> str:
     for pat, rep in _VARIANTS:
         s = pat.sub(rep, s)
     return s.rstrip("aeh") or s
+
+
+def _joined(ch: str, joiners: str) -> bool:
+    return ch.isalnum() or ch in joiners  # str.isalnum() or "_": what \w matches in a str pattern
+
+
+def whole_words(text: str, names: Iterable[str], before: str = "_-", after: str = "_-") -> Iterator[tuple[int, int]]:
+    r"""Where any of ``names`` stands in ``text`` as a whole word, left to right, longest first,
+    never overlapping: the matches of ``(?<![\w<before>])(?:NAME|…)(?![\w<after>])`` (names longest
+    first), without compiling a pattern for each set of names. ``before`` and ``after`` are the
+    characters besides letters, digits and ``_`` that may not touch a name on that side.
+    """
+    ordered = sorted({n for n in names if n}, key=len, reverse=True)
+    starts: set[int] = set()
+    for name in ordered:
+        at = text.find(name)
+        while at != -1:
+            starts.add(at)
+            at = text.find(name, at + 1)
+    end, size = 0, len(text)
+    for s in sorted(starts):
+        if s < end or s > 0 and _joined(text[s - 1], before):
+            continue
+        for name in ordered:
+            e = s + len(name)
+            if text.startswith(name, s) and (e == size or not _joined(text[e], after)):
+                yield s, e
+                end = e
+                break

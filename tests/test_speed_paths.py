@@ -1,8 +1,8 @@
 """The fast paths of issue 16 (throughput) answer exactly what the plain ones did.
 
 Each fast path is checked against the slow definition it replaces: the normalisation against its
-regular-expression definition, the whole-word search of the disease filter against the pattern
-it used to compile per name, the admin1 codes read once against a query per division, the
+regular-expression definition, the whole-word search of the disease filter and of one sense per
+discourse against the patterns they compiled for each name or document, the admin1 codes read once against a query per division, the
 divisions read through their partial index against a scan of the whole table.
 """
 
@@ -15,8 +15,8 @@ import unicodedata
 
 import pytest
 
-from geo._text import normalize
-from geo.recognize._filters import _occurrences, disease_names
+from geo._text import normalize, whole_words
+from geo.recognize._filters import disease_names
 
 
 def _normalize_by_definition(name: str) -> str:
@@ -52,29 +52,33 @@ def test_normalize_matches_its_definition_on_random_text():
         assert normalize(name) == _normalize_by_definition(name), repr(name)
 
 
-def _occurrences_by_pattern(text: str, name: str) -> list[int]:
-    return [m.start() for m in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text)]
+def _by_pattern(text: str, names: list[str], before: str = r"\-") -> list[tuple[int, int]]:
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return [m.span() for m in re.finditer(rf"(?<![\w{before}])(?:{alternatives})(?![\w\-])", text)]
 
 
-@pytest.mark.parametrize("text, name", [
-    ("Lassa fever in Lassa, not in Lassaland or Neo-Lassa.", "Lassa"),
-    ("Lassa", "Lassa"),
-    ("X X X X", "X X"),                       # overlapping occurrences: left to right, none shared
-    ("Nile-virus, Nile_x, Nile2, Nile.", "Nile"),
-    ("ÉNile Nileé Nile", "Nile"),            # letters outside ASCII are word characters too
-    ("West Nile virus and the West Nile", "West Nile"),
-    ("no such name here", "Accra"),
+@pytest.mark.parametrize("text, names", [
+    ("Lassa fever in Lassa, not in Lassaland or Neo-Lassa.", ["Lassa"]),
+    ("Lassa", ["Lassa"]),
+    ("X X X X", ["X X"]),                      # overlapping occurrences: left to right, none shared
+    ("Nile-virus, Nile_x, Nile2, Nile.", ["Nile"]),
+    ("ÉNile Nileé Nile", ["Nile"]),           # letters outside ASCII are word characters too
+    ("West Nile virus and the West Nile", ["West Nile", "Nile", "West"]),
+    ("New York New Yorker York", ["New York", "York", "New"]),  # longest first where both fit
+    ("no such name here", ["Accra"]),
 ])
-def test_whole_word_occurrences_are_those_of_the_pattern(text, name):
-    assert list(_occurrences(text, name)) == _occurrences_by_pattern(text, name)
+def test_whole_words_are_the_matches_of_the_pattern(text, names):
+    assert list(whole_words(text, names)) == _by_pattern(text, names)
+    assert list(whole_words(text, names, before="_.-")) == _by_pattern(text, names, r".\-")
 
 
-def test_whole_word_occurrences_on_random_text():
+def test_whole_words_on_random_text():
     rnd = random.Random(12)
     for _ in range(3_000):
         text = "".join(rnd.choice("ab -_.é1 ") for _ in range(rnd.randint(0, 30)))
-        name = "".join(rnd.choice("ab -") for _ in range(rnd.randint(1, 3)))
-        assert list(_occurrences(text, name)) == _occurrences_by_pattern(text, name), (text, name)
+        names = ["".join(rnd.choice("ab -.") for _ in range(rnd.randint(1, 3))) for _ in range(rnd.randint(1, 3))]
+        assert list(whole_words(text, names)) == _by_pattern(text, names), (text, names)
+        assert list(whole_words(text, names, before="_.-")) == _by_pattern(text, names, r".\-"), (text, names)
 
 
 def test_disease_names_found_as_before():

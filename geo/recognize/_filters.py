@@ -4,9 +4,10 @@ the document's context and returns True to drop the span."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from geo._text import whole_words
 from geo.recognize._spans import Span, Trait
 from geo.recognize._words import DIRECTIONS, MONTHS_DAYS, ORG_HEADS
 
@@ -56,28 +57,11 @@ def disease_names(text: str, names: Iterable[str]) -> frozenset[str]:
     """
     out = set()
     for name in names:
-        for s in _occurrences(text, name):
-            if DISEASE_AFTER.match(text, s + len(name)) or _DISEASE_BEFORE.search(text, max(0, s - 40), s):
+        for s, e in whole_words(text, (name,)):
+            if DISEASE_AFTER.match(text, e) or _DISEASE_BEFORE.search(text, max(0, s - 40), s):
                 out.add(name)
                 break
     return frozenset(out)
-
-
-def _word_char(ch: str) -> bool:
-    return ch.isalnum() or ch in "_-"  # what [\w\-] matches
-
-
-def _occurrences(text: str, name: str) -> Iterator[int]:
-    r"""Where ``name`` stands in ``text`` as a whole word: what ``(?<![\w\-])NAME(?![\w\-])`` finds
-    (non-overlapping, left to right), without compiling a pattern per name."""
-    n, pos = len(name), 0
-    while name and (s := text.find(name, pos)) != -1:
-        e = s + n
-        if (s == 0 or not _word_char(text[s - 1])) and (e == len(text) or not _word_char(text[e])):
-            yield s
-            pos = e
-        else:
-            pos = s + 1
 
 
 def numbered_non_place(name: str) -> bool:
