@@ -122,3 +122,58 @@ def test_divisions_are_read_through_their_index_in_table_order(gazetteer):
     darfur = gazetteer.divisions_named("Darfur")
     assert len(darfur) >= 3 and {d.country_code for d in darfur} == {"SD"}
     assert [d.pid for d in darfur] == sorted(d.pid for d in darfur)
+
+
+def test_name_filter_holds_every_name_of_the_file(gazetteer):
+    from geo.gazetteer._name_filter import NameFilter
+
+    con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
+    try:
+        name_filter = NameFilter.read(con)
+        norms = [n for (n,) in con.execute("SELECT DISTINCT norm FROM names")]
+    finally:
+        con.close()
+    assert name_filter is not None and len(norms) > 100_000
+    assert all(name_filter.may_hold(n) for n in norms)  # never a false "no"
+    made_up = [f"zq{i}x vlorp" for i in range(2_000)]
+    assert sum(name_filter.may_hold(n) for n in made_up) < 100  # and mostly "no" to names it lacks
+
+
+def test_lookup_through_the_filter_gives_what_the_query_gives(gazetteer):
+    from geo.gazetteer import _COLS, Gazetteer, _candidate
+
+    words = ("Springfield", "Aleppo", "Police", "Monday", "the Hague", "W.Va.", "São Paulo", "Ohio",
+             "Smith", "Georgia", "Xyzzyville", "Lake Chad", "Bāghūz", "Congo", "")
+    fresh = Gazetteer(gazetteer.path)
+    con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
+    try:
+        for word in words:
+            norm = normalize(word)
+            rows = con.execute(f"SELECT {_COLS}, MAX(n.primary_name) FROM names n JOIN places p ON p.pid = n.pid "
+                               "WHERE n.norm = ? GROUP BY p.pid ORDER BY p.population DESC, p.pid", (norm,)).fetchall()
+            expected = [(_candidate(r), bool(r[10])) for r in rows]
+            assert [(m.candidate, m.primary) for m in fresh.lookup_key(norm)] == expected, word
+    finally:
+        con.close()
+        fresh.close()
+    assert fresh.lookup("Aleppo") and not fresh.lookup("Xyzzyville")
+
+
+def test_a_file_without_the_filter_is_read_as_before(gazetteer, tmp_path):
+    import shutil
+
+    from geo.gazetteer import Gazetteer
+
+    copy = tmp_path / "old.sqlite"
+    shutil.copy(gazetteer.path, copy)
+    con = sqlite3.connect(copy)
+    con.execute("DROP TABLE name_filter")
+    con.commit()
+    con.close()
+    old = Gazetteer(copy)
+    try:
+        for word in ("Aleppo", "Police", "Springfield", "Xyzzyville"):
+            assert old.lookup(word) == gazetteer.lookup(word)
+        assert old._filter is None and old._filter_read
+    finally:
+        old.close()

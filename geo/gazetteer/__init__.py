@@ -30,6 +30,7 @@ from geo.types import Candidate, CandidateSource, Match
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.gazetteer._imports import Imports
+    from geo.gazetteer._name_filter import NameFilter
 
 __all__ = ["Gazetteer", "Match", "CountryInfo", "default_path", "open_gazetteer", "merge_matches"]
 
@@ -162,6 +163,8 @@ class Gazetteer:
         self._qualified_divisions: dict[str, tuple[Candidate, ...]] | None = None
         self._admin1_of: dict[tuple[str, str], Candidate | None] = {}
         self._codes_of: dict[int, tuple[str, ...]] | None = None  # admin1 pid -> its admin1 codes
+        self._filter: NameFilter | None = None  # the file's Bloom filter of names, read on first use
+        self._filter_read = False
         self._sources: tuple[CandidateSource, ...] = ()  # extra entries (the user's places)
         self._imports: Imports | None = None  # the GeoNames dumps imported beside the file, opened on first use
 
@@ -180,6 +183,7 @@ class Gazetteer:
         view = Gazetteer(self.path)
         view._sources = self._sources + tuple(sources)
         view._countries, view._demonyms = self._countries, self._demonyms
+        view._filter, view._filter_read = self._filter, self._filter_read
         return view
 
     @property
@@ -228,6 +232,12 @@ class Gazetteer:
 
     def lookup_key(self, norm: str) -> tuple[Match, ...]:
         """The embedded tables' own entries under a normalised name (the CandidateSource seam)."""
+        if not self._filter_read:
+            from geo.gazetteer._name_filter import NameFilter
+
+            self._filter, self._filter_read = NameFilter.read(self._con), True
+        if self._filter is not None and not self._filter.may_hold(norm):
+            return ()  # most names asked are no place: no query for those
         rows = self._con.execute(
             f"SELECT {_COLS}, MAX(n.primary_name) FROM names n JOIN places p ON p.pid = n.pid "
             "WHERE n.norm = ? GROUP BY p.pid ORDER BY p.population DESC, p.pid", (norm,)).fetchall()
