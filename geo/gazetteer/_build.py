@@ -25,6 +25,7 @@ from geo._text import is_latin, normalize
 from geo.errors import GazetteerError
 from geo.gazetteer._build_names import keep_alternates, normalize_many
 from geo.gazetteer._features_build import build_features
+from geo.gazetteer._name_filter import write_name_filter
 from geo.gazetteer._sources import load_json, outline_geometry, package_dir, package_versions, read_aliases, us_counties
 
 __all__ = ["FORMAT_VERSION", "SCHEMA", "build"]
@@ -56,6 +57,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INDEXES = """
 CREATE INDEX names_norm ON names(norm);
 CREATE INDEX places_geonameid ON places(geonameid);
+CREATE INDEX places_admin1 ON places(pid) WHERE kind = 'admin1';
 """
 
 Progress = Callable[[str, float], None]
@@ -342,6 +344,7 @@ def _fill(con: sqlite3.Connection, step: Progress) -> dict[str, int]:
     feature_counts = build_features(con)
     step("features", 1)
     con.executescript(INDEXES)
+    write_name_filter(con)
     return feature_counts
 
 
