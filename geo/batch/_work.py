@@ -90,7 +90,7 @@ def _local(chunks: Iterable[Chunk], workers: int, batch_size: int, config: Geopa
 
 #: dask settings for the workers of a cluster that runs geo (``dask.config.set(WORKER_CONFIG)``
 #: before starting a LocalCluster; as environment variables for ``dask worker``, see README). Two
-#: defaults of distributed cost a geoparsing worker about a fifth of its time: the statistical
+#: defaults of distributed cost a geoparsing worker 10-20% more CPU: the statistical
 #: profiler, which samples the running task's stack every 10 ms, and the nanny's
 #: ``MALLOC_TRIM_THRESHOLD_=65536``, which has glibc hand freed memory back to the system at
 #: every turn of spaCy's allocations (system time doubles). One thread per library stays.
