@@ -18,6 +18,8 @@ import pandas as pd
 
 __all__ = [
     "KINDS",
+    "BASE_KINDS",
+    "kinds_shown",
     "DEFAULT_REASON",
     "UNRESOLVED_COLOUR",
     "PlaceRecord",
@@ -36,9 +38,26 @@ KINDS: dict[str, tuple[str, str]] = {
     "admin2": ("#56B4E9", "County / district"),
     "city": ("#D55E00", "City or town"),
     "place": ("#E69F00", "Other place"),
+    # physical and regional features (geo.types.FEATURE_KINDS): drawn as their line or outline too
+    "sea": ("#332288", "Sea, gulf or strait"),
+    "river": ("#2F7FC1", "River"),
+    "lake": ("#3A9C8C", "Lake"),
+    "mountain": ("#882255", "Mountain"),
+    "range": ("#AA4499", "Mountain range"),
+    "desert": ("#A87B12", "Desert"),
+    "island": ("#117733", "Island"),
+    "region": ("#8C8C2A", "Region"),
     "unknown": ("#6E6E6E", "Unknown kind"),
 }
+#: the kinds every page describes; a feature kind only when a place of it is there
+BASE_KINDS = ("continent", "country", "admin1", "admin2", "city", "place", "unknown")
 UNRESOLVED_COLOUR = "#6E6E6E"
+
+
+def kinds_shown(kinds: Iterable[str]) -> list[str]:
+    """The kinds a page describes: the base kinds and the feature kinds among ``kinds`` (KINDS order)."""
+    present = set(kinds)
+    return [k for k in KINDS if k in BASE_KINDS or k in present]
 
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -203,6 +222,8 @@ class PlaceRecord:
     reason: str | None
     lat: float | None
     lon: float | None
+    fid: int | None = None  # a physical/regional feature (geo.gazetteer._features): drawn as its shape too
+    subkind: str | None = None  # the feature's finer class ("strait", "volcano" …)
 
     @property
     def total_mentions(self) -> int:
@@ -239,6 +260,8 @@ class PlaceRecord:
         }
         if self.geonameid is not None:
             data["gid"] = self.geonameid
+        if self.fid is not None and self.subkind and self.subkind != self.kind:
+            data["sub"] = self.subkind  # "strait", "volcano": said in the popup
         if self.resolved and self.source and self.source != "gazetteer":
             # the gazetteer is the default (its GeoNames id is shown); any other source is said
             data["src"] = SOURCE_LABELS.get(self.source, self.source)
@@ -291,6 +314,7 @@ def place_records(frame: Any) -> list[PlaceRecord]:
     gids, pops, literal, adjectival = column("geonameid"), column("population"), column("mentions"), column("adjectival_mentions")
     forms, spans, adj_spans, snippets = column("surface_forms"), column("spans"), column("adjectival_spans"), column("snippets")
     confidences, flags, sources, reasons = column("confidence"), column("resolved", True), column("source"), column("reason")
+    fids, subkinds = column("fid"), column("subkind")
 
     records = []
     for index in range(size):
@@ -321,6 +345,8 @@ def place_records(frame: Any) -> list[PlaceRecord]:
                 reason=_opt_str(reasons[index]),
                 lat=lat if resolved else None,
                 lon=lon if resolved else None,
+                fid=_opt_int(fids[index]),
+                subkind=_opt_str(subkinds[index]),
             )
         )
     return records

@@ -108,6 +108,30 @@ class _OutlineLayer(_DataLayer):
         self._name = "OutlineLayer"
 
 
+class _FeatureLayer(_DataLayer):
+    """The lines (rivers) and outlines (lakes, seas, regions …) of the features the article names
+    (feature properties: place index ``i``, kind ``k``, colour ``c``); markers stay on top of them."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {
+                style: function (feature) {
+                    var p = feature.properties, line = feature.geometry.type.indexOf("LineString") !== -1;
+                    return {color: p.c, weight: line ? 3 : 1.5, opacity: 0.85, fill: !line,
+                            fillColor: p.c, fillOpacity: 0.1, className: "geo-shape geo-shape-" + p.k};
+                }
+            });
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: list[dict], name: str):
+        super().__init__(name, {"type": "FeatureCollection", "features": features})
+        self._name = "FeatureLayer"
+
+
 class _BasemapLayer(_DataLayer):
     """Land and borders from country outlines, in a pane under the tiles.
 
