@@ -21,7 +21,7 @@ from typing import Any, Mapping
 
 from geo._corpus_data import TOP_DOCUMENTS, UNPLACED_LISTED, corpus_data  # noqa: F401  (UNPLACED_LISTED: re-exported)
 from geo._render_assets import _script_safe, head_assets
-from geo._render_data import KINDS, script_json
+from geo._render_data import KINDS, kinds_shown, script_json
 from geo._render_tiles import API_KEY_ENV, TileSpec, resolve_tiles
 from geo.errors import GeoError
 
@@ -118,7 +118,8 @@ def _add_map_data(data: dict, outlines: Mapping[str, dict]) -> None:
     data["countries"] = {"type": "FeatureCollection", "features": features}
     data["breaks"] = breaks
     data["palette"] = COUNTRY_PALETTE[-len(breaks):] if breaks else []
-    data["kinds"] = {kind: {"label": label, "colour": colour} for kind, (colour, label) in KINDS.items()}
+    data["kinds"] = {kind: {"label": KINDS[kind][1], "colour": KINDS[kind][0]}
+                     for kind in kinds_shown(data["places"]["kind"])}  # feature kinds: only when there
 
 
 def _corpus_figure(title_text: str, stats: Mapping[str, int], *, cdn: bool):
