@@ -239,10 +239,11 @@ class PlaceRecord:
     def kind_label(self) -> str:
         return KINDS.get(self.kind, KINDS["unknown"])[1]
 
-    def to_json(self, article: str | None = None) -> dict[str, Any]:
+    def to_json(self, article: str | None = None, coords: bool = False) -> dict[str, Any]:
         """The record as the page script reads it (kept small: it is repeated per place).
 
-        Coordinates are not repeated here: the page takes them from the place's marker.
+        Coordinates only with ``coords`` (a clustered map makes its markers from them; otherwise
+        the page takes them from the place's marker). The marker's radius follows from the counts.
         With the ``article``, a snippet's highlights are the place's own spans in it;
         otherwise (or if the snippet is not found there) its surface forms.
         """
@@ -265,9 +266,9 @@ class PlaceRecord:
         if self.resolved and self.source and self.source != "gazetteer":
             # the gazetteer is the default (its GeoNames id is shown); any other source is said
             data["src"] = SOURCE_LABELS.get(self.source, self.source)
-        if self.resolved:
-            data["r"] = marker_radius(self.total_mentions)
-        else:
+        if self.resolved and coords:
+            data["lat"], data["lon"] = self.lat, self.lon
+        elif not self.resolved:
             data["reason"] = self.reason or DEFAULT_REASON
         return data
 

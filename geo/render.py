@@ -26,7 +26,8 @@ The options of :func:`render_map`:
     ``api_key_env`` is written into the file only with ``embed_api_key``; otherwise the reader adds
     ``#apikey=KEY`` to the address.
 ``cluster_threshold``
-    Above this many resolved places, all are one clustered GeoJSON layer.
+    Above this many resolved places, the page draws them itself from the place data, as canvas
+    circles grouped per view into clusters (``geo/_data/geo_cluster.js``).
 ``review_below``
     Places whose (calibrated) confidence is below this are drawn hollow and dashed and listed
     first under "Check these" (0 turns this off).
@@ -72,6 +73,7 @@ from geo._render_folium import (  # noqa: F401  (re-exported for geo.render_corp
     _render_macros_raw,
 )
 from geo._render_geometry import SINGLE_PLACE_ZOOM, _basemap_features, _clean_geometry, _outline_features, fit_view  # noqa: F401
+from geo._render_pack import pack_places
 from geo._render_page import header_html, kind_css, panel_html
 from geo._render_review import ALT_FIELDS, article_key, review_data
 from geo._render_tiles import API_KEY_ENV, TileSpec, resolve_tiles
@@ -82,7 +84,7 @@ if TYPE_CHECKING:
 
 __all__ = ["render_map", "CLUSTER_THRESHOLD", "REVIEW_BELOW"]
 
-CLUSTER_THRESHOLD = 300  # above this many resolved places: one clustered GeoJSON layer
+CLUSTER_THRESHOLD = 300  # above this many resolved places: canvas circles in clusters, made by the page
 
 _WORLD_CENTRE = (20.0, 0.0)
 _WORLD_ZOOM = 2
@@ -231,8 +233,8 @@ def _add_layers(fmap: folium.Map, resolved: Sequence[PlaceRecord], tile_spec: Ti
         shape_layer.add_to(fmap)
     # Larger circles first so that small ones stay clickable on top of them.
     ranked = sorted(resolved, key=lambda r: (-r.total_mentions, r.index))
-    if clustered:
-        places_layer: Layer = _ClusterLayer(ranked, name="Places")
+    if clustered:  # the page script makes the markers from the place data
+        places_layer: Layer = _ClusterLayer(name="Places")
     else:
         places_layer = folium.FeatureGroup(name="Places", overlay=True, control=True)
         for record in ranked:
@@ -303,7 +305,9 @@ class _PageScript(MacroElement):
         data = {"kinds": config["kinds"], "zoomByKind": config["zoomByKind"], "altFields": list(ALT_FIELDS), **config}
         data["map"] = self._parent.get_name()
         data["layers"] = {key: layer.get_name() if layer is not None else None for key, layer in self.layers.items()}
-        data["places"] = [{**r.to_json(self.article), **extra} for r, extra in zip(self.records, self.review)]
+        coords = bool(config["cluster"])
+        data["places"] = pack_places([{**r.to_json(self.article, coords), **extra}
+                                      for r, extra in zip(self.records, self.review)])
         self.data_json = script_json(data)
         _render_macros_raw(self, kwargs)
 

@@ -17,6 +17,7 @@ import pytest
 from shapely.geometry import Point, shape
 
 from geo._render_data import BASE_KINDS, KINDS
+from geo._render_pack import unpack_places
 from geo._render_features import MAX_VERTICES, budget_geometry
 from geo.gazetteer._features import feature_index, geometry_for_map, nearest_point
 from geo.render import render_map
@@ -85,7 +86,9 @@ def _shapes_in(document: str) -> list[dict]:
 
 def _page_data(document: str) -> dict:
     match = re.search(r'<script type="application/json" id="geo-data">(.*?)</script>', document, re.S)
-    return json.loads(match.group(1))
+    data = json.loads(match.group(1))
+    data["places"] = unpack_places(data["places"])
+    return data
 
 
 def _legend(document: str) -> str:
