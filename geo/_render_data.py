@@ -40,8 +40,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "place": ("#E69F00", "Other place"),
     # physical and regional features (geo.types.FEATURE_KINDS): drawn as their line or outline too
     "sea": ("#332288", "Sea, gulf or strait"),
-    "river": ("#2F7FC1", "River"),
-    "lake": ("#3A9C8C", "Lake"),
+    "river": ("#009FB7", "River"),
+    "lake": ("#6A8EC9", "Lake"),
     "mountain": ("#882255", "Mountain"),
     "range": ("#AA4499", "Mountain range"),
     "desert": ("#A87B12", "Desert"),

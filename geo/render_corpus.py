@@ -120,6 +120,12 @@ def _add_map_data(data: dict, outlines: Mapping[str, dict]) -> None:
     data["palette"] = COUNTRY_PALETTE[-len(breaks):] if breaks else []
     data["kinds"] = {kind: {"label": KINDS[kind][1], "colour": KINDS[kind][0]}
                      for kind in kinds_shown(data["places"]["kind"])}  # feature kinds: only when there
+    # kinds and countries repeat: each is written once, the places hold its index (the page reads them back)
+    strings: dict[str, int] = {}
+    for column in ("kind", "country"):
+        data["places"][column] = [None if v is None else strings.setdefault(v, len(strings))
+                                  for v in data["places"][column]]
+    data["strings"] = list(strings)
 
 
 def _corpus_figure(title_text: str, stats: Mapping[str, int], *, cdn: bool):

@@ -252,11 +252,13 @@ def test_the_browser_draws_the_river_and_the_outlines_and_they_select_their_plac
     assert river.count() == 1
     assert river.get_attribute("fill") == "none"
     assert river.get_attribute("stroke") == KINDS["river"][0]
-    assert len(river.get_attribute("d")) > 200  # a line of many points, not a dot
     assert page.locator("path.geo-shape-sea").count() == 2
     assert page.evaluate("Object.keys(geoMap.outlines).sort()") == ["1", "2", "3"]
-    # clicking the river's line selects the Oder: its popup, its list entry active, the line thicker
+    # seen whole, the river is a line of many points, not a dot
     page.evaluate("geoMap.map.fitBounds(geoMap.outlines[1].getBounds(), {animate: false})")
+    page.wait_for_function("document.querySelector('path.geo-shape-river').getAttribute('d').length > 200",
+                           timeout=5_000)
+    # clicking the river's line selects the Oder: its popup, its list entry active, the line thicker
     box = river.bounding_box()
     assert box is not None
     point = page.evaluate("""() => { var l = geoMap.outlines[1], ll = l.getLatLngs();

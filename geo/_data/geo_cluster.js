@@ -44,6 +44,7 @@
     /* Many markers at once: clustered right away (when the group is on the map). */
     addLayers: function (layers) {
       for (var i = 0; i < layers.length; i++) { this._add(layers[i]); }
+      this._icons = new Map();
       if (this._map) { this._update(); }
       return this;
     },
@@ -106,6 +107,7 @@
     _latLng: function (point) { return point.layer && point.lat === null ? point.layer.getLatLng() : L.latLng(point.lat, point.lon); },
 
     _changed: function () {
+      this._icons = new Map();  // the points changed: no cluster icon can be kept
       if (this._map && !this._pending) {  // one update for many changes in a row
         this._pending = true;
         var self = this;
@@ -134,7 +136,7 @@
         var key = i;
         if (!flat) {
           var p = map.project([lat, lon], zoom);
-          key = Math.floor(p.x / size) + ":" + Math.floor(p.y / size);
+          key = zoom + ":" + Math.floor(p.x / size) + ":" + Math.floor(p.y / size);
         }
         var cell = cells.get(key);
         if (cell) { cell.push(point); } else { cells.set(key, [point]); }
@@ -144,10 +146,14 @@
 
     _update: function () {
       if (!this._map) { return; }
-      var shown = [], self = this;
-      this._cells().forEach(function (members) {
-        shown.push(members.length === 1 ? self._layerOf(members[0]) : self._icon(members));
+      var shown = [], self = this, icons = new Map(), before = this._icons || new Map();
+      this._cells().forEach(function (members, key) {
+        if (members.length === 1) { shown.push(self._layerOf(members[0])); return; }
+        var id = key + ":" + members.length, icon = before.get(id) || self._icon(members);  // a cell unchanged: its icon
+        icons.set(id, icon);
+        shown.push(icon);
       });
+      this._icons = icons;
       var keep = new Set(shown);
       for (var i = 0; i < this._shown.length; i++) {
         if (!keep.has(this._shown[i])) { this._map.removeLayer(this._shown[i]); }

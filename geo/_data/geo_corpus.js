@@ -6,6 +6,9 @@ function geoCorpusMap(map, tiles) {
   "use strict";
   var data = JSON.parse(document.getElementById("geo-corpus-data").textContent);
   var P = data.places, n = P.name.length;
+  ["kind", "country"].forEach(function (column) {  /* shared strings: an index each (render_corpus.py) */
+    P[column] = P[column].map(function (v) { return v === null ? null : data.strings[v]; });
+  });
   window.geoCorpus = {data: data, map: map, ready: false};
 
   function el(tag, cls, text) {
