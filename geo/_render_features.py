@@ -94,14 +94,15 @@ def feature_shapes(records: Sequence[PlaceRecord], features: Mapping[int, Mappin
     if features is None:
         features = _gazetteer_geometries({r.fid for r in wanted if r.fid is not None})
     cache: dict[int, dict | None] = {}
-    shapes = {}
+    shapes: dict[int, dict] = {}
     for record in wanted:
         fid = int(record.fid)  # type: ignore[arg-type]
         if fid not in cache:
             source = features.get(fid)
             cache[fid] = budget_geometry(source) if source is not None else None
-        if cache[fid] is not None:
-            shapes[record.index] = cache[fid]
+        shape = cache[fid]
+        if shape is not None:
+            shapes[record.index] = shape
     return shapes
 
 

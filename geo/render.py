@@ -241,7 +241,8 @@ def _add_layers(fmap: folium.Map, resolved: Sequence[PlaceRecord], tile_spec: Ti
             _PlaceMarker(record, check=record.confidence < review_below).add_to(places_layer)
     places_layer.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    layers = {"markers": places_layer, "outlines": outline_layer, "basemap": basemap_layer, "tiles": tile_layer}
+    layers: dict[str, Element | None] = {"markers": places_layer, "outlines": outline_layer, "basemap": basemap_layer,
+                                         "tiles": tile_layer}
     if shape_layer is not None:  # (only then: a map without features keeps its bytes)
         layers["shapes"] = shape_layer
     return layers

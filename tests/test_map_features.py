@@ -17,8 +17,8 @@ import pytest
 from shapely.geometry import Point, shape
 
 from geo._render_data import BASE_KINDS, KINDS
-from geo._render_pack import unpack_places
 from geo._render_features import MAX_VERTICES, budget_geometry
+from geo._render_pack import unpack_places
 from geo.gazetteer._features import feature_index, geometry_for_map, nearest_point
 from geo.render import render_map
 
