@@ -300,10 +300,12 @@ class _PageScript(MacroElement):
         self.js = "\n".join(_asset_text(name) for name in scripts)
         self.data_json = ""
 
-    def render(self, **kwargs: Any) -> None:
+    # ignore: branca types Element.render -> str, but MacroElement.render (replaced here) returns None
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         # Layer names are only final once the element tree has been numbered.
         config = self.config  # (keys in the order the page data always had)
         data = {"kinds": config["kinds"], "zoomByKind": config["zoomByKind"], "altFields": list(ALT_FIELDS), **config}
+        assert self._parent is not None  # rendered as a child of the map
         data["map"] = self._parent.get_name()
         data["layers"] = {key: layer.get_name() if layer is not None else None for key, layer in self.layers.items()}
         coords = bool(config["cluster"])
