@@ -3,12 +3,13 @@
 :func:`corpus_map` aggregates the rows (one per document and place) into places sized by the number
 of documents that mention them, with a heat-map layer, countries shaded by their mentions, a time
 slider when the documents have dates, and popups listing each place's top documents. The page is
-built like :func:`geo.render.render_map` and with its helpers: Leaflet, Leaflet.markercluster (from
-the ``xstatic-*`` packages) and Leaflet.heat (the copy folium ships) inlined, numbered element ids
+built like :func:`geo.render.render_map` and with its helpers: Leaflet, Leaflet.markercluster's style (from
+the ``xstatic-*`` packages), geo's clusters and Leaflet.heat (the copy folium ships) inlined, numbered element ids
 (the same input gives the same bytes), and every string from the corpus carried in one
 ``<script type="application/json">`` block (:func:`geo._render_data.script_json`) that the page's
 script (``geo/_data/geo_corpus.js``) shows with DOM text APIs only. Places are drawn as canvas
-circles in marker clusters, so 100,000 places stay usable.
+circles, clustered for the current view only (``geo/_data/geo_cluster.js``), so 100,000 places are
+drawn in about two seconds.
 """
 
 from __future__ import annotations

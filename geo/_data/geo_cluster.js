@@ -68,6 +68,9 @@
 
     hasLayer: function (layer) { return this._byLayer.has(layer); },
 
+    /* Every point's circle (made now if it was never shown). */
+    getLayers: function () { return this._points.map(this._layerOf, this); },
+
     /* The circles made so far (every circle once it was shown, or given with addLayer). */
     eachLayer: function (fn, context) {
       this._byLayer.forEach(function (point, layer) { fn.call(context, layer); });

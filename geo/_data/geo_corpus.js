@@ -1,5 +1,5 @@
 /* geo corpus map page (written for geo). Reads the JSON block #geo-corpus-data and draws: places
- * (canvas circles in marker clusters, sized by documents), a heat-map layer, countries shaded by
+ * (canvas circles, sized by documents, in geo's per-view clusters: geo_cluster.js), a heat-map layer, countries shaded by
  * mentions, a time slider when documents have dates, and popups with each place's top documents.
  * Text from the corpus is only ever set with textContent / attributes, never parsed as HTML. */
 function geoCorpusMap(map, tiles) {
