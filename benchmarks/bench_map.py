@@ -1,14 +1,16 @@
-"""Map file benchmark: size, write time and browser render time for 100 / 1,000 / 10,000 places.
+"""Map file benchmark: bytes and draw time of a big article map and a big corpus map (issue 16).
 
-    python benchmarks/bench_map.py [--sizes 100 1000 10000] [--no-browser]
+    python benchmarks/bench_map.py [--sizes 100 1000 10000] [--corpus 100000] [--no-browser]
 
-Each case is a synthetic frame (deterministic positions, kinds and mention counts, one
-sentence per place) with a matching article in which every place is mentioned, so the file
-carries the article panel, the place data and the markers. "write" is render_map plus
-writing the file; "render" is the time from navigation start until the page has added every
-marker (its ready flag) and painted twice, in Debian's headless Chromium with the network
-blocked (tiles refused). Targets (issue 4): 10,000 places under 5 MB, written in under 3 s,
-rendered in under 3 s.
+Article maps: a synthetic frame per size (deterministic positions, kinds and mention counts, one
+sentence per place) with a matching article in which every place is mentioned, so the file carries
+the article panel, the place data and the markers. Corpus map: ``--corpus`` synthetic places (one
+row each, in documents of 20 rows with dates over two years, so the time slider is there), as
+``geo batch`` writes them. "write" is rendering plus writing the file; "draw" is the time from
+navigation start until the page has added every marker (its ready flag: ``data-geo-ready`` for an
+article, ``geoCorpus.drawn`` for a corpus, set once the clusters hold every marker) and painted
+twice, in Debian's headless Chromium with the network blocked (tiles refused). Targets (issue 16):
+10,000-place article map <= 3 MB drawn in <= 2 s; 100,000-place corpus map drawn in <= 3 s.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from shapely.geometry import Point
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geo.render import render_map  # noqa: E402
+from geo.render_corpus import corpus_map  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -59,6 +62,29 @@ def synthetic(n: int) -> tuple[gpd.GeoDataFrame, str]:
     return frame, "".join(parts)
 
 
+def synthetic_corpus(n: int) -> gpd.GeoDataFrame:
+    """``n`` places, one row each, in documents of 20 rows dated over two years."""
+    docs = [i // 20 for i in range(n)]
+    frame = gpd.GeoDataFrame({
+        "doc_id": [f"doc-{d:06d}" for d in docs], "doc_title": [f"Report {d}" for d in docs],
+        "doc_date": [f"{2023 + (d % 24) // 12}-{1 + d % 12:02d}-{1 + d % 28:02d}" for d in docs],
+        "doc_url": [f"https://news.example/{d}" for d in docs],
+        "name": [f"Town{i:06d}" for i in range(n)], "kind": [KINDS[i % len(KINDS)] for i in range(n)],
+        "country": [f"Country{i % 50}" for i in range(n)], "country_code": [None] * n,
+        "geonameid": [2_000_000 + i for i in range(n)], "mentions": [1 + (i * 7) % 9 for i in range(n)],
+        "adjectival_mentions": [0] * n, "resolved": [True] * n,
+    }, geometry=[Point(round(-170 + (i * 7.919) % 340, 4), round(-55 + (i * 3.137) % 125, 4)) for i in range(n)],
+        crs="EPSG:4326")
+    frame["geonameid"] = frame["geonameid"].astype("Int64")
+    return frame
+
+
+def write_corpus(frame, path: Path) -> float:
+    started = time.perf_counter()
+    path.write_text(corpus_map(frame, title=f"{len(frame)} corpus places"), encoding="utf-8")
+    return time.perf_counter() - started
+
+
 def write_map(frame, article, path: Path) -> tuple[float, float]:
     started = time.perf_counter()
     document = render_map(frame, title=f"{len(frame)} places", article=article)
@@ -69,7 +95,11 @@ def write_map(frame, article, path: Path) -> tuple[float, float]:
     return rendered - started, time.perf_counter() - started
 
 
+_PAINTED = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
+
+
 def browser_times(paths: list[Path]) -> list[tuple[float, int]]:
+    """(seconds from navigation start to every marker added and painted, markers) per file."""
     from playwright.sync_api import sync_playwright
 
     out = []
@@ -80,12 +110,15 @@ def browser_times(paths: list[Path]) -> list[tuple[float, int]]:
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
                        else route.abort())
             page.goto(path.as_uri(), wait_until="commit")
-            page.wait_for_selector("html[data-geo-ready='true']", timeout=60_000)
-            painted_ms = page.evaluate(
-                "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
-            )
-            markers = page.evaluate("Object.keys(geoMap.markers).length")
-            out.append((painted_ms / 1000.0, markers))
+            if path.name.startswith("corpus"):
+                page.wait_for_function("window.geoCorpus && window.geoCorpus.drawn === true", timeout=120_000,
+                                       polling=20)
+                count = "geoCorpus.shown"
+            else:
+                page.wait_for_selector("html[data-geo-ready='true']", timeout=120_000)
+                count = "Object.keys(geoMap.markers).length"
+            painted_ms = page.evaluate(_PAINTED)
+            out.append((painted_ms / 1000.0, page.evaluate(count)))
             page.close()
         browser.close()
     return out
@@ -93,8 +126,9 @@ def browser_times(paths: list[Path]) -> list[tuple[float, int]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
-    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium render time")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10000])
+    parser.add_argument("--corpus", type=int, nargs="*", default=[100000], help="corpus map sizes (places)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium draw time")
     args = parser.parse_args(argv)
 
     render_map(synthetic(3)[0], title="warm-up")  # imports and asset reading, once
@@ -104,15 +138,20 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             frame, article = synthetic(n)
             path = Path(tmp) / f"map-{n}.html"
-            render_s, write_s = write_map(frame, article, path)
+            _render_s, write_s = write_map(frame, article, path)
             paths.append(path)
-            results.append([n, path.stat().st_size, render_s, write_s])
+            results.append(["article", n, path.stat().st_size, write_s])
+        for n in args.corpus:
+            path = Path(tmp) / f"corpus-{n}.html"
+            write_s = write_corpus(synthetic_corpus(n), path)
+            paths.append(path)
+            results.append(["corpus", n, path.stat().st_size, write_s])
         use_browser = not args.no_browser and Path(CHROMIUM).exists()
         shown = browser_times(paths) if use_browser else [(float("nan"), 0)] * len(paths)
 
-    print(f"{'places':>8} {'file size':>11} {'render_map':>11} {'write':>8} {'browser render':>15} {'markers':>8}")
-    for (n, size, render_s, write_s), (shown_s, markers) in zip(results, shown):
-        print(f"{n:>8,} {size / 1e6:>9.2f}MB {render_s:>10.2f}s {write_s:>7.2f}s {shown_s:>14.2f}s {markers:>8,}")
+    print(f"{'map':>8} {'places':>8} {'bytes':>11} {'write':>8} {'draw':>9} {'markers':>8}")
+    for (what, n, size, write_s), (shown_s, markers) in zip(results, shown):
+        print(f"{what:>8} {n:>8,} {size:>11,} {write_s:>7.2f}s {shown_s * 1000:>7.0f}ms {markers:>8,}")
     if not use_browser:
         print("(no browser times: /usr/bin/chromium missing or --no-browser)")
     return 0

@@ -1,7 +1,8 @@
 """The scripts and styles the map page loads: inlined from the xstatic packages, or CDN links.
 
-By default the page carries Leaflet (and, for large maps, Leaflet.markercluster) inline, read
-from the ``xstatic-leaflet`` / ``xstatic-leaflet-markercluster`` packages installed with geo,
+By default the page carries Leaflet (and, for large maps, Leaflet.markercluster's stylesheet, which
+geo's own clusters use) inline, read from the ``xstatic-leaflet`` / ``xstatic-leaflet-markercluster``
+packages installed with geo,
 with the stylesheet's images turned into ``data:`` URIs: the file then works from disk with
 no network. ``cdn=True`` links folium's own CDN URLs instead (a much smaller file).
 """
@@ -12,7 +13,7 @@ import base64
 import html
 import re
 from functools import cache
-from importlib import import_module
+from importlib import import_module, resources
 from pathlib import Path
 
 import folium.folium
@@ -99,34 +100,38 @@ def _inline_leaflet() -> tuple[str, str]:
 
 
 @cache
-def _inline_markercluster() -> tuple[str, str]:
+def _inline_markercluster_css() -> str:
+    """Leaflet.markercluster's stylesheet: geo's own clusters (geo/_data/geo_cluster.js) look like its."""
     css = _read("leaflet_markercluster", "MarkerCluster.css") + "\n" + _read(
         "leaflet_markercluster", "MarkerCluster.Default.css"
     )
-    js = _read("leaflet_markercluster", "leaflet.markercluster.js")
-    return (
-        _script_safe(_CSS_COMMENT_RE.sub("", css), "MarkerCluster.css"),
-        _script_safe(js, "leaflet.markercluster.js"),
-    )
+    return _script_safe(_CSS_COMMENT_RE.sub("", css), "MarkerCluster.css")
+
+
+@cache
+def _cluster_js() -> str:
+    text = resources.files("geo").joinpath("_data").joinpath("geo_cluster.js").read_text(encoding="utf-8")
+    return _script_safe(text, "geo_cluster.js")
 
 
 def head_assets(*, cdn: bool, cluster: bool) -> list[str]:
-    """The ``<head>`` markup that loads Leaflet (and markercluster when ``cluster``)."""
+    """The ``<head>`` markup that loads Leaflet (and geo's clusters, with markercluster's style, when ``cluster``)."""
     if cdn:
         links = [url for _name, url in folium.folium._default_css if "leaflet@" in url]
         links += [url for _name, url in folium.folium._default_js if "leaflet@" in url]
         if cluster:
-            links += [url for _name, url in MarkerCluster.default_css] + [url for _name, url in MarkerCluster.default_js]
+            links += [url for _name, url in MarkerCluster.default_css]
         out = []
         for url in links:
             if url.endswith(".css"):
                 out.append(f'<link rel="stylesheet" href="{html.escape(url)}">')
             else:
                 out.append(f'<script src="{html.escape(url)}"></script>')
-        return out
-    css, js = _inline_leaflet()
-    out = [f"<style>{css}</style>", f"<script>{js}</script>"]
+    else:
+        css, js = _inline_leaflet()
+        out = [f"<style>{css}</style>", f"<script>{js}</script>"]
+        if cluster:
+            out.append(f"<style>{_inline_markercluster_css()}</style>")
     if cluster:
-        cluster_css, cluster_js = _inline_markercluster()
-        out += [f"<style>{cluster_css}</style>", f"<script>{cluster_js}</script>"]
+        out.append(f"<script>{_cluster_js()}</script>")
     return out

@@ -18,6 +18,8 @@ import pandas as pd
 
 __all__ = [
     "KINDS",
+    "BASE_KINDS",
+    "kinds_shown",
     "DEFAULT_REASON",
     "UNRESOLVED_COLOUR",
     "PlaceRecord",
@@ -36,9 +38,26 @@ KINDS: dict[str, tuple[str, str]] = {
     "admin2": ("#56B4E9", "County / district"),
     "city": ("#D55E00", "City or town"),
     "place": ("#E69F00", "Other place"),
+    # physical and regional features (geo.types.FEATURE_KINDS): drawn as their line or outline too
+    "sea": ("#332288", "Sea, gulf or strait"),
+    "river": ("#009FB7", "River"),
+    "lake": ("#6A8EC9", "Lake"),
+    "mountain": ("#882255", "Mountain"),
+    "range": ("#AA4499", "Mountain range"),
+    "desert": ("#A87B12", "Desert"),
+    "island": ("#117733", "Island"),
+    "region": ("#8C8C2A", "Region"),
     "unknown": ("#6E6E6E", "Unknown kind"),
 }
+#: the kinds every page describes; a feature kind only when a place of it is there
+BASE_KINDS = ("continent", "country", "admin1", "admin2", "city", "place", "unknown")
 UNRESOLVED_COLOUR = "#6E6E6E"
+
+
+def kinds_shown(kinds: Iterable[str]) -> list[str]:
+    """The kinds a page describes: the base kinds and the feature kinds among ``kinds`` (KINDS order)."""
+    present = set(kinds)
+    return [k for k in KINDS if k in BASE_KINDS or k in present]
 
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -210,6 +229,8 @@ class PlaceRecord:
     reason: str | None
     lat: float | None
     lon: float | None
+    fid: int | None = None  # a physical/regional feature (geo.gazetteer._features): drawn as its shape too
+    subkind: str | None = None  # the feature's finer class ("strait", "volcano" …)
 
     @property
     def total_mentions(self) -> int:
@@ -231,10 +252,11 @@ class PlaceRecord:
         assert self.lat is not None and self.lon is not None  # place_records: resolved means both coordinates
         return LatLon(self.lat, self.lon)
 
-    def to_json(self, article: str | None = None) -> dict[str, Any]:
+    def to_json(self, article: str | None = None, coords: bool = False) -> dict[str, Any]:
         """The record as the page script reads it (kept small: it is repeated per place).
 
-        Coordinates are not repeated here: the page takes them from the place's marker.
+        Coordinates only with ``coords`` (a clustered map makes its markers from them; otherwise
+        the page takes them from the place's marker). The marker's radius follows from the counts.
         With the ``article``, a snippet's highlights are the place's own spans in it;
         otherwise (or if the snippet is not found there) its surface forms.
         """
@@ -252,12 +274,14 @@ class PlaceRecord:
         }
         if self.geonameid is not None:
             data["gid"] = self.geonameid
+        if self.fid is not None and self.subkind and self.subkind != self.kind:
+            data["sub"] = self.subkind  # "strait", "volcano": said in the popup
         if self.resolved and self.source and self.source != "gazetteer":
             # the gazetteer is the default (its GeoNames id is shown); any other source is said
             data["src"] = SOURCE_LABELS.get(self.source, self.source)
-        if self.resolved:
-            data["r"] = marker_radius(self.total_mentions)
-        else:
+        if self.resolved and coords:
+            data["lat"], data["lon"] = self.lat, self.lon
+        elif not self.resolved:
             data["reason"] = self.reason or DEFAULT_REASON
         return data
 
@@ -304,6 +328,7 @@ def place_records(frame: Any) -> list[PlaceRecord]:
     gids, pops, literal, adjectival = column("geonameid"), column("population"), column("mentions"), column("adjectival_mentions")
     forms, spans, adj_spans, snippets = column("surface_forms"), column("spans"), column("adjectival_spans"), column("snippets")
     confidences, flags, sources, reasons = column("confidence"), column("resolved", True), column("source"), column("reason")
+    fids, subkinds = column("fid"), column("subkind")
 
     records = []
     for index in range(size):
@@ -334,6 +359,8 @@ def place_records(frame: Any) -> list[PlaceRecord]:
                 reason=_opt_str(reasons[index]),
                 lat=lat if resolved else None,
                 lon=lon if resolved else None,
+                fid=_opt_int(fids[index]),
+                subkind=_opt_str(subkinds[index]),
             )
         )
     return records

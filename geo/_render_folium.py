@@ -8,7 +8,7 @@ random ids with a counter so that the same input gives the same bytes.
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator
 
 import folium
 from branca.element import Element, Figure, MacroElement
@@ -109,6 +109,30 @@ class _OutlineLayer(_DataLayer):
         self._name = "OutlineLayer"
 
 
+class _FeatureLayer(_DataLayer):
+    """The lines (rivers) and outlines (lakes, seas, regions …) of the features the article names
+    (feature properties: place index ``i``, kind ``k``, colour ``c``); markers stay on top of them."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {
+                style: function (feature) {
+                    var p = feature.properties, line = feature.geometry.type.indexOf("LineString") !== -1;
+                    return {color: p.c, weight: line ? 3 : 1.5, opacity: 0.85, fill: !line,
+                            fillColor: p.c, fillOpacity: 0.1, className: "geo-shape geo-shape-" + p.k};
+                }
+            });
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: list[dict], name: str):
+        super().__init__(name, {"type": "FeatureCollection", "features": features})
+        self._name = "FeatureLayer"
+
+
 class _BasemapLayer(_DataLayer):
     """Land and borders from country outlines, in a pane under the tiles.
 
@@ -139,44 +163,21 @@ class _BasemapLayer(_DataLayer):
         self._name = "BasemapLayer"
 
 
-class _ClusterLayer(_DataLayer):
-    """All places as one GeoJSON layer of circle markers inside a marker-cluster group.
-
-    Each feature carries only its place index ``i``; size and colour come from the place
-    data block (parsed once here, shared with the page script as ``window.geoData``).
-    """
+class _ClusterLayer(Layer):
+    """The places of a big map: geo's clusters (``geo/_data/geo_cluster.js``), empty here; the page
+    script adds a canvas circle per place from the place data (its ``lat``/``lon`` columns)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            window.geoData = window.geoData || JSON.parse(document.getElementById("geo-data").textContent);
-            var {{ this.get_name() }} = L.markerClusterGroup({
-                showCoverageOnHover: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true
-            });
-            {{ this.get_name() }}.addLayers(L.geoJSON({{ this.data_json }}, {
-                pointToLayer: function (feature, latlng) {
-                    var i = feature.properties.i, p = window.geoData.places[i];
-                    var check = p.conf < window.geoData.reviewBelow;
-                    return L.circleMarker(latlng, {radius: p.r, fillColor: window.geoData.kinds[p.kind].colour,
-                        color: "#222222", weight: check ? 2.5 : 1, opacity: 0.9, fillOpacity: check ? 0.2 : 0.8,
-                        dashArray: check ? "4 3" : null, geoId: i});
-                }
-            }).getLayers());
+            var {{ this.get_name() }} = L.geoClusters({cellSize: 45, flatZoom: 12});
             {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, records: Sequence[PlaceRecord], name: str):
-        features = [
-            {
-                "type": "Feature",
-                "properties": {"i": r.index},
-                "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
-            }
-            for r in records
-        ]
-        super().__init__(name, {"type": "FeatureCollection", "features": features})
+    def __init__(self, name: str):
+        super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "ClusterLayer"
 
 

@@ -11,7 +11,7 @@ import html
 import re
 from typing import Any, Mapping, Sequence
 
-from geo._render_data import DEFAULT_REASON, KINDS, UNRESOLVED_COLOUR, PlaceRecord, marker_radius
+from geo._render_data import BASE_KINDS, DEFAULT_REASON, KINDS, UNRESOLVED_COLOUR, PlaceRecord, marker_radius
 
 __all__ = ["header_html", "source_html", "panel_html", "kind_css", "mention_spans", "PLACE_LIST_LIMIT"]
 
@@ -26,9 +26,9 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def kind_css() -> str:
-    """One colour variable per kind, used by highlights, list dots and the legend."""
-    rules = [f".geo-k-{kind}{{--geo-c:{colour}}}" for kind, (colour, _label) in KINDS.items()]
+def kind_css(kinds: Sequence[str] = BASE_KINDS) -> str:
+    """One colour variable per kind (of ``kinds``), used by highlights, list dots and the legend."""
+    rules = [f".geo-k-{kind}{{--geo-c:{KINDS[kind][0]}}}" for kind in KINDS if kind in kinds]
     rules.append(f".geo-k-unresolved{{--geo-c:{UNRESOLVED_COLOUR}}}")
     return "\n".join(rules)
 
@@ -148,15 +148,23 @@ def _review_tools_html() -> str:
     )
 
 
+def _kind_entry(kind: str, shape: str | None) -> str:
+    """A kind's legend entry: its dot, and the swatch of its line or outline when it has shapes."""
+    swatch = f'<span class="geo-swatch-{shape}" aria-hidden="true"></span>' if shape else ""
+    what = {"line": " (its line)", "outline": " (its outline)"}.get(shape or "", "")
+    return (f'<li class="geo-k-{kind}"><span class="geo-dot" aria-hidden="true"></span>{swatch}'
+            f'{_esc(KINDS[kind][1] + what)}</li>')
+
+
 def _legend_html(resolved: Sequence[PlaceRecord], unresolved: Sequence[PlaceRecord], *, outlines: bool, basemap: bool,
-                 check: bool = False) -> str:
-    kinds_present = [k for k in KINDS if any(r.kind == k for r in resolved)] or list(KINDS)
+                 check: bool = False, shapes: Mapping[str, str] | None = None) -> str:
+    kinds_present = [k for k in KINDS if any(r.kind == k for r in resolved)] or list(BASE_KINDS)
     parts = [
         '<details class="geo-legend" id="geo-legend" open>'
         '<summary><h2 class="geo-legend-h">Legend</h2></summary><ul class="geo-legend-kinds">'
     ]
     for kind in kinds_present:
-        parts.append(f'<li class="geo-k-{kind}"><span class="geo-dot" aria-hidden="true"></span>{_esc(KINDS[kind][1])}</li>')
+        parts.append(_kind_entry(kind, (shapes or {}).get(kind)))
     if outlines:
         parts.append(
             '<li class="geo-k-country"><span class="geo-swatch-outline" aria-hidden="true"></span>'
@@ -219,8 +227,10 @@ def panel_html(
     basemap: bool,
     review: Sequence[Mapping[str, Any]] = (),
     review_below: float = 0.0,
+    shapes: Mapping[str, str] | None = None,
 ) -> str:
-    """The side panel: places to check, the place list, the article, unplaced names, the legend."""
+    """The side panel: places to check, the place list, the article, unplaced names, the legend
+    (``shapes``: kind -> "line" or "outline", for the features drawn as their shape)."""
     resolved = [r for r in records if r.resolved]
     unresolved = [r for r in records if not r.resolved]
     extra = {r.index: (review[r.index] if r.index < len(review) else {}) for r in records}
@@ -252,6 +262,6 @@ def panel_html(
         parts.append('<p class="geo-none">Every place name was placed on the map.</p>')
     parts.append("</section>")
     parts.append(_legend_html(resolved, unresolved, outlines=outlines, basemap=basemap,
-                                 check=any(r.confidence < review_below for r in resolved)))
+                                 check=any(r.confidence < review_below for r in resolved), shapes=shapes))
     parts.append("</aside>")
     return "".join(parts)

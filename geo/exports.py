@@ -26,7 +26,7 @@ from typing import Any, Sequence
 from geo.errors import GeoError, UsageError
 
 __all__ = [
-    "FORMATS", "BATCH_FORMATS", "PLACES_FORMATS", "BINARY_FORMATS", "format_for", "write_frame", "frame_text",
+    "FORMATS", "BATCH_FORMATS", "PLACES_FORMATS", "BINARY_FORMATS", "format_for", "write_frame", "frame_text", "records_text",
     "BATCH_COLUMNS", "batch_schema", "rows_to_table", "open_table_writer", "read_table", "point_wkb",
 ]
 
@@ -96,16 +96,23 @@ def _plain(v: Any) -> Any:
 
 def frame_text(frame, fmt: str) -> str:
     """A text format of the places frame (csv, geojson, json, jsonl)."""
-    from geo.frame import to_csv_text, to_geojson, to_json_records
+    from geo.frame import to_json_records
+
+    return records_text(to_json_records(frame), fmt)
+
+
+def records_text(records: list[dict], fmt: str) -> str:
+    """:func:`frame_text` of the frame's rows as plain records (:func:`geo.frame.place_records`)."""
+    from geo.frame import records_csv, records_geojson
 
     if fmt == "csv":
-        return to_csv_text(frame)
+        return records_csv(records)
     if fmt == "geojson":
-        return json.dumps(to_geojson(frame), ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(records_geojson(records), ensure_ascii=False, indent=1) + "\n"
     if fmt == "json":
-        return json.dumps(to_json_records(frame), ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
-        return "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in to_geojson(frame)["features"])
+        return "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in records_geojson(records)["features"])
     raise UsageError(f"{fmt} cannot be written as text; give -o FILE")
 
 

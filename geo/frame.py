@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from typing import Sequence
 
 from geo._formats import TEXT_FORMATS
 from geo.types import Place
 
 __all__ = ["COLUMNS", "to_frame", "empty_frame", "to_geojson", "to_json_records", "to_csv_text", "FORMATS",
-           "place_row", "PLACES_ATTR"]
+           "place_row", "PLACES_ATTR", "place_records", "records_csv", "records_geojson"]
 
 #: the frame's columns, in order
 COLUMNS = [
     "name", "kind", "country_code", "country", "geonameid", "population", "mentions", "adjectival_mentions",
     "surface_forms", "spans", "adjectival_spans", "snippets", "confidence", "resolved", "source", "geometry",
 ]
+#: whole numbers that may be missing (pandas' Int64 in the frame)
+_NULLABLE_INTS = ("geonameid", "population")
 FORMATS = TEXT_FORMATS  # the registry is geo._formats
 #: ``frame.attrs`` key of what the map needs of each row's Place (str(index label) -> plain data)
 PLACES_ATTR = "geo_places"
@@ -63,7 +66,7 @@ def to_frame(places: Sequence[Place]):
     geometry = [Point(r.pop("lon"), r.pop("lat")) if r["resolved"] else (r.pop("lon"), r.pop("lat"), None)[2]
                 for r in rows]
     df = pd.DataFrame(rows, columns=COLUMNS[:-1])
-    for col in ("geonameid", "population"):
+    for col in _NULLABLE_INTS:
         df[col] = df[col].astype("Int64")
     for col in ("mentions", "adjectival_mentions"):
         df[col] = df[col].astype("int64")
@@ -86,13 +89,9 @@ def _plain(v):
     """A frame cell as a JSON value (numpy scalars, pandas NA and NaN made plain)."""
     if v is None:
         return None
-    try:
-        import pandas as pd
-
-        if v is pd.NA:
-            return None
-    except ImportError:  # pragma: no cover
-        pass
+    pd = sys.modules.get("pandas")  # pandas.NA exists only where a frame was made
+    if pd is not None and v is pd.NA:
+        return None
     if hasattr(v, "tolist"):
         v = v.tolist()
     if isinstance(v, float) and math.isnan(v):
@@ -114,10 +113,32 @@ def to_json_records(frame) -> list[dict]:
     return out
 
 
+def place_records(places: Sequence[Place]) -> list[dict]:
+    """``to_json_records(to_frame(places))`` without the frame: the rows of ``geo places`` in a
+    text format, made with no pandas or GeoPandas import."""
+    out = []
+    for p in places:
+        row = _row(p)
+        lat, lon = row.pop("lat"), row.pop("lon")
+        for col in _NULLABLE_INTS:
+            row[col] = None if row[col] is None else int(row[col])
+        rec = {c: _plain(row[c]) for c in COLUMNS[:-1]}
+        rec["lat"] = round(float(lat), 6) if row["resolved"] else None
+        rec["lon"] = round(float(lon), 6) if row["resolved"] else None
+        out.append(rec)
+    return out
+
+
 def to_geojson(frame) -> dict:
     """An RFC 7946 FeatureCollection; unresolved names are features with ``"geometry": null``."""
+    return records_geojson(to_json_records(frame))
+
+
+def records_geojson(records: list[dict]) -> dict:
+    """:func:`to_geojson` of rows made by :func:`to_json_records` or :func:`place_records`."""
     features = []
-    for rec in to_json_records(frame):
+    for rec in records:
+        rec = dict(rec)
         lat, lon = rec.pop("lat"), rec.pop("lon")
         geom = None if lat is None else {"type": "Point", "coordinates": [lon, lat]}
         features.append({"type": "Feature", "geometry": geom, "properties": rec})
@@ -126,15 +147,19 @@ def to_geojson(frame) -> dict:
 
 def to_csv_text(frame) -> str:
     """CSV with lists as JSON strings and ``lat``/``lon`` columns."""
+    return records_csv(to_json_records(frame))
+
+
+def records_csv(records: list[dict]) -> str:
+    """:func:`to_csv_text` of rows made by :func:`to_json_records` or :func:`place_records`."""
     import csv
     import io
 
-    recs = to_json_records(frame)
     cols = COLUMNS[:-1] + ["lat", "lon"]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(cols)
-    for r in recs:
+    for r in records:
         w.writerow([json.dumps(r[c], ensure_ascii=False) if isinstance(r[c], list)
                     else ("" if r[c] is None else r[c]) for c in cols])
     return buf.getvalue()

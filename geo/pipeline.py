@@ -2,7 +2,8 @@
 
 The stages, each one call of :meth:`Geoparser._stages`, each in its own module:
 
-1. recognise (:mod:`geo.recognize`): text -> :class:`~geo.types.Mention`;
+1. recognise (:mod:`geo.recognize`): text -> :class:`~geo.types.Mention` (a long text piece by
+   piece, :mod:`geo._pieces`; stages 1-3 run per piece, the others once over all its mentions);
 2. spot the user's places (:mod:`geo.spot`);
 3. apply the corrections (:mod:`geo.corrections`): drops filter the mentions, adds are mentions,
    pins are candidates;
@@ -21,10 +22,11 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
+from geo._pieces import joined_edits, piece_spans, shifted, shifted_edits
 from geo.candidates import CandidateGenerator, Fallback
 from geo.config import GeoparserConfig
 from geo.corrections import Change, Corrections, load_corrections
-from geo.corrections._apply import edit_mentions, finish_places, pin_candidates
+from geo.corrections._apply import MentionEdits, edit_mentions, finish_places, pin_candidates
 from geo.gazetteer import Gazetteer, open_gazetteer
 from geo.geocoders.base import Geocoder
 from geo.resolve import Resolver
@@ -102,7 +104,8 @@ class Geoparser:
 
     def mentions(self, text: str) -> list[Mention]:
         """Stage 1: the place mentions in ``text``, with offsets and sentences."""
-        return self.recognizer.mentions(_check(text))
+        text = _check(text)
+        return [m for start, doc in self._parsed(text) for m in shifted(self.recognizer.mentions_of_doc(doc), start)]
 
     def places(self, text: str, *, corrections: Corrections | None = None,
                changes: list[Change] | None = None) -> list[Place]:
@@ -112,7 +115,7 @@ class Geoparser:
         geoparser's own; what they changed is appended to ``changes`` when it is a list.
         """
         text = _check(text)
-        return self._finish(self.nlp(text), corrections, changes)
+        return self._finish(text, self._parsed(text), corrections, changes)
 
     def geoparse(self, text: str, *, corrections: Corrections | None = None, changes: list[Change] | None = None):
         """All stages: a GeoDataFrame (EPSG:4326) with one row per distinct place."""
@@ -120,19 +123,29 @@ class Geoparser:
 
         return to_frame(self.places(text, corrections=corrections, changes=changes))
 
-    def _stages(self, doc: Any, corrections: Corrections) -> tuple[list[Place], list[Change]]:
-        """The stages after spaCy, in order, on one parsed text (``doc``)."""
+    def _parsed(self, text: str) -> Iterator[tuple[int, Any]]:
+        """``(offset, spaCy doc)`` of each piece of ``text``, parsed as it is asked for."""
+        return ((start, self.nlp(text[start:end])) for start, end in piece_spans(text))
+
+    def _recognise(self, doc: Any, corrections: Corrections) -> MentionEdits:
+        """Stages 1-3 on one parsed piece of a text."""
         mentions = self.recognizer.mentions_of_doc(doc)                     # 1. recognise
         mentions = spot_user_places(self.user_places, doc, mentions)         # 2. the user's places
-        edits = edit_mentions(corrections, doc, mentions)                    # 3. drops and adds ...
-        pins = pin_candidates(corrections, self.gazetteer)                   # ... and pins
+        return edit_mentions(corrections, doc, mentions)                     # 3. drops and adds
+
+    def _stages(self, text: str, docs: Iterable[tuple[int, Any]], corrections: Corrections
+                ) -> tuple[list[Place], list[Change]]:
+        """The stages after spaCy, in order, on the parsed pieces ``(offset, doc)`` of ``text``."""
+        edits = joined_edits([shifted_edits(self._recognise(doc, corrections), start)  # 1-3, piece by piece
+                              for start, doc in docs])
+        pins = pin_candidates(corrections, self.gazetteer)                   # the pins
         names = self.candidates.generate(edits.mentions, pins.source)        # 4. candidates
-        places = self.resolver.resolve(names, doc.text, self.fallback)       # 5. resolve
+        places = self.resolver.resolve(names, text, self.fallback)           # 5. resolve
         return finish_places(corrections, places, edits, pins)               # drops of places, report
 
-    def _finish(self, doc: Any, corrections: Corrections | None = None, changes: list[Change] | None = None,
-                *, within_names: bool = False) -> list[Place]:
-        places, log = self._stages(doc, self.corrections + corrections)
+    def _finish(self, text: str, docs: Iterable[tuple[int, Any]], corrections: Corrections | None = None,
+                changes: list[Change] | None = None, *, within_names: bool = False) -> list[Place]:
+        places, log = self._stages(text, docs, self.corrections + corrections)
         if changes is not None:
             changes.extend(log)
         if within_names:
@@ -142,14 +155,27 @@ class Geoparser:
 
     def pipe(self, texts: Iterable[str], batch_size: int = 32, *,
              within_names: bool = False) -> Iterator[list[Place]]:
-        """Places of many texts, batched through spaCy's ``nlp.pipe``.
+        """Places of many texts, batched through spaCy's ``nlp.pipe`` (a long text's pieces too).
 
         ``within_names`` keeps the places named only inside organisations' names ("the Ohio
         Department of Health"), as toponym corpora count them; maps and tables leave them out.
         """
+        from collections import deque
+
+        waiting: deque[tuple[str, list[tuple[int, int]]]] = deque()
         checked = [_check(t) for t in texts] if isinstance(texts, (list, tuple)) else (_check(t) for t in texts)
-        for doc in self.nlp.pipe(checked, batch_size=batch_size):
-            yield self._finish(doc, within_names=within_names)
+
+        def pieces() -> Iterator[str]:
+            for text in checked:
+                spans = piece_spans(text)
+                waiting.append((text, spans))
+                yield from (text[s:e] for s, e in spans)
+
+        docs = iter(self.nlp.pipe(pieces(), batch_size=batch_size))
+        for first in docs:
+            text, spans = waiting.popleft()  # the text whose first piece this is
+            parsed = ((s, first if i == 0 else next(docs)) for i, (s, _e) in enumerate(spans))
+            yield self._finish(text, parsed, within_names=within_names)
 
 
 def _check(text: str) -> str:

@@ -26,7 +26,8 @@ The options of :func:`render_map`:
     ``api_key_env`` is written into the file only with ``embed_api_key``; otherwise the reader adds
     ``#apikey=KEY`` to the address.
 ``cluster_threshold``
-    Above this many resolved places, all are one clustered GeoJSON layer.
+    Above this many resolved places, the page draws them itself from the place data, as canvas
+    circles grouped per view into clusters (``geo/_data/geo_cluster.js``).
 ``review_below``
     Places whose (calibrated) confidence is below this are drawn hollow and dashed and listed
     first under "Check these" (0 turns this off).
@@ -35,6 +36,11 @@ The options of :func:`render_map`:
     a town says its state or province, and its alternatives say where they are.
 ``corrections_name``
     The file name the map's "Download corrections" writes (the article's sidecar).
+``features``
+    Feature id -> GeoJSON geometry of the physical and regional features the rows name (column
+    ``fid``): a river is drawn as its line, a lake, sea, desert, island or region as its outline
+    (simplified, see ``geo/_render_features.py``), beside its marker. Default: read from the
+    embedded gazetteer, opened only when a row has a ``fid``.
 ``about``
     The article's metadata (``date``, ``site``, ``author``, ``url``, as in
     :class:`geo.inputs.ArticleMeta`), shown as text under the title with a link to the source
@@ -54,10 +60,12 @@ from folium.map import Layer
 from folium.template import Template
 
 from geo._render_assets import head_assets
-from geo._render_data import KINDS, PlaceRecord, clean_text, place_records, script_json
+from geo._render_data import KINDS, PlaceRecord, clean_text, kinds_shown, place_records, script_json
+from geo._render_features import FEATURE_ZOOM, LINE_KINDS, feature_shapes, shape_features
 from geo._render_folium import (  # noqa: F401  (re-exported for geo.render_corpus)
     _BasemapLayer,
     _ClusterLayer,
+    _FeatureLayer,
     _number_elements,
     _OutlineLayer,
     _PlaceMarker,
@@ -65,6 +73,7 @@ from geo._render_folium import (  # noqa: F401  (re-exported for geo.render_corp
     _render_macros_raw,
 )
 from geo._render_geometry import SINGLE_PLACE_ZOOM, _basemap_features, _clean_geometry, _outline_features, fit_view  # noqa: F401
+from geo._render_pack import pack_places
 from geo._render_page import header_html, kind_css, panel_html
 from geo._render_review import ALT_FIELDS, article_key, review_data
 from geo._render_tiles import API_KEY_ENV, TileSpec, resolve_tiles
@@ -75,7 +84,7 @@ if TYPE_CHECKING:
 
 __all__ = ["render_map", "CLUSTER_THRESHOLD", "REVIEW_BELOW"]
 
-CLUSTER_THRESHOLD = 300  # above this many resolved places: one clustered GeoJSON layer
+CLUSTER_THRESHOLD = 300  # above this many resolved places: canvas circles in clusters, made by the page
 
 _WORLD_CENTRE = (20.0, 0.0)
 _WORLD_ZOOM = 2
@@ -100,6 +109,7 @@ def render_map(
     countries: Mapping[str, str] | None = None,
     corrections_name: str = "article.geo.toml",
     about: Mapping[str, Any] | None = None,
+    features: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> str:
     """Return the complete HTML document of the map of ``frame`` (options: see the module's docstring).
 
@@ -120,23 +130,37 @@ def render_map(
     outline_features = _outline_features(resolved, outlines)
     basemap_features = _basemap_features(outlines) if basemap_outlines else []
     review = review_data(frame, records, article=article_text, divisions=divisions or {})
+    shapes = shape_features(resolved, feature_shapes(resolved, features))
+    kinds = kinds_shown({r.kind for r in records} | {a[1] for extra in review for a in extra.get("alt", ())})
 
     if about is None:
         about = frame.attrs.get("article") if isinstance(frame.attrs.get("article"), Mapping) else None
     figure = _figure(title_text, cdn=cdn, clustered=clustered, resolved=len(resolved),
-                     unresolved=len(records) - len(resolved), about=about)
+                     unresolved=len(records) - len(resolved), about=about, kinds=kinds,
+                     shapes=bool(shapes))
     fmap = _world_map(figure, clustered=clustered)
-    layers = _add_layers(fmap, resolved, tile_spec, outline_features, basemap_features, clustered, review_below)
+    layers = _add_layers(fmap, resolved, tile_spec, outline_features, basemap_features, clustered, review_below,
+                         shapes)
     fit_view(fmap, resolved, outline_features)
 
     panel = panel_html(records, article=article_text, outlines=bool(outline_features), basemap=bool(basemap_features),
-                       review=review, review_below=review_below)
+                       review=review, review_below=review_below, shapes=_shape_styles(shapes))
     config = _page_config(records, review, clustered=clustered, tile_spec=tile_spec, review_below=review_below,
                           countries=countries, edits_key=article_key(title_text, article_text),
-                          corrections_name=corrections_name)
+                          corrections_name=corrections_name, kinds=kinds)
     _PageScript(records, review, article=article_text, panel=panel, config=config, layers=layers).add_to(fmap)
 
     return _page_document(figure)
+
+
+def _shape_styles(shapes: Sequence[dict]) -> dict[str, str]:
+    """Kind -> how its shapes are drawn ("line" or "outline"), for the legend."""
+    out: dict[str, str] = {}
+    for feature in shapes:
+        kind, line = feature["properties"]["k"], "LineString" in feature["geometry"]["type"]
+        if out.get(kind) != "line":
+            out[kind] = "line" if line and kind in LINE_KINDS else "outline"
+    return out
 
 
 def _world_map(figure: Figure, *, clustered: bool) -> folium.Map:
@@ -151,11 +175,13 @@ def _world_map(figure: Figure, *, clustered: bool) -> folium.Map:
 
 def _page_config(records: Sequence[PlaceRecord], review: Sequence[Mapping[str, Any]], *, clustered: bool,
                  tile_spec: TileSpec | None, review_below: float, countries: Mapping[str, str] | None,
-                 edits_key: str, corrections_name: str) -> dict[str, Any]:
-    """The settings the page's script reads: layout, review threshold, country names used, sidecar name."""
+                 edits_key: str, corrections_name: str, kinds: Sequence[str]) -> dict[str, Any]:
+    """The settings the page's script reads: kinds, layout, review threshold, country names used, sidecar name."""
     used = sorted({a[3] for extra in review for a in extra.get("alt", ()) if a[3]} |
                   {r.country_code for r in records if r.country_code})
     return {
+        "kinds": {kind: {"label": KINDS[kind][1], "colour": KINDS[kind][0]} for kind in kinds},
+        "zoomByKind": {**SINGLE_PLACE_ZOOM, **{k: FEATURE_ZOOM[k] for k in kinds if k in FEATURE_ZOOM}},
         "cluster": clustered,
         "tileNeedsKey": bool(tile_spec and tile_spec.needs_viewer_key),
         "reviewBelow": float(review_below),
@@ -175,12 +201,12 @@ def _page_document(figure: Figure) -> str:
 
 
 def _figure(title_text: str, *, cdn: bool, clustered: bool, resolved: int, unresolved: int,
-            about: Mapping[str, Any] | None) -> Figure:
-    """The page around the map: head assets, geo's style, the header."""
+            about: Mapping[str, Any] | None, kinds: Sequence[str], shapes: bool) -> Figure:
+    """The page around the map: head assets, geo's style (and its features' with ``shapes``), the header."""
     figure = Figure(title=html.escape(title_text, quote=True))
     for markup in head_assets(cdn=cdn, cluster=clustered):
         figure.header.add_child(_Raw(markup))
-    css = _asset_text("geo_map.css") + "\n" + kind_css()
+    css = _asset_text("geo_map.css") + "\n" + kind_css(kinds) + ("\n" + _asset_text("geo_features.css") if shapes else "")
     figure.header.add_child(_Raw(f"<style>{css}</style>"))
     figure.html.add_child(_Raw(header_html(title_text, resolved, unresolved, about=about)))
     return figure
@@ -188,8 +214,8 @@ def _figure(title_text: str, *, cdn: bool, clustered: bool, resolved: int, unres
 
 def _add_layers(fmap: folium.Map, resolved: Sequence[PlaceRecord], tile_spec: TileSpec | None,
                 outline_features: list[dict], basemap_features: list[dict], clustered: bool,
-                review_below: float) -> dict[str, Element | None]:
-    """Basemap, tiles, outlines, markers and the layer control; the layers by role."""
+                review_below: float, shapes: list[dict]) -> dict[str, Element | None]:
+    """Basemap, tiles, outlines, feature shapes, markers and the layer control; the layers by role."""
     basemap_layer = None
     if basemap_features:
         basemap_layer = _BasemapLayer(basemap_features, name="Land and borders (offline)")
@@ -201,17 +227,25 @@ def _add_layers(fmap: folium.Map, resolved: Sequence[PlaceRecord], tile_spec: Ti
     if outline_features:
         outline_layer = _OutlineLayer(outline_features, name="Country outlines")
         outline_layer.add_to(fmap)
+    shape_layer = None
+    if shapes:
+        shape_layer = _FeatureLayer(shapes, name="Rivers, lakes, seas and regions")
+        shape_layer.add_to(fmap)
     # Larger circles first so that small ones stay clickable on top of them.
     ranked = sorted(resolved, key=lambda r: (-r.total_mentions, r.index))
-    if clustered:
-        places_layer: Layer = _ClusterLayer(ranked, name="Places")
+    if clustered:  # the page script makes the markers from the place data
+        places_layer: Layer = _ClusterLayer(name="Places")
     else:
         places_layer = folium.FeatureGroup(name="Places", overlay=True, control=True)
         for record in ranked:
             _PlaceMarker(record, check=record.confidence < review_below).add_to(places_layer)
     places_layer.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    return {"markers": places_layer, "outlines": outline_layer, "basemap": basemap_layer, "tiles": tile_layer}
+    layers: dict[str, Element | None] = {"markers": places_layer, "outlines": outline_layer, "basemap": basemap_layer,
+                                         "tiles": tile_layer}
+    if shape_layer is not None:  # (only then: a map without features keeps its bytes)
+        layers["shapes"] = shape_layer
+    return layers
 
 
 def _tile_layer(spec: TileSpec | None) -> folium.TileLayer | None:
@@ -262,18 +296,21 @@ class _PageScript(MacroElement):
         self.config = dict(config)
         self.layers = dict(layers)
         self.panel_html = panel
-        self.js = _asset_text("geo_map.js") + "\n" + _asset_text("geo_review.js")
+        scripts = ["geo_map.js"] + (["geo_features.js"] if "shapes" in self.layers else []) + ["geo_review.js"]
+        self.js = "\n".join(_asset_text(name) for name in scripts)
         self.data_json = ""
 
     # ignore: branca types Element.render -> str, but MacroElement.render (replaced here) returns None
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         # Layer names are only final once the element tree has been numbered.
-        data = {"kinds": {kind: {"label": label, "colour": colour} for kind, (colour, label) in KINDS.items()},
-                "zoomByKind": SINGLE_PLACE_ZOOM, "altFields": list(ALT_FIELDS), **self.config}
+        config = self.config  # (keys in the order the page data always had)
+        data = {"kinds": config["kinds"], "zoomByKind": config["zoomByKind"], "altFields": list(ALT_FIELDS), **config}
         assert self._parent is not None  # rendered as a child of the map
         data["map"] = self._parent.get_name()
         data["layers"] = {key: layer.get_name() if layer is not None else None for key, layer in self.layers.items()}
-        data["places"] = [{**r.to_json(self.article), **extra} for r, extra in zip(self.records, self.review)]
+        coords = bool(config["cluster"])
+        data["places"] = pack_places([{**r.to_json(self.article, coords), **extra}
+                                      for r, extra in zip(self.records, self.review)])
         self.data_json = script_json(data)
         _render_macros_raw(self, kwargs)
 

@@ -109,10 +109,18 @@ def test_two_local_workers_give_identical_rows(reference, corpus200, geo_exe, tm
     assert rows(out) == reference
 
 
-def test_dask_cluster_gives_identical_rows(reference, corpus200, geo_exe, tmp_path):
+def test_dask_cluster_gives_identical_rows(reference, corpus200, geo_exe, tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None, silence_logs=40) as cluster:
+    import dask
+
+    from geo.batch import WORKER_CONFIG
+
+    # a nanny sets its pre-spawn variables in its own (here: this) process: an earlier cluster's stay
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+
+    with dask.config.set(WORKER_CONFIG), distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+            silence_logs=40) as cluster:
         address = cluster.scheduler_address
         assert address.startswith("tcp://127.0.0.1:")
         out = tmp_path / "dask.parquet"
@@ -122,7 +130,11 @@ def test_dask_cluster_gives_identical_rows(reference, corpus200, geo_exe, tmp_pa
         with distributed.Client(address) as client:
             # the work really ran on the cluster's two worker processes, each with its own model
             loaded = client.run(lambda: bool(__import__("geo.batch._work", fromlist=["_"])._geoparsers))
+            # geo's worker settings: no memory trimming at every free, no profiler sampling the tasks
+            trim = client.run(lambda: __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_"))
+            profiling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
         assert len(loaded) == 2 and all(loaded.values())
+        assert list(trim.values()) == [None, None] and list(profiling.values()) == [False, False]
     assert rows(out) == reference
 
 

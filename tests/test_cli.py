@@ -139,7 +139,9 @@ def test_places_json_from_stdin(cli, seed_text, seed_geojson):
 def _map_places(html: str) -> list[dict]:
     m = re.search(r'<script type="application/json" id="geo-data">(.*?)</script>', html, re.S)
     assert m, "the map has no geo-data block"
-    return json.loads(m.group(1))["places"]
+    from geo._render_pack import unpack_places
+
+    return unpack_places(json.loads(m.group(1))["places"])  # (the page sends them as columns)
 
 
 def test_map_on_the_seed_is_byte_identical_and_quotes_the_sentences(cli, seed_article, seed_text, tmp_path):

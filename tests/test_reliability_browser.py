@@ -29,7 +29,7 @@ ALL_POPUPS = """() => {
   for (const v of Object.values(window)) {
     if (!(v instanceof L.Map)) continue;
     v.eachLayer(l => {
-      if (l.getLayers && l._featureGroup) {
+      if (l.getLayers && (l._featureGroup || (L.GeoClusters && l instanceof L.GeoClusters))) {  // the clusters' circles
         l.getLayers().forEach(m => { l.fire('click', {layer: m, latlng: m.getLatLng()}); shown(); });
       } else if (l.getLatLng && l.listens && l.listens('click')) {
         l.fire('click', {latlng: l.getLatLng()}); shown();

@@ -207,18 +207,22 @@ def test_place_list_sorted_by_mentions_and_capped():
 # ------------------------------------------------------------------ scale, basemap, determinism
 
 
-def test_many_places_become_one_clustered_geojson_layer():
+def test_many_places_become_canvas_circles_in_clusters_made_from_the_data():
     rows = [_row(f"Place {i}", "place", point=(-170 + (i * 7.3) % 340, -60 + (i * 3.1) % 120)) for i in range(40)]
     document = render_map(_frame(rows), title="t", cluster_threshold=30)
-    assert "L.circleMarker(\n" not in document.split("L.markerClusterGroup(")[0].split("var map_")[-1]
-    assert document.count("L.markerClusterGroup({") == 1
-    layer = re.search(r"addLayers\(L\.geoJSON\((\{.*?\}), \{", document, re.S).group(1)
-    features = json.loads(layer)["features"]
-    assert sorted(f["properties"]["i"] for f in features) == list(range(40))
-    assert _Page(document).data()["cluster"] is True
-    assert "MarkerClusterGroup" in document  # Leaflet.markercluster inlined
+    assert document.count("L.circleMarker(") == 0  # no marker per place in the page: the script makes them
+    assert re.search(r"var cluster_layer_\d+ = L\.geoClusters\(", document)
+    data = _Page(document).data()
+    assert data["cluster"] is True
+    # the coordinates travel in the place data (5 decimals), every place once
+    assert [(p["lat"], p["lon"]) for p in data["places"]] == [
+        (round(r["geometry"].y, 5), round(r["geometry"].x, 5)) for r in rows]
+    assert "L.GeoClusters = L.Layer.extend" in document  # geo's clusters inlined
+    assert "MarkerClusterGroup" not in document  # (not Leaflet.markercluster's script: its style only)
+    assert ".marker-cluster-small" in document
     small = render_map(_frame(rows[:30]), title="t", cluster_threshold=30)
-    assert "MarkerClusterGroup" not in small and small.count("L.circleMarker(") == 30
+    assert "L.GeoClusters" not in small and small.count("L.circleMarker(") == 30
+    assert "lat" not in _Page(small).data()["places"][0]
 
 
 def test_basemap_outlines_layer():

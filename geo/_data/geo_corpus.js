@@ -1,11 +1,14 @@
 /* geo corpus map page (written for geo). Reads the JSON block #geo-corpus-data and draws: places
- * (canvas circles in marker clusters, sized by documents), a heat-map layer, countries shaded by
+ * (canvas circles, sized by documents, in geo's per-view clusters: geo_cluster.js), a heat-map layer, countries shaded by
  * mentions, a time slider when documents have dates, and popups with each place's top documents.
  * Text from the corpus is only ever set with textContent / attributes, never parsed as HTML. */
 function geoCorpusMap(map, tiles) {
   "use strict";
   var data = JSON.parse(document.getElementById("geo-corpus-data").textContent);
   var P = data.places, n = P.name.length;
+  ["kind", "country"].forEach(function (column) {  /* shared strings: an index each (render_corpus.py) */
+    P[column] = P[column].map(function (v) { return v === null ? null : data.strings[v]; });
+  });
   window.geoCorpus = {data: data, map: map, ready: false};
 
   function el(tag, cls, text) {
@@ -44,8 +47,10 @@ function geoCorpusMap(map, tiles) {
   }
 
   /* ---- places */
-  var cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45,
-                                      spiderfyOnMaxZoom: true});
+  /* Clustered per view (geo_cluster.js); a place's circle is made when first shown.
+   * geoCorpus.drawn: the places of the period are on the map (clustered). */
+  var cluster = L.geoClusters({cellSize: 45, flatZoom: 12});
+  cluster.on("clustered", function () { window.geoCorpus.drawn = true; });
   var heat = L.heatLayer([], {radius: 18, blur: 15, minOpacity: 0.25, maxZoom: 9});
   var renderer = L.canvas({padding: 0.5});
 
@@ -85,30 +90,36 @@ function geoCorpusMap(map, tiles) {
     return 0;
   }
 
+  function circle(i, docs) {
+    var m = L.circleMarker([P.lat[i], P.lon[i]], {
+      renderer: renderer, radius: radius(docs), color: "#222222", weight: 1, opacity: 0.9,
+      fillColor: (data.kinds[P.kind[i]] || data.kinds.unknown).colour, fillOpacity: 0.8, geoLabel: P.name[i]
+    });
+    m.geoIndex = i;
+    m.geoDocs = docs;
+    return m;
+  }
+
   function draw(period) {
-    var markers = [], points = [], most = 1;
+    var places = [], counts = [], lats = [], lons = [], heatPoints = [], most = 1;
     for (var i = 0; i < n; i++) {
       var docs = docsIn(i, period);
       if (!docs) { continue; }
       if (docs > most) { most = docs; }
-      var m = L.circleMarker([P.lat[i], P.lon[i]], {
-        renderer: renderer, radius: radius(docs), color: "#222222", weight: 1, opacity: 0.9,
-        fillColor: (data.kinds[P.kind[i]] || data.kinds.unknown).colour, fillOpacity: 0.8
-      });
-      m.geoIndex = i;
-      m.geoDocs = docs;
-      markers.push(m);
-      points.push([P.lat[i], P.lon[i], docs]);
+      places.push(i); counts.push(docs); lats.push(P.lat[i]); lons.push(P.lon[i]);
+      heatPoints.push([P.lat[i], P.lon[i], Math.sqrt(docs)]);
     }
+    window.geoCorpus.drawn = false;
     cluster.clearLayers();
-    cluster.addLayers(markers);
+    cluster.addPoints(lats, lons, function (k) { return circle(places[k], counts[k]); });
     heat.setOptions({max: Math.max(1, Math.sqrt(most))});
-    heat.setLatLngs(points.map(function (p) { return [p[0], p[1], Math.sqrt(p[2])]; }));
-    status.textContent = plural(markers.length, "place") + " shown";
-    window.geoCorpus.shown = markers.length;
+    heat.setLatLngs(heatPoints);
+    status.textContent = plural(places.length, "place") + " shown";
+    window.geoCorpus.shown = places.length;
   }
   cluster.on("click", function (e) {
-    var m = e.layer;
+    var m = e.propagatedFrom || e.layer;
+    if (m.geoIndex === undefined) { return; }
     L.popup({maxWidth: 320}).setLatLng(m.getLatLng()).setContent(popup(m.geoIndex, m.geoDocs)).openOn(map);
   });
   cluster.addTo(map);

@@ -13,6 +13,7 @@
   if (!dataNode) { return; }
   var cfg = window.geoData || JSON.parse(dataNode.textContent);
   window.geoData = cfg;
+  if (cfg.places.cols) { cfg.places = unpack(cfg.places); }
   var places = cfg.places;
   for (var s = 0; s < places.length; s++) {  // shown as the article spells it; the gazetteer's name as a detail
     if (places[s].sp) { places[s].gname = places[s].name; places[s].name = places[s].sp; delete places[s].sp; }
@@ -34,6 +35,28 @@
   var baseStyle = {};     // place id -> the marker's own rim (a place to check is dashed)
 
   /* ---------------------------------------------------------------- helpers */
+
+  /* The place data comes as columns (geo/_render_pack.py): one object per place again. A column's
+   * null means the place has no such field; shared strings are indexes; flags are 1 / 0. */
+  function unpack(packed) {
+    var out = [], shared = {}, flags = {}, key, i;
+    for (i = 0; i < packed.n; i++) { out.push({}); }
+    for (i = 0; i < packed.shared.length; i++) { shared[packed.shared[i]] = true; }
+    for (i = 0; i < packed.flags.length; i++) { flags[packed.flags[i]] = true; }
+    function value(k, v) { return flags[k] ? v === 1 : shared[k] && v !== null ? packed.strings[v] : v; }
+    for (key in packed.cols) {
+      var column = packed.cols[key];
+      for (i = 0; i < column.length; i++) { if (column[i] !== null) { out[i][key] = value(key, column[i]); } }
+    }
+    for (key in packed.pairs) {
+      var pairs = packed.pairs[key];
+      for (i = 0; i < pairs.length; i++) { out[pairs[i][0]][key] = value(key, pairs[i][1]); }
+    }
+    return out;
+  }
+
+  /* Circle radius in pixels from the mentions (as geo._render_data.marker_radius). */
+  function radiusOf(p) { return Math.round(Math.min(5 + 3 * Math.sqrt(Math.max(p.n + p.adj, 1)), 32) * 10) / 10; }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -303,7 +326,22 @@
   container.setAttribute("role", "region");
   container.setAttribute("aria-label", "Map of the places named in the article");
 
+  /* A big map: one canvas circle per place, larger first (small ones stay clickable on top),
+   * into geo's clusters (geo_cluster.js). */
+  function clusterMarkers(group) {
+    var ids = [];
+    for (var i = 0; i < places.length; i++) { if (places[i].resolved && places[i].lat !== undefined) { ids.push(i); } }
+    ids.sort(function (a, b) { return (places[b].n + places[b].adj) - (places[a].n + places[a].adj) || a - b; });
+    group.addLayers(ids.map(function (id) {
+      var p = places[id], check = p.conf < cfg.reviewBelow;
+      return new L.CircleMarker([p.lat, p.lon], {radius: radiusOf(p), fillColor: (cfg.kinds[p.kind] || cfg.kinds.unknown).colour,
+        color: "#222222", weight: check ? 2.5 : 1, opacity: 0.9, fillOpacity: check ? 0.2 : 0.8,
+        dashArray: check ? "4 3" : null, geoId: id, geoLabel: p.name});
+    }));
+  }
+
   var markerGroup = layerOf("markers");
+  if (markerGroup && cfg.cluster) { clusterMarkers(markerGroup); }
   if (markerGroup) {
     markerGroup.eachLayer(function (layer) {
       var id = layer.options ? layer.options.geoId : undefined;
@@ -387,11 +425,10 @@
    * padded by what remains. */
   function legendCovers() {
     if (!legend) { return false; }
-    var box = legend.getBoundingClientRect();
+    var box = legend.getBoundingClientRect(), c = map.getContainer().getBoundingClientRect();
     for (var id in markers) {
       if (!markers[id]._map) { continue; }
       var pt = map.latLngToContainerPoint(markers[id].getLatLng());
-      var c = map.getContainer().getBoundingClientRect();
       var x = c.left + pt.x, y = c.top + pt.y, r = markers[id].options.radius || 6;
       if (x + r >= box.left && x - r <= box.right && y + r >= box.top && y - r <= box.bottom) { return true; }
     }

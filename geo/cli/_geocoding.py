@@ -113,6 +113,14 @@ def _global_corrections(args):
 
 def geoparse_article(args, gp, article):
     """The article's frame with the global and sidecar corrections applied; changes listed on stderr."""
+    from geo.frame import to_frame
+
+    return to_frame(article_places(args, gp, article))
+
+
+def article_places(args, gp, article) -> list:
+    """The article's places (:class:`geo.types.Place`) with the global and sidecar corrections
+    applied; changes listed on stderr."""
     from geo.corrections import load_corrections, sidecars
 
     corrections = _global_corrections(args)
@@ -124,8 +132,8 @@ def geoparse_article(args, gp, article):
     if path is not None and not getattr(args, "no_sidecar", False):
         corrections = corrections + load_corrections(sidecars(path) or None)
     changes: list = []
-    frame = gp.geoparse(article.text, corrections=corrections, changes=changes)
+    places = gp.places(article.text, corrections=corrections, changes=changes)
     if not getattr(args, "quiet", False):
         for ch in changes:
             print(f"geo: {'warning: ' if ch.warning else ''}{ch}", file=sys.stderr)
-    return frame
+    return places

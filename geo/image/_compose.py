@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo._render_data import PlaceRecord, place_records
+from geo._render_features import feature_shapes
 from geo.image._draw import (
     Canvas,
     draw_basemap,
     draw_labels,
     draw_layers,
     draw_markers,
+    draw_shapes,
     kind_legend,
     new_canvas,
 )
@@ -81,13 +83,15 @@ def _view_km2(view: View) -> float:
     return (x1 - x0) * (y1 - y0) / 1e6
 
 
-def _place(canvas: Canvas, view: View, shown: Sequence[PlaceRecord], outlines: Mapping[str, Any], layers):
-    """Basemap, layers, markers, inset, scale bar and labels; returns what the result reports."""
+def _place(canvas: Canvas, view: View, shown: Sequence[PlaceRecord], outlines: Mapping[str, Any], layers,
+           shapes: Mapping[int, Any]):
+    """Basemap, layers, feature shapes, markers, inset, scale bar and labels; returns what the result reports."""
     ax = canvas.ax
     ax.set_xlim(view.bounds[0], view.bounds[2])
     ax.set_ylim(view.bounds[1], view.bounds[3])
     draw_basemap(ax, view, outlines, canvas.style, [r for r in shown if r.kind == "country"])
     draw_layers(ax, view, layers, canvas.style)
+    draw_shapes(ax, view, shown, shapes)
     anchors = draw_markers(canvas, view, shown)
     reserved: list[Box] = []
     corner = ""
@@ -106,11 +110,16 @@ def _place(canvas: Canvas, view: View, shown: Sequence[PlaceRecord], outlines: M
 
 
 def compose(frame: Any, options: ImageOptions, *, title: str | None, source: str | None,
-            outlines: Mapping[str, Any], layers: Sequence[Any] = ()) -> Drawing:
-    """Draw ``frame`` as asked by ``options``; the file's bytes and what the picture holds."""
+            outlines: Mapping[str, Any], layers: Sequence[Any] = (),
+            features: Mapping[int, Mapping[str, Any]] | None = None) -> Drawing:
+    """Draw ``frame`` as asked by ``options``; the file's bytes and what the picture holds.
+
+    ``features``: feature id -> GeoJSON, for the rows with a ``fid`` (default: the embedded gazetteer's).
+    """
     records = place_records(frame)
     keep = set(framed(records))
     shown = [r for r in records if r.index in keep]
+    shapes = feature_shapes(shown, features)
     sources = sorted({r.source for r in shown if r.source})
     credit = credit_line(sources, [getattr(layer, "credit", "") for layer in layers])
     notes = [credit] + ([_source_note(source)] if source and str(source).strip() else [])
@@ -125,7 +134,7 @@ def compose(frame: Any, options: ImageOptions, *, title: str | None, source: str
         canvas = new_canvas(options, lay.top, lay.bottom, lay.side)
         box = canvas.ax_box
         view = choose_view(records, outlines, (box.x1 - box.x0) / (box.y1 - box.y0))
-        anchors, artists, _unlabelled, inset = _place(canvas, view, shown, outlines, layers)
+        anchors, artists, _unlabelled, inset = _place(canvas, view, shown, outlines, layers, shapes)
         draw_title(canvas, lay)
         draw_footer(canvas, lay)
         names = {r.index: r for r in records}

@@ -157,6 +157,22 @@ def draw_layers(ax, view: View, layers: Sequence[Any], style: Style) -> None:
                    zorder=z)
 
 
+def draw_shapes(ax, view: View, records: Sequence[PlaceRecord], shapes: Mapping[int, Mapping[str, Any]]) -> None:
+    """The lines (rivers) and outlines (lakes, seas, regions …) of the features, in their kind's colour,
+    over the land and under the markers (``shapes``: place index -> GeoJSON, see geo/_render_features.py)."""
+    for record in records:
+        shape = shapes.get(record.index)
+        projected = project_geometry(shape, view) if shape is not None else None
+        if projected is None:
+            continue
+        if "Polygon" in str(shape["type"]):  # type: ignore[index]
+            _patch(ax, [projected], facecolor=record.colour, alpha=0.12, edgecolor="none", zorder=2.2)
+            _patch(ax, [projected], facecolor="none", edgecolor=record.colour, linewidth=1.2, zorder=2.3)
+        else:
+            _patch(ax, [projected], facecolor="none", edgecolor=record.colour, linewidth=2.0, alpha=0.9, zorder=2.4,
+                   capstyle="round", joinstyle="round")
+
+
 def marker_px(record: PlaceRecord, dpi: float) -> float:
     """The marker's radius in display pixels, its edge included."""
     return (marker_radius(record.total_mentions) * _CSS_PX_PT + _EDGE_PT / 2) * dpi / 72.0

@@ -1,0 +1,69 @@
+"""Cold start: ``geo map ARTICLE -o OUT.html`` and ``geo places ARTICLE -f csv``, each a new process.
+
+    python benchmarks/bench_cold.py                 # the seed article (../shared/seed/article.txt), 5 runs
+    python benchmarks/bench_cold.py -n 9 ARTICLE    # another article, 9 runs
+
+Each run is the real command in a child process (the gazetteer already built: a first run builds it
+and is not counted). Printed: the median and the range of the wall time and of the child's CPU time
+(user + system, from ``os.wait4``), and the load average before and after, since on a shared
+machine the wall time says more about the neighbours than about geo; the CPU time is what a quiet
+machine would see as wall time, give or take the disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article.txt"
+
+
+def run(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``cmd`` in a child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode().strip() if proc.stderr else ''}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def _summary(values: list[float]) -> str:
+    return f"{statistics.median(values):5.2f} s (min {min(values):.2f}, max {max(values):.2f})"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("article", nargs="?", default=str(SEED), help="the article (default: the seed)")
+    ap.add_argument("-n", "--runs", type=int, default=5, help="runs of each command (default 5)")
+    opts = ap.parse_args()
+    if not Path(opts.article).is_file():
+        sys.exit(f"no article at {opts.article} (the seed lives in ../shared, beside the repository; see README)")
+    with tempfile.TemporaryDirectory(prefix="geo-bench-cold-") as tmp:
+        out = Path(tmp) / "map.html"
+        commands = {
+            "geo map ARTICLE -o OUT.html": ["geo", "map", opts.article, "-o", str(out), "-q", "--no-sidecar"],
+            "geo places ARTICLE -f csv": ["geo", "places", opts.article, "-f", "csv", "-q", "--no-sidecar"],
+        }
+        run(commands["geo places ARTICLE -f csv"])  # the gazetteer exists after this one
+        print(f"{os.cpu_count()} CPUs; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start; "
+              f"{opts.runs} runs each, interleaved")
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        for _ in range(opts.runs):
+            for name, cmd in commands.items():
+                times[name].append(run(cmd))
+        for name, runs in times.items():
+            print(f"{name:<30} wall {_summary([w for w, _ in runs])}   CPU {_summary([c for _, c in runs])}")
+        print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

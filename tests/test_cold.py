@@ -1,0 +1,187 @@
+"""Issue 16's cold paths: the gazetteer build's bulk name normalisation and its progress, the
+imports a command needs, the model's unused pipes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from geo._text import normalize
+from geo.gazetteer._build_names import keep_alternates, normalize_many
+
+#: names with what normalisation has to handle: accents, combining marks, ligatures, dashes,
+#: apostrophes, case folding (final sigma, sharp s), spaces at the ends and inside
+_NAMES = [
+    "Bāghūz", "BAGHUZ", "Ḩalab", "Łódź", "Ærøskøbing", "Straße", "İzmir", "Kraków", "São Tomé",
+    "Saint-Étienne", "N’Djamena", "Côte d'Ivoire", "  Ma'arrat   al-Nu`man ", "ΑΘΗΝΑΣ", "Œuvre",
+    "U.S.", "Sankt–Peterburg", "Ḥims\u0301", "e\u0301\u0323", "Kyiv (Kiev)", "“Quoted”", "Ho_Chi/Minh",
+    "", " ", "\u0301", "Ørsted", "ǅemal", "ﬁnland", "Ｔｏｋｙｏ", "Tōkyō-to",
+]
+
+
+def test_normalize_many_equals_normalize_one_by_one():
+    rng = random.Random(16)
+    names = [rng.choice(_NAMES) + rng.choice(["", " ", "-", "\u0300"]) + rng.choice(_NAMES) for _ in range(3000)]
+    assert len("\0".join(names)) > 1000  # long enough for the one-expression path of the marks
+    assert normalize_many(names) == [normalize(n) for n in names]
+    assert normalize_many(_NAMES) == [normalize(n) for n in _NAMES]
+
+
+@pytest.mark.parametrize("names", [[], ["Aleppo"], ["Al\0eppo", "Raqqa"], ["a\0", "\0b", "Baghuz"]])
+def test_normalize_many_of_none_one_or_names_holding_a_nul(names):
+    assert normalize_many(names) == [normalize(n) for n in names]
+
+
+def test_keep_alternates_leaves_out_codes_digits_and_other_scripts():
+    raws = ["JFK", "LHR", "Halab", "Aleppo²", "Route 66", "Ḩalab", "حلب", "X", "NEW YORK", "Tōkyō", "Ⅻ Town"]
+    kept = keep_alternates(raws)
+    # "Ⅻ" is a Roman numeral (a letter number), not a digit: folded, it is Latin letters
+    assert kept == [None, None, "halab", None, None, "halab", None, None, "new york", "tokyo", "xii town"]
+
+
+def test_progress_note_is_one_line_when_no_bar_is_drawn(capsys):
+    from geo._progress import progress_bar
+
+    bar = progress_bar(None, total=10, desc="building", note="building the gazetteer (once, ~15 s)…")
+    bar.update(10)
+    bar.close()
+    assert capsys.readouterr().err == "building the gazetteer (once, ~15 s)…\n"  # stderr is not a terminal here
+    progress_bar(False, total=10, note="never").close()
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_bar_forced_draws_the_bar_and_no_note(capsys):
+    from geo._progress import progress_bar
+
+    bar = progress_bar(True, total=4, desc="building", note="the note", leave=True)
+    bar.update(4)
+    bar.close()
+    err = capsys.readouterr().err
+    assert "the note" not in err and "building" in err and "4/4" in err
+
+
+# --------------------------------------------------------------------------- long texts in pieces
+
+_PARAGRAPHS = [
+    "Floods along the Brahmaputra forced 40,000 people from their homes in Assam on Tuesday, officials in "
+    "Guwahati said, as rain moved east towards Dibrugarh.",
+    "In Peru, a landslide blocked the highway between Cusco and Puno; truckers from Arequipa waited overnight.",
+    "Kenya's health ministry reported new cholera cases in Mombasa and Kisumu. Nairobi sent two field teams.",
+    "The mayor of Ghent met colleagues from Antwerp and Liège to plan the cycling route to Brussels.",
+    "Bushfires near Dubbo in New South Wales closed schools; smoke reached Sydney by the evening.",
+    "Quebec's premier visited Trois-Rivières after the ice storm, then flew on to Montreal.",
+]
+
+
+def _article(repeat: int) -> str:
+    return "\n\n".join(p for _ in range(repeat) for p in _PARAGRAPHS)
+
+
+def test_piece_spans_cover_the_text_and_cut_at_paragraphs():
+    from geo._pieces import piece_spans
+
+    text = _article(4)
+    spans = piece_spans(text, 500)
+    assert len(spans) > 1
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))          # contiguous, nothing lost
+    assert all(0 < e - s <= 500 for s, e in spans)
+    assert all(text[e - 2:e] == "\n\n" for _s, e in spans[:-1])        # each cut after a paragraph break
+    assert piece_spans(text, len(text)) == [(0, len(text))]
+
+
+def test_piece_spans_without_paragraphs_cut_at_sentences_then_spaces_then_anywhere():
+    from geo._pieces import piece_spans
+
+    sentences = " ".join(["The river rose at Passau."] * 40)
+    assert all(sentences[e - 2:e] == ". " for _s, e in piece_spans(sentences, 200)[:-1])
+    words = " ".join(["Passau"] * 100)
+    assert all(words[e - 1] == " " for _s, e in piece_spans(words, 100)[:-1])
+    blob = "x" * 1000
+    assert piece_spans(blob, 300) == [(0, 300), (300, 600), (600, 900), (900, 1000)]
+
+
+def _places_key(places):
+    return [(p.name, p.candidate.geonameid if p.candidate else None, [(m.start, m.end, m.text, m.sentence_start)
+             for m in p.mentions]) for p in places]
+
+
+def test_a_text_under_the_piece_size_gives_the_same_places_whatever_the_size(geoparser, monkeypatch):
+    import geo._pieces
+
+    text = _article(1)
+    whole = geoparser.places(text)
+    assert len(whole) >= 10
+    monkeypatch.setattr(geo._pieces, "PIECE_CHARS", len(text))  # still one piece
+    assert _places_key(geoparser.places(text)) == _places_key(whole)
+    assert _places_key(next(geoparser.pipe([text]))) == _places_key(whole)
+
+
+def test_a_long_text_in_pieces_has_offsets_into_the_whole_text(geoparser, monkeypatch):
+    import geo._pieces
+
+    text = _article(3)
+    monkeypatch.setattr(geo._pieces, "PIECE_CHARS", 600)
+    assert len(geo._pieces.piece_spans(text)) >= 3
+    places = geoparser.places(text)
+    mentions = [m for p in places for m in p.mentions]
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+        assert text[m.sentence_start:].lstrip().startswith(m.sentence)
+    # every paragraph is repeated three times: each of its names is found in every copy
+    firsts = {m.text for m in mentions if m.start < len(_article(1))}
+    for name in ("Guwahati", "Cusco", "Mombasa", "Antwerp", "Dubbo", "Montreal"):
+        assert name in firsts
+        assert sum(m.text == name for m in mentions) == 3, name
+    assert [_places_key(x) for x in geoparser.pipe([text, _article(1)])] == \
+        [_places_key(places), _places_key(geoparser.places(_article(1)))]
+    assert [m.start for m in geoparser.mentions(text)] == sorted(m.start for m in mentions if m.source != "user")
+
+
+# --------------------------------------------------------------------------- what a command imports
+
+def test_place_records_are_the_frames_records(geoparser):
+    from geo.frame import place_records, to_frame, to_json_records
+
+    text = _article(1) + "\n\nResidents of Xqzvillebrook and Lake Wobegon were not affected."
+    places = geoparser.places(text)
+    assert any(p.candidate is None for p in places) and any(p.candidate is not None for p in places)
+    assert place_records(places) == to_json_records(to_frame(places))
+    assert place_records([]) == []
+
+
+_IMPORTS = """
+import sys
+from geo.cli import main
+code = main(sys.argv[1:])
+heavy = sorted(m for m in sys.modules if m in ("pandas", "geopandas", "shapely", "folium", "pyproj", "matplotlib"))
+print("HEAVY", " ".join(heavy))
+sys.exit(code)
+"""
+
+
+def _heavy_imports(tmp_path, *args: str) -> list[str]:
+    import subprocess
+    import sys
+
+    article = tmp_path / "article.txt"
+    article.write_text(_article(1), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", _IMPORTS, *[a.replace("ARTICLE", str(article)) for a in args]],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("HEAVY"))
+    return line.split()[1:]
+
+
+def test_places_as_csv_imports_neither_pandas_geopandas_nor_folium(tmp_path, gazetteer):
+    assert _heavy_imports(tmp_path, "places", "ARTICLE", "-f", "csv", "-q", "-o", str(tmp_path / "out.csv")) == []
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("name,kind,")
+
+
+def test_places_as_geoparquet_still_writes_the_frame(tmp_path, gazetteer):
+    import geopandas as gpd
+
+    heavy = _heavy_imports(tmp_path, "places", "ARTICLE", "-q", "-o", str(tmp_path / "out.parquet"))
+    assert "geopandas" in heavy and "folium" not in heavy
+    assert len(gpd.read_parquet(tmp_path / "out.parquet")) >= 10
