@@ -55,11 +55,15 @@ _NEAR_ENOUGH_KM = 400.0
 _WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
 _WORDS_BEFORE = re.compile(r"((?:[A-Za-z]+\s+){1,2})$")
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
-# what follows "the X" when X is a name on its own ("the Danube at Vienna", "the Andes, where",
-# "the Oder burst its banks"), not the modifier of a noun ("the Ohio governor", "the Nile Valley")
-_NAME_ENDS = re.compile(r"^(?:\s*(?:[.,;:!?)\]\u2014\u2013]|-(?![A-Za-z])|'s\b|$)|\s+(?:at|in|on|near|and|or|to|from|into|for|with|"
-                        r"by|between|as|was|is|has|had|have|were|are|which|that|where|while|after|before|rose|"
-                        r"runs|ran|flows|meets|basin|delta|river|sea|itself|again|itself|[a-z]+ed)\b)")
+# what may follow "the X" when X names a feature: anything but a capitalised word ("the Nile Valley")
+# or a noun "the X" modifies when X is a division or a town ("the Ohio governor", "the White Nile state")
+_NOT_A_NAME_AFTER = re.compile(
+    r"^(?:\s+(?:[A-Z][a-z]|[A-Z]{2})|-[A-Za-z]|\s+(?:state|states|province|provinces|region|county|counties|"
+    r"district|department|governorate|government|governor|legislature|assembly|parliament|capital|city|town|"
+    r"village|team|side|man|woman|men|women|people|residents|native|natives|area|delegation|lawmakers|voters|"
+    r"senator|senators|congressman|official|officials|authorities|police|economy|primary|campaign|election|"
+    r"university|house|senate|office|branch|chapter|resident|home|homes|school|schools|law|laws|border|borders|"
+    r"line|lines|coast|shore|farmers|fans|towns|cities|communities|delegates|company|companies)\b)")
 
 
 def _context(m: Mention) -> tuple[str, str]:
@@ -96,7 +100,7 @@ def after_the(m: Mention) -> bool:
     """"the Danube", "the Andes": the name follows "the" and is not the modifier of a longer name
     ("the Hudson Valley")."""
     before, after = _context(m)
-    return bool(_THE_BEFORE.search(before)) and bool(_NAME_ENDS.match(after))
+    return bool(_THE_BEFORE.search(before)) and not _NOT_A_NAME_AFTER.match(after)
 
 
 def treated_as_feature(mentions: Sequence[Mention], matches: Sequence[Match]) -> bool:

@@ -87,7 +87,7 @@ class Weights:
     feature_size: float = 0.15  # per decade of a feature's size (km of a river, square root of an area)
     feature_article: float = 0.6  # "the Danube", "the Andes": how English names rivers, seas, ranges
     feature_named: float = 2.0  # another name of the article was resolved to this feature ("the Scioto River")
-    feature_on: float = 1.0  # a place in or on a feature the article names ("Odesa" and the Black Sea)
+    feature_on: float = 2.0  # a place in or on a feature the article names ("Odesa" and the Black Sea)
 
 
 _DIVISION_BEFORE = re.compile(r"\b(?:state|province|governorate|county|region|department|district|oblast|prefecture)"
@@ -100,6 +100,32 @@ def _names_a_division(m: Mention) -> bool:
         return True
     offset = m.start - m.sentence_start
     return bool(_DIVISION_BEFORE.search(m.sentence[max(0, offset - 24):max(0, offset)]))
+
+
+def _place_features(art: Article) -> None:
+    """Each feature chosen is placed at its point nearest to the article's other places."""
+    others = [g.choice for g in art.groups.values() if g.choice is not None
+              and g.choice.kind not in FEATURE_KINDS and g.choice.kind not in ("country", "continent")]
+    for g in art.groups.values():
+        if g.choice is not None and g.choice.fid is not None:
+            g.choice = feature_point(art.features, g.choice, others)
+
+
+def _abroad(art: Article, choice: Candidate, g: Group, countries: Counter) -> bool:
+    """A village (or a river, a lake …) in a country the article says nothing of, while it
+    names others."""
+    if choice.kind in FEATURE_KINDS:
+        f = art.features.feature(choice)
+        codes = f.countries if f is not None else ((choice.country_code,) if choice.country_code else ())
+        if choice.kind not in ("river", "lake", "mountain", "island") or not codes or (f and f.size_km > 500):
+            return False  # a sea, a range, a region: named from abroad too ("the Black Sea", "Darfur")
+        enough = 1.0  # a small river of a country the article never names is another river
+    elif choice.kind == "city" and choice.population < 10_000:
+        codes, enough = (choice.country_code or "",), 2.0
+    else:
+        return False
+    own = g.own_country[1] if g.own_country[0] in codes else 0.0
+    return sum(countries.values()) - own >= enough and all(countries.get(cc, 0) - own <= 0 for cc in codes)
 
 
 class Resolver:
@@ -141,7 +167,7 @@ class Resolver:
                 own = [a for a in anchors if a is not g.choice]
                 c2, a2 = first_pass_context(self.gazetteer, groups, g, countries, admin1s)
                 self._choose(art, g, c2, a2, containers.get(g.key, ()), anchors=own)
-        self._place_features(art)
+        _place_features(art)
         if fallback:
             self._fallback(groups, countries, fallback)
         return self._places(groups)
@@ -193,15 +219,6 @@ class Resolver:
             info = self.gazetteer.country(inner.country_code)
             return bool(info and info.continent == outer.admin1_code)
         return False
-
-    @staticmethod
-    def _place_features(art: Article) -> None:
-        """Each feature chosen is placed at its point nearest to the article's other places."""
-        others = [g.choice for g in art.groups.values() if g.choice is not None
-                  and g.choice.kind not in FEATURE_KINDS and g.choice.kind not in ("country", "continent")]
-        for g in art.groups.values():
-            if g.choice is not None and g.choice.fid is not None:
-                g.choice = feature_point(art.features, g.choice, others)
 
     def _score(self, art: Article, c: Candidate, primary: bool, g: Group, countries: Counter, admin1s: Counter,
                containers: Sequence[Group], anchors: Sequence[Candidate]) -> float:
@@ -281,29 +298,12 @@ class Resolver:
         g.probs = tuple((c, math.exp(2.0 * (s - best)) / z) for s, _, c in scored)
         g.ranked = tuple(Alternative(c, sc, p) for (sc, _, c), (_, p) in zip(scored, g.probs))
         choice = scored[0][2]
-        if self._abroad(art, choice, g, countries):
+        if _abroad(art, choice, g, countries):
             # A village abroad that nothing else in the article points to: better unplaced than misplaced.
             g.choice, g.confidence = None, 0.0
             return
         g.choice = choice
         g.confidence = round(1.0 / z, 3)
-
-    @staticmethod
-    def _abroad(art: Article, choice: Candidate, g: Group, countries: Counter) -> bool:
-        """A village (or a river, a lake …) in a country the article says nothing of, while it
-        names others."""
-        if choice.kind in FEATURE_KINDS:
-            f = art.features.feature(choice)
-            codes = f.countries if f is not None else ((choice.country_code,) if choice.country_code else ())
-            if not codes or (f is not None and f.size_km > 1000):
-                return False
-            enough = 1.0  # a small river of a country the article never names is another river
-        elif choice.kind == "city" and choice.population < 10_000:
-            codes, enough = (choice.country_code,), 2.0
-        else:
-            return False
-        own = g.own_country[1] if g.own_country[0] in codes else 0.0
-        return sum(countries.values()) - own >= enough and all(countries.get(cc, 0) - own <= 0 for cc in codes)
 
     @staticmethod
     def _fallback(groups: dict[str, Group], countries: Counter, fallback: Fallback) -> None:
