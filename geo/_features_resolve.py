@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from geo.resolve import Weights
 
 __all__ = ["mention_kinds", "feature_matches", "restrict", "ArticleFeatures", "feature_point", "feature_score",
-           "after_the", "treated_as_feature", "TOWN_KINDS", "ARTICLE_KINDS"]
+           "after_the", "the_share", "treated_as_feature", "TOWN_KINDS", "ARTICLE_KINDS"]
 
 #: kinds of candidates that are towns (or parts of towns): never a name the text calls a feature
 TOWN_KINDS = frozenset({"city", "place", "admin2"})
@@ -64,6 +64,9 @@ _NOT_A_NAME_AFTER = re.compile(
     r"senator|senators|congressman|official|officials|authorities|police|economy|primary|campaign|election|"
     r"university|house|senate|office|branch|chapter|resident|home|homes|school|schools|law|laws|border|borders|"
     r"line|lines|coast|shore|farmers|fans|towns|cities|communities|delegates|company|companies)\b)")
+
+# "the Baltic states", "the Caribbean nations": not the sea
+_NOT_A_SEA_AFTER = re.compile(r"^\s+(?:states|nations|countries|republics|region|islands|[A-Z])")
 
 
 def _context(m: Mention) -> tuple[str, str]:
@@ -109,8 +112,16 @@ def treated_as_feature(mentions: Sequence[Mention], matches: Sequence[Match]) ->
     kinds = {x.candidate.kind for x in matches if x.candidate.kind in FEATURE_KINDS}
     if not kinds:
         return False
-    return any(mention_kinds(m) & kinds for m in mentions) or (
-        bool(kinds & ARTICLE_KINDS) and any(after_the(m) for m in mentions))
+    named = {x.candidate.kind for x in matches if x.primary} & ARTICLE_KINDS  # under its own name
+    if any(x.candidate.kind == "country" for x in matches):
+        named = set()  # "the Gambia", "the Congo": the country
+    return any(mention_kinds(m) & kinds for m in mentions) or (bool(named) and the_share(mentions) > 0.5)
+
+
+def the_share(mentions: Sequence[Mention]) -> float:
+    """The share of the mentions written "the X" (:func:`after_the`): most of them, for a river's
+    name ("the Albany ward" once in an article about the town is not the Albany River)."""
+    return sum(1 for m in mentions if after_the(m)) / len(mentions) if mentions else 0.0
 
 
 def feature_matches(index: FeatureIndex, query: str, mentions: Sequence[Mention]) -> tuple[Match, ...]:
@@ -120,8 +131,18 @@ def feature_matches(index: FeatureIndex, query: str, mentions: Sequence[Mention]
     kinds: set[str] = set()
     for m in mentions:
         kinds |= mention_kinds(m)
-    return tuple(Match(fm.feature.candidate(), fm.form == "name") for fm in index.matches(query)
-                 if fm.form != "core" or fm.feature.kind in kinds)
+    found = tuple(Match(fm.feature.candidate(), fm.form == "name") for fm in index.matches(query)
+                  if fm.form != "core" or fm.feature.kind in kinds)
+    if not found and any(_the_sea(m) for m in mentions):
+        # "the Baltic", "the Caspian coast": the sea named without its word
+        found = tuple(Match(fm.feature.candidate(), False) for fm in index.matches(f"{query} Sea")
+                      if fm.feature.kind == "sea" and fm.form != "core")
+    return found
+
+
+def _the_sea(m: Mention) -> bool:
+    before, after = _context(m)
+    return bool(_THE_BEFORE.search(before)) and not _NOT_A_SEA_AFTER.match(after)
 
 
 def restrict(matches: tuple[Match, ...], mentions: Sequence[Mention]) -> tuple[Match, ...]:
@@ -131,16 +152,19 @@ def restrict(matches: tuple[Match, ...], mentions: Sequence[Mention]) -> tuple[M
     from geo.gazetteer._features import generic_core
 
     kinds: set[str] = set()
+    hinted = 0
     for m in mentions:
-        kinds |= mention_kinds(m)
-    if kinds:
+        mk = mention_kinds(m)
+        kinds |= mk
+        hinted += bool(mk)
+    if kinds and 2 * hinted >= len(mentions):  # most mentions: "the strait of Dover" once is not Dover
         named = tuple(x for x in matches if x.candidate.kind in kinds)
         matches = named or tuple(x for x in matches if x.candidate.kind not in TOWN_KINDS)
     own = {k for m in mentions if (core := generic_core(name_key(m.text))) for k in core[1]}
     if own and any(x.candidate.kind in own for x in matches):
         # "St. Marys River": of the features, the rivers (the towns of the name still compete)
         matches = tuple(x for x in matches if x.candidate.kind in own or x.candidate.kind not in FEATURE_KINDS)
-    elif any(x.candidate.kind in _THE_KINDS for x in matches) and any(after_the(m) for m in mentions):
+    elif any(x.primary and x.candidate.kind in _THE_KINDS for x in matches) and the_share(mentions) > 0.5:
         # "the White Nile", "the Andes": the river or the range, not a town or a division of that name
         matches = tuple(x for x in matches if x.candidate.kind not in TOWN_KINDS | {"admin1"})
     hints = {m.country_hint for m in mentions if m.kind == "literal" and m.country_hint}
@@ -240,15 +264,17 @@ def feature_score(w: Weights, features: ArticleFeatures, c: Candidate, primary: 
     s = dict(w.kind).get(c.kind, 0.0) + w.feature_size * math.log10((f.size_km if f else 0.0) + 1.0)
     if primary:
         s += w.primary_name
-    if c.kind in ARTICLE_KINDS and any(after_the(m) for m in g.mentions):
-        s += w.feature_article
+    if c.kind in ARTICLE_KINDS and not any(m.candidate.kind == "country" for m in g.matches):
+        s += w.feature_article * the_share(g.mentions)  # (and "the Gambia" stays the country)
     codes = f.countries if f else ((c.country_code,) if c.country_code else ())
     total = sum(countries.values()) or 1.0
     share = max((countries.get(cc, 0) - (g.own_country[1] if g.own_country[0] == cc else 0.0) for cc in codes),
                 default=0.0) / total
     s += w.country_context * min(1.0, 2 * max(0.0, share))
-    if c.fid is not None and c.fid in features.chosen and features.by_group.get(g.key) != c.fid:
-        s += w.feature_named
+    if c.fid is not None and c.fid in features.chosen and features.by_group.get(g.key) != c.fid and all(
+            x.candidate.kind in FEATURE_KINDS or (x.candidate.kind in TOWN_KINDS and x.candidate.population < 50_000)
+            for x in g.matches):
+        s += w.feature_named  # "the Scioto" after "the Scioto River": the river, not a village of that name
     d = features.km_to(c, anchors)
     if d is not None:  # half the weight of a town's: a long river passes near many places
         s += 0.5 * (w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0))

@@ -35,8 +35,7 @@ _KIND_WORDS = r"(?:city|town|village|hamlet|township|borough|municipality|county
 # "City of X", "X district", "X Township" (but "X City", "X Town": capitalised, part of the name)
 # "Saint Paris", "New Paris", "Fort Worth" are other places than "Paris", "Worth": an entry known
 # under a name only because its own name is that name after such a word does not compete for it
-_OTHER_PLACE_WORDS = re.compile(r"^(?:saint|sainte|st|ste|san|santa|santo|sao|new|fort|port|mount|mt|"
-                                r"north|south|east|west|upper|lower|little|great|old)\s")
+_OTHER_PLACE_WORDS = re.compile(r"^(?:saint|sainte|st|ste|san|santa|santo|sao|new|fort|port)\s")
 _AFFIX = re.compile(rf"^(?:[Tt]he\s+)?(?i:{_KIND_WORDS})\s+of\s+(?:the\s+)?|\s+{_KIND_WORDS}$"
                     r"|\s+(?:Village|Hamlet|Township|Borough|Municipality|County|District|Province|Region|Parish)$")
 

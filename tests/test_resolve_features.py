@@ -289,3 +289,11 @@ def test_a_users_river_is_a_river(geoparser, tmp_path):
                    "Qaraqosh Creek", hints={"Qaraqosh Creek": ("river",)})
     creek = got["Qaraqosh Creek"].candidate
     assert (creek.name, creek.kind, creek.source, creek.country_code) == ("Qaraqosh Creek", "river", "user", "IQ")
+
+
+def test_a_sea_named_without_its_word(stages):
+    got = _resolve(stages, "Residents of Szczecin, near the river's mouth on the Baltic coast, were told to prepare.",
+                   "Szczecin", "Baltic")
+    assert _where(got["Baltic"]) == ("Baltic Sea", "sea", None)
+    got = _resolve(stages, "Hurricane warnings went up across the Caribbean on Friday.", "Caribbean")
+    assert _where(got["Caribbean"]) == ("Caribbean Sea", "sea", None)
