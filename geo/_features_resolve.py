@@ -115,7 +115,8 @@ def treated_as_feature(mentions: Sequence[Mention], matches: Sequence[Match]) ->
     named = {x.candidate.kind for x in matches if x.primary} & ARTICLE_KINDS  # under its own name
     if any(x.candidate.kind == "country" for x in matches):
         named = set()  # "the Gambia", "the Congo": the country
-    return any(mention_kinds(m) & kinds for m in mentions) or (bool(named) and the_share(mentions) > 0.5)
+    hinted = sum(1 for m in mentions if mention_kinds(m) & kinds)
+    return (hinted > 0 and 2 * hinted >= len(mentions)) or (bool(named) and the_share(mentions) > 0.5)
 
 
 def the_share(mentions: Sequence[Mention]) -> float:
@@ -164,7 +165,7 @@ def restrict(matches: tuple[Match, ...], mentions: Sequence[Mention]) -> tuple[M
     if own and any(x.candidate.kind in own for x in matches):
         # "St. Marys River": of the features, the rivers (the towns of the name still compete)
         matches = tuple(x for x in matches if x.candidate.kind in own or x.candidate.kind not in FEATURE_KINDS)
-    elif any(x.primary and x.candidate.kind in _THE_KINDS for x in matches) and the_share(mentions) > 0.5:
+    if any(x.primary and x.candidate.kind in _THE_KINDS for x in matches) and the_share(mentions) > 0.5:
         # "the White Nile", "the Andes": the river or the range, not a town or a division of that name
         matches = tuple(x for x in matches if x.candidate.kind not in TOWN_KINDS | {"admin1"})
     hints = {m.country_hint for m in mentions if m.kind == "literal" and m.country_hint}
