@@ -112,7 +112,7 @@ def treated_as_feature(mentions: Sequence[Mention], matches: Sequence[Match]) ->
     kinds = {x.candidate.kind for x in matches if x.candidate.kind in FEATURE_KINDS}
     if not kinds:
         return False
-    named = {x.candidate.kind for x in matches if x.primary} & ARTICLE_KINDS  # under its own name
+    named = {x.candidate.kind for x in matches if x.primary or _the_named(x)} & ARTICLE_KINDS
     if any(x.candidate.kind == "country" for x in matches):
         named = set()  # "the Gambia", "the Congo": the country
     hinted = sum(1 for m in mentions if mention_kinds(m) & kinds)
@@ -132,6 +132,8 @@ def feature_matches(index: FeatureIndex, query: str, mentions: Sequence[Mention]
     kinds: set[str] = set()
     for m in mentions:
         kinds |= mention_kinds(m)
+    if the_share(mentions) > 0.5:
+        kinds |= _THE_KINDS  # "the Bagmati", "the Kosi": the river (Bagmati River), not the province
     found = tuple(Match(fm.feature.candidate(), fm.form == "name") for fm in index.matches(query)
                   if fm.form != "core" or fm.feature.kind in kinds)
     if not found and any(_the_sea(m) for m in mentions):
@@ -144,6 +146,12 @@ def feature_matches(index: FeatureIndex, query: str, mentions: Sequence[Mention]
 def _the_sea(m: Mention) -> bool:
     before, after = _context(m)
     return bool(_THE_BEFORE.search(before)) and not _NOT_A_SEA_AFTER.match(after)
+
+
+def _the_named(x: Match) -> bool:
+    """A candidate "the X" names: a river, sea, range or desert under its own name, or a river under
+    its name without "River" ("the Bagmati"); not a sea only "the X" made ("the California coast")."""
+    return x.candidate.kind in _THE_KINDS and (x.primary or x.candidate.kind == "river")
 
 
 def restrict(matches: tuple[Match, ...], mentions: Sequence[Mention]) -> tuple[Match, ...]:
@@ -165,7 +173,7 @@ def restrict(matches: tuple[Match, ...], mentions: Sequence[Mention]) -> tuple[M
     if own and any(x.candidate.kind in own for x in matches):
         # "St. Marys River": of the features, the rivers (the towns of the name still compete)
         matches = tuple(x for x in matches if x.candidate.kind in own or x.candidate.kind not in FEATURE_KINDS)
-    if any(x.primary and x.candidate.kind in _THE_KINDS for x in matches) and the_share(mentions) > 0.5:
+    if any(_the_named(x) for x in matches) and the_share(mentions) > 0.5:
         # "the White Nile", "the Andes": the river or the range, not a town or a division of that name
         matches = tuple(x for x in matches if x.candidate.kind not in TOWN_KINDS | {"admin1"})
     hints = {m.country_hint for m in mentions if m.kind == "literal" and m.country_hint}
