@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from geo.errors import InputError
 
@@ -66,7 +66,7 @@ def _read_table(path: Path):
     return read_table(path)
 
 
-def _frame(records: list[dict], coords: list[tuple[float, float] | None]):
+def _frame(records: list[dict], coords: Sequence[tuple[float, ...] | None]):
     import geopandas as gpd
     from shapely.geometry import Point
 
@@ -75,7 +75,8 @@ def _frame(records: list[dict], coords: list[tuple[float, float] | None]):
 
 
 def _from_features(features) -> Any:
-    records, coords = [], []
+    records: list[dict] = []
+    coords: list[tuple[float, ...] | None] = []
     for feature in features:
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             raise ValueError("a line or item is not a GeoJSON Feature")

@@ -12,7 +12,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 import pandas as pd
 
@@ -180,6 +180,13 @@ def _snippet_segments(
     return highlight_segments(snippet, forms)
 
 
+class LatLon(NamedTuple):
+    """The coordinates of a resolved record, in degrees."""
+
+    lat: float
+    lon: float
+
+
 @dataclass(frozen=True, slots=True)
 class PlaceRecord:
     """One row of the frame, in the plain types the page needs."""
@@ -217,6 +224,12 @@ class PlaceRecord:
     @property
     def kind_label(self) -> str:
         return KINDS.get(self.kind, KINDS["unknown"])[1]
+
+    @property
+    def point(self) -> LatLon:
+        """Where a resolved record is (the map draws only those)."""
+        assert self.lat is not None and self.lon is not None  # place_records: resolved means both coordinates
+        return LatLon(self.lat, self.lon)
 
     def to_json(self, article: str | None = None) -> dict[str, Any]:
         """The record as the page script reads it (kept small: it is repeated per place).

@@ -67,7 +67,7 @@ class _PlaceMarker(folium.CircleMarker):
 
     def __init__(self, record: PlaceRecord, check: bool = False):
         super().__init__(
-            location=[record.lat, record.lon],
+            location=list(record.point),
             class_name=f"geo-marker geo-place-{record.index}" + (" geo-check" if check else ""),
             **_marker_options(record, check),
         )
@@ -81,7 +81,8 @@ class _DataLayer(Layer):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self.data_json = script_json(data)
 
-    def render(self, **kwargs: Any) -> None:
+    # ignore: branca types Element.render -> str, but MacroElement.render (replaced here) returns None
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         _render_macros_raw(self, kwargs)
 
 

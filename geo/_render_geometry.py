@@ -28,8 +28,9 @@ def lone_outlier(resolved: Sequence[PlaceRecord]) -> PlaceRecord | None:
     from geo.evaluate import haversine_km
 
     nearest = []
-    for r in resolved:
-        d = min(haversine_km(r.lat, r.lon, o.lat, o.lon) for o in resolved if o is not r)
+    points = [(r, r.point) for r in resolved]
+    for r, here in points:
+        d = min(haversine_km(*here, *there) for o, there in points if o is not r)
         nearest.append((d, r.index, r))
     nearest.sort(key=lambda t: (-t[0], t[1]))
     far, rest = nearest[0][0], nearest[1][0]
@@ -52,8 +53,8 @@ def fit_view(fmap: Any, resolved: Sequence[PlaceRecord], outline_features: Seque
         return
     outlier = lone_outlier(resolved)
     shown = [r for r in resolved if r is not outlier]
-    lats = [r.lat for r in shown]
-    lons = [r.lon for r in shown]
+    lats = [r.point.lat for r in shown]
+    lons = [r.point.lon for r in shown]
     fmap.fit_bounds(
         [[min(lats), min(lons)], [max(lats), max(lons)]],
         padding=(30, 30),

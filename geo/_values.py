@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, overload
 
 __all__ = ["MAX_INT", "whole_number", "real_number", "has_lone_surrogate", "printable", "display_text"]
 
@@ -66,6 +66,10 @@ def has_lone_surrogate(text: str) -> bool:
     return _SURROGATE.search(text) is not None
 
 
+@overload
+def printable(text: str) -> str: ...
+@overload
+def printable(text: None) -> None: ...
 def printable(text: str | None) -> str | None:
     """``text`` with lone surrogates written as ``\\udXXX`` escapes, so it can be written anywhere."""
     if text is None or not has_lone_surrogate(text):

@@ -265,10 +265,12 @@ class _PageScript(MacroElement):
         self.js = _asset_text("geo_map.js") + "\n" + _asset_text("geo_review.js")
         self.data_json = ""
 
-    def render(self, **kwargs: Any) -> None:
+    # ignore: branca types Element.render -> str, but MacroElement.render (replaced here) returns None
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         # Layer names are only final once the element tree has been numbered.
         data = {"kinds": {kind: {"label": label, "colour": colour} for kind, (colour, label) in KINDS.items()},
                 "zoomByKind": SINGLE_PLACE_ZOOM, "altFields": list(ALT_FIELDS), **self.config}
+        assert self._parent is not None  # rendered as a child of the map
         data["map"] = self._parent.get_name()
         data["layers"] = {key: layer.get_name() if layer is not None else None for key, layer in self.layers.items()}
         data["places"] = [{**r.to_json(self.article), **extra} for r, extra in zip(self.records, self.review)]

@@ -205,6 +205,7 @@ def _chunks(docs: Iterator[BatchDoc], state: _RunState, chunk_size: int) -> Iter
     chunk: list[tuple[str, str]] = []
     for doc in docs:
         state.pending[doc.key] = _DocMeta(doc.id, doc.source, doc.title, doc.date, doc.url, doc.author, doc.site)
+        assert doc.text is not None  # _todo passes only documents read without an error: they have their text
         chunk.append((doc.key, doc.text))
         if len(chunk) >= chunk_size:
             yield chunk

@@ -72,8 +72,8 @@ def _one_line(exc: BaseException) -> int:
         return 130
     elif isinstance(exc, OSError):
         message, code = os_error_message(exc), 1
-    elif isinstance(exc, Exception) and foreign_error_message(exc) is not None:
-        message, code = foreign_error_message(exc), 1
+    elif isinstance(exc, Exception) and (foreign := foreign_error_message(exc)) is not None:
+        message, code = foreign, 1
     else:
         raise exc
     if "\n" in message:

@@ -101,8 +101,8 @@ def _gid(v: Any) -> int | None:
 
 def _generic(raw: Any, loc) -> dict | None:
     r = raw if isinstance(raw, dict) else {}
-    props = r.get("properties") if isinstance(r.get("properties"), dict) else {}
-    components = r.get("components") if isinstance(r.get("components"), dict) else {}
+    props = p if isinstance(p := r.get("properties"), dict) else {}
+    components = c if isinstance(c := r.get("components"), dict) else {}
     cc = _cc(components.get("country_code") or props.get("country_code") or r.get("countryCode"))
     return {"name": (loc.address or "").split(",")[0].strip() or str(loc.address), "lat": _num(loc.latitude),
             "lon": _num(loc.longitude), "kind": "place", "country_code": cc, "population": 0, "raw": {"address": loc.address}}

@@ -82,8 +82,8 @@ def _connect(spec: Service, kwargs: dict[str, Any], url: str | None) -> _Link:
     except Exception as exc:  # geopy's ConfigurationError and friends
         raise UsageError(f"cannot set up the {spec.name} geocoder: {exc}") from exc
     if endpoint is None:
-        domain = getattr(geocoder, "domain", None)
-        endpoint = f"{getattr(geocoder, 'scheme', 'https')}://{domain}" if domain else spec.name
+        host = getattr(geocoder, "domain", None)
+        endpoint = f"{getattr(geocoder, 'scheme', 'https')}://{host}" if host else spec.name
     return _Link(geocoder, endpoint)
 
 

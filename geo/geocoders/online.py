@@ -230,11 +230,11 @@ class OnlineGeocoder(Geocoder):
         """The service's answer as plain records; raises a GeocoderError once retries are spent."""
         down = self._down
         if down is not None:
-            until, err = down
+            until, was = down
             left = until - time.monotonic()
             if left > 0:
-                raise type(err)(f"{err} (not asked again for {left:.0f} s)",
-                                *( [err.retry_after] if isinstance(err, GeocoderRateLimited) else []))
+                raise type(was)(f"{was} (not asked again for {left:.0f} s)",
+                                *( [was.retry_after] if isinstance(was, GeocoderRateLimited) else []))
             self._down = None
         kwargs = query_kwargs(self.name, hint, self.limit)
         attempt = 0
@@ -279,8 +279,8 @@ class OnlineGeocoder(Geocoder):
             return GeocoderTimedOut(f"{label} did not finish its answer within {self.timeout:g} s"), False, None
         status, headers = _http_status(exc)
         if status is not None:
-            reason = _HTTP_REASONS.get(status, "")
-            what = f"HTTP {status} {reason}".strip()
+            phrase = _HTTP_REASONS.get(status, "")
+            what = f"HTTP {status} {phrase}".strip()
             retry_after = _retry_after(headers)
             if status == 429:
                 ra = f" (Retry-After: {retry_after:g} s)" if retry_after is not None else ""

@@ -61,7 +61,8 @@ def _country_bounds(outlines: Mapping[str, Any]) -> dict[str, tuple[float, float
     for code, geometry in outlines.items():
         land = mainland(geometry)
         if land is not None:
-            out[str(code).upper()] = tuple(float(v) for v in land.bounds)
+            x0, y0, x1, y1 = (float(v) for v in land.bounds)
+            out[str(code).upper()] = (x0, y0, x1, y1)
     return out
 
 

@@ -166,7 +166,7 @@ def draw_markers(canvas: Canvas, view: View, records: Sequence[PlaceRecord]) -> 
     """One circle per place (largest first, so small ones stay on top); their discs in pixels."""
     if not records:
         return []
-    xs, ys = project_points(view.crs, [r.lon for r in records], [r.lat for r in records])
+    xs, ys = project_points(view.crs, [r.point.lon for r in records], [r.point.lat for r in records])
     order = sorted(range(len(records)), key=lambda i: (-marker_radius(records[i].total_mentions), i))
     sizes = [(2 * marker_radius(records[i].total_mentions) * _CSS_PX_PT) ** 2 for i in order]
     canvas.ax.scatter([xs[i] for i in order], [ys[i] for i in order], s=sizes,

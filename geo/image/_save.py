@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["drawing_settings", "figure_bytes"]
 
-RC = {
+RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "geo-image",
     "svg.fonttype": "none",
     "pdf.fonttype": 42,
@@ -51,7 +55,7 @@ def figure_bytes(figure, fmt: str, dpi: int, *, title: str, alt: str) -> bytes:
     """The figure as a complete PNG, SVG or PDF file, the same bytes for the same drawing."""
     buffer = io.BytesIO()
     if fmt == "png":
-        metadata = {"Software": "geo"}
+        metadata: dict[str, str | None] = {"Software": "geo"}
     elif fmt == "svg":
         metadata = {"Date": None, "Creator": "geo"}  # the title goes in <title> below, once
     else:

@@ -143,7 +143,7 @@ def _core(records: Sequence[PlaceRecord]) -> tuple[list[PlaceRecord], bool]:
     local = [r for r in placed if r.kind != "country"]
     if not local:
         return placed, False
-    lon, lat = _centre([(r.lon, r.lat) for r in local])
+    lon, lat = _centre([(r.point.lon, r.point.lat) for r in local])
     reach = max(float(_angular_km(lon, lat, [r.lon for r in local], [r.lat for r in local]).max()), 1.0)
     limit = max(_NEAR_COUNTRY_KM, 2.0 * reach)
     near = [r for r in placed if r.kind == "country"
@@ -158,7 +158,7 @@ def framed(records: Sequence[PlaceRecord]) -> tuple[int, ...]:
 
 
 def _frame_points(core: Sequence[PlaceRecord], local: bool, outlines: Mapping[str, Any]) -> list[tuple[float, float]]:
-    points = [(r.lon, r.lat) for r in core]
+    points = [(r.point.lon, r.point.lat) for r in core]
     if local:
         return points
     for r in core:

@@ -52,8 +52,8 @@ def declared_charset(data: bytes, content_type: str | None = None) -> str | None
         m = re.search(r"charset\s*=\s*([^;\s]+)", content_type, re.I)
         if m and _codec(m.group(1)):
             return _codec(m.group(1))
-    m = _META_CHARSET.search(data[:4096])
-    return _codec(m.group(1).decode("ascii", "replace")) if m else None
+    meta = _META_CHARSET.search(data[:4096])
+    return _codec(meta.group(1).decode("ascii", "replace")) if meta else None
 
 
 def _utf8_with_repairs(data: bytes, label: str) -> str | None:
@@ -82,6 +82,7 @@ def _check_text(text: str, label: str) -> str:
 
 def decode(data: bytes, label: str, *, declared: str | None = None) -> str:
     """Bytes to text (see the module's docstring); ``declared``: a charset the source states."""
+    codec: str | None  # a BOM's codec, then the declared one
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     else:

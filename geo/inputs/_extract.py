@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from geo.inputs._meta import ArticleMeta, is_http_url, json_ld_articles, merge, meta_from_json_ld, meta_from_page
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 __all__ = ["Extracted", "extract_page", "TRAFILATURA_OPTIONS"]
 
 #: the options of trafilatura.bare_extraction (chosen on tests/pages/: each gives exactly the story)
-TRAFILATURA_OPTIONS = dict(include_comments=False, include_tables=False, include_images=False,
-                           include_links=False, include_formatting=False, deduplicate=False, with_metadata=False,
-                           favor_precision=False, favor_recall=False, fast=True,
-                           )
+TRAFILATURA_OPTIONS: dict[str, Any] = dict(include_comments=False, include_tables=False, include_images=False,
+                                            include_links=False, include_formatting=False, deduplicate=False,
+                                            with_metadata=False, favor_precision=False, favor_recall=False, fast=True,
+                                            )
 # class or id words of boxes that are never the story
 _BOILERPLATE = re.compile(r"(?:^|[-_ ])(?:paywall|regwall|subscribe|subscription|piano|newsletter|cookies?|consent|"
                           r"gdpr|cmp)(?:$|[-_ ])", re.I)
@@ -144,7 +148,8 @@ def extract_page(html: str, *, url: str | None = None) -> Extracted | None:
     meta = merge(merge(meta_from_page(tree), ld_meta), ArticleMeta(url=url if is_http_url(url) else None))
     description = _meta_description(tree)
     _prepare(tree)
-    doc = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+    # cast: trafilatura annotates one return type for all options; without as_dict it is a Document or None
+    doc = cast("Document | None", trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS))
     body, method = (doc.text or "") if doc is not None else "", "trafilatura"
     if ld_body and len(_squash(body)) < 0.5 * len(_squash(ld_body)):
         body, method = ld_body, "json-ld"

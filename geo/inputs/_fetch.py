@@ -13,9 +13,13 @@ import os
 import time
 from dataclasses import dataclass
 from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from geo.errors import InputError
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["Fetched", "Fetcher", "is_url", "default_fetch_user_agent", "ACCEPTED_TYPES"]
 
@@ -81,7 +85,7 @@ class Fetcher:
         self.host_delay = float(host_delay)
         self._done: dict[str, Fetched | InputError] = {}
         self._last: dict[str, float] = {}
-        self._client = None
+        self._client: httpx.Client | None = None
 
     def _http(self):
         import httpx

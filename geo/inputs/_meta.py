@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, TypeGuard
 
 __all__ = ["ArticleMeta", "json_ld_articles", "split_date_line", "is_http_url"]
 
@@ -42,7 +42,7 @@ class ArticleMeta:
         return {name: getattr(self, name) for name in _FIELDS}
 
 
-def is_http_url(value: str | None) -> bool:
+def is_http_url(value: str | None) -> TypeGuard[str]:
     return bool(value) and re.match(r"https?://[^\s/?#]+", str(value), re.I) is not None
 
 
@@ -64,7 +64,7 @@ def _types(node: dict) -> set[str]:
 
 def json_ld_articles(blocks: list[str]) -> list[dict]:
     """The article objects (``NewsArticle`` and kin) of a page's JSON-LD blocks; bad JSON is skipped."""
-    out = []
+    out: list[dict] = []
     for block in blocks:
         try:
             data = json.loads(block)
