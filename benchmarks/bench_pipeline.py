@@ -1,32 +1,31 @@
-"""Pipeline benchmark: gazetteer build, cold `geo map` / `geo places`, geoparsing throughput, peak memory.
+"""Throughput of geo next to spaCy's ``ner`` component alone, per CPU-second (issue 16), and optionally
+the gazetteer build and the cold CLI.
 
-    python benchmarks/bench_pipeline.py [--corpus PATH] [--limit N] [--skip-build]
-                                        [--runs 3] [--repeat 2] [--batch-size 32]
+    python benchmarks/bench_pipeline.py [--corpus PATH[:N]]... [--rounds 3] [--batch-size 32]
+                                        [--build] [--cli [--runs 3]]
 
-(a) Gazetteer: ``geo.gazetteer._build.build`` into a temporary directory, in a child process;
-    its time and file size. With ``--skip-build`` the user's gazetteer is used as it is (built
-    first if it is missing, untimed).
-(b) Cold CLI: wall time of ``geo map`` (and ``geo places -f geojson``) on the seed article
-    (``../shared/seed/article.txt``), each run a new process, the gazetteer already built;
-    median of ``--runs``, with the CPU time (user + sys) of each process next to it, which other
-    load on the machine disturbs less than the wall time. Target (issue 2): ``geo map`` under 4 s.
-(c) Throughput, in KB (1,000 bytes of UTF-8 text) per second, on the LGL corpus (JSON lines with
-    "id" and "text"), single process, models loaded and warmed up (on a text of
-    this script's own) before timing, best of
-    ``--repeat`` passes interleaved round by round, the same batch size everywhere:
-      * geo: ``Geoparser.pipe`` (recognition and resolution, places out);
-      * spaCy's default pipeline of the same model (``spacy.load(name)``, every component);
-      * spaCy's NER-only pipeline (tok2vec + ner);
-      * spaCy's ner component alone (in this model ner embeds its own tok2vec, so the shared
-        tok2vec above feeds nothing: this is the strictest baseline).
-    Each is given per second of wall time and per second of the process's CPU time; the CPU figure is
-    what one free core gives and moves much less when other work shares the machine.
-    Target (issue 2): geo at least 80% of spaCy's NER throughput.
-(d) Peak memory: ``ru_maxrss`` of this process (during the geo pass, and at the end with the
-    baselines loaded too) and of each child process.
+Throughput (always): for each corpus (default: the first 200 documents of LGL and the whole of
+GeoVirus from ``../shared/corpora``; ``PATH:N`` takes the first N documents of PATH), in this one
+process, one untimed pass of each pipeline (the process's memory and the files it reads warmed alike),
+then ``--rounds`` interleaved rounds; each round times, in process CPU time (``time.process_time``),
+one pass of each pipeline over the same texts, in alternating order:
 
-The machine has 2 cores; the load average is printed at the start and the end, since other work
-on the machine skews the figures.
+  * geo: ``Geoparser.pipe`` (recognition, candidates, resolution: places out) by a **fresh**
+    ``Geoparser`` made for the pass, sharing the loaded spaCy model, so no name of the corpus is in
+    its caches when the clock starts (it is warmed up on a short text of this script's own first;
+    what geo shares between the Geoparsers of a process, the feature index, is emptied too);
+  * spaCy's ``ner`` component alone: ``nlp.pipe`` of the same spaCy package with only what ``ner``
+    needs (``ner``, plus ``tok2vec`` when ``ner`` listens to it; in the small English model ``ner``
+    carries its own token-to-vector layer), same batch size.
+
+It prints KB (1,000 bytes of UTF-8 text) per CPU-second of each, per round, and the ratio geo / ner:
+per round (the paired figure, least disturbed by other load), the median of those, and best / best.
+Target (issue 16): geo >= 0.90x ner alone on both corpora.
+
+``--build`` also times a gazetteer build into a temporary directory (a child process); ``--cli``
+the cold ``geo map`` and ``geo places`` of the seed article (``../shared/seed/article.txt``), each
+run a new process, median of ``--runs`` (``benchmarks/bench_cold.py`` is the cold-start benchmark).
+The load average is printed at the start and the end: other work on the machine skews every figure.
 """
 
 from __future__ import annotations
@@ -47,6 +46,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seed" / "article.txt"
 DEFAULT_CORPUS = SHARED / "corpora" / "lgl.jsonl"
+DEFAULT_CORPORA = (f"{SHARED / 'corpora' / 'lgl.jsonl'}:200", str(SHARED / "corpora" / "geovirus.jsonl"))
 
 sys.path.insert(0, str(REPO))
 
@@ -121,7 +121,7 @@ def rows_table(title: str, header: tuple[str, ...], rows: list[tuple]) -> str:
     return "\n".join(out)
 
 
-# -- (a) gazetteer build --------------------------------------------------------------------------
+# -- gazetteer build --------------------------------------------------------------------------
 def bench_build(tmp: Path) -> tuple[Path, list[tuple]]:
     path = tmp / "gazetteer.sqlite"
     wall, rc, rss, out, err, _cpu = run_child([sys.executable, "-c", _BUILD_CHILD, str(path)])
@@ -145,11 +145,11 @@ def existing_gazetteer() -> tuple[Path, list[tuple]]:
 
         path = default_path()
     gaz.close()
-    return path, [("gazetteer build", "skipped (--skip-build)"),
+    return path, [("gazetteer build", "the user's (not timed)"),
                   ("gazetteer file size", f"{path.stat().st_size / 1e6:.1f} MB")]
 
 
-# -- (b) cold CLI -----------------------------------------------------------------------------------
+# -- cold CLI -----------------------------------------------------------------------------------
 def bench_cli(gazetteer: Path, runs: int, tmp: Path) -> list[tuple]:
     if not SEED.is_file():
         return [("cold CLI", f"skipped: no seed article at {SEED}", "", "", "", "")]
@@ -182,129 +182,145 @@ def bench_cli(gazetteer: Path, runs: int, tmp: Path) -> list[tuple]:
     return rows
 
 
-# -- (c) throughput ---------------------------------------------------------------------------------
+# -- throughput ---------------------------------------------------------------------------------
 #: warm-up text (written for this benchmark, not from the corpus): no corpus answer is cached before timing
 WARMUP = ("Officials in Nairobi said trucks from the port of Mombasa reached Kampala, Uganda, on Monday, "
           "two days after leaving the Kenyan coast. ") * 4
 
 
-def timed_pass(make_run, texts: list[str]) -> tuple[float, float]:
-    """(wall, CPU) seconds of one pass over ``texts`` by a fresh runner from ``make_run()``, warmed up on
-    :data:`WARMUP` first (model loading and lazy tables excluded, per-name caches empty)."""
-    run = make_run()
-    run([WARMUP] * 8)
-    t, c = time.perf_counter(), time.process_time()
-    run(texts)
-    return time.perf_counter() - t, time.process_time() - c
-
-
-def bench_throughput(gazetteer: Path, texts: list[str], repeat: int, batch: int) -> tuple[list[tuple], dict]:
+def ner_alone(name: str):
+    """The spaCy package ``name`` with only what its ``ner`` needs: ``ner``, and ``tok2vec`` when ``ner``
+    listens to it."""
     import spacy
 
+    full = spacy.load(name)
+    keep = {"ner"}
+    if "tok2vec" in full.pipe_names and "ner" in full.get_pipe("tok2vec").listening_components:
+        keep.add("tok2vec")
+    return spacy.load(name, exclude=[p for p in full.component_names if p not in keep])
+
+
+def forget_shared_caches() -> None:
+    """Empty what geo keeps for the whole process rather than per Geoparser: the feature index of a
+    gazetteer file (and its answers by name), shared by every Geoparser of the file."""
+    from geo.gazetteer import _features
+
+    with _features._INDEX_LOCK:
+        for index in _features._INDEXES.values():
+            index.close()
+        _features._INDEXES.clear()
+
+
+def geo_pass(gazetteer: Path, nlp, texts: list[str], batch: int) -> tuple[float, int]:
+    """CPU seconds of one ``Geoparser.pipe`` pass over ``texts`` by a fresh Geoparser (warmed up on
+    :data:`WARMUP` before the clock starts; no answer of an earlier pass kept), and the places it found."""
     from geo.pipeline import Geoparser
 
+    forget_shared_caches()
+    gp = Geoparser(gazetteer=gazetteer, nlp=nlp, progress=False)
+    list(gp.pipe([WARMUP] * 8, batch_size=batch))
+    c = time.process_time()
+    places = sum(len(p) for p in gp.pipe(texts, batch_size=batch))
+    return time.process_time() - c, places
+
+
+def ner_pass(nlp, texts: list[str], batch: int) -> float:
+    """CPU seconds of one ``nlp.pipe`` pass over ``texts`` (warmed up on :data:`WARMUP` first)."""
+    for _doc in nlp.pipe([WARMUP] * 8, batch_size=batch):
+        pass
+    c = time.process_time()
+    for _doc in nlp.pipe(texts, batch_size=batch):
+        pass
+    return time.process_time() - c
+
+
+def bench_corpus(gazetteer: Path, nlp, ner, texts: list[str], rounds: int, batch: int) -> dict:
+    """``rounds`` interleaved rounds (geo first in even rounds, ner first in odd ones), after one
+    untimed pass of each (the process's memory and the files it reads warmed alike)."""
+    geo_cpu: list[float] = []
+    ner_cpu: list[float] = []
+    geo_pass(gazetteer, nlp, texts, batch)
+    ner_pass(ner, texts, batch)
+    places = 0
+    for r in range(rounds):
+        order = ("geo", "ner") if r % 2 == 0 else ("ner", "geo")
+        for which in order:
+            if which == "geo":
+                secs, places = geo_pass(gazetteer, nlp, texts, batch)
+                geo_cpu.append(secs)
+            else:
+                ner_cpu.append(ner_pass(ner, texts, batch))
+    return {"geo": geo_cpu, "ner": ner_cpu, "places": places}
+
+
+def corpus_arg(spec: str) -> tuple[Path, int | None]:
+    path, _, limit = spec.rpartition(":") if spec.rpartition(":")[2].isdigit() else (spec, "", "")
+    return Path(path), int(limit) if limit else None
+
+
+def report(label: str, texts: list[str], res: dict) -> str:
     kb = sum(len(t.encode("utf-8")) for t in texts) / 1000
-    name = model_name()
-    memory: dict[str, int] = {}
-
-    nlp = Geoparser(gazetteer=gazetteer, progress=False).nlp  # loaded once, shared by every geo pass
-    places = [0]
-
-    def geo_runner():
-        gp = Geoparser(gazetteer=gazetteer, nlp=nlp, progress=False)  # fresh gazetteer caches
-
-        def run(ts):
-            places[0] = sum(len(p) for p in gp.pipe(ts, batch_size=batch))
-        return run
-
-    def spacy_runner(pipeline):
-        def make():
-            def run(ts):
-                for _doc in pipeline.pipe(ts, batch_size=batch):
-                    pass
-            return run
-        return make
-
-    # The first geo pass runs before any baseline is loaded, for its memory figure.
-    first_geo = timed_pass(geo_runner, texts)
-    memory["geo"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    full = spacy.load(name)
-    ner = spacy.load(name, exclude=[p for p in full.component_names if p not in ("tok2vec", "ner")])
-    bare = spacy.load(name, exclude=[p for p in full.component_names if p != "ner"])
-    cases = [("geo Geoparser.pipe", nlp, geo_runner),
-             ("spaCy default pipeline", full, spacy_runner(full)),
-             ("spaCy NER-only", ner, spacy_runner(ner)),
-             ("spaCy ner alone", bare, spacy_runner(bare))]
-    # Passes interleaved round by round, so that a change in the machine's load hits every pipeline alike.
-    times: dict[str, list[tuple[float, float]]] = {label: [] for label, _, _ in cases}
-    times["geo Geoparser.pipe"].append(first_geo)
-    for r in range(repeat):
-        for label, _, make in cases:
-            if r == 0 and label.startswith("geo"):
-                continue
-            times[label].append(timed_pass(make, texts))
-    memory["end"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    results = [(label, "+".join(pipeline.pipe_names), min(w for w, _ in times[label]), min(c for _, c in times[label]))
-               for label, pipeline, _ in cases]
-
-    geo_wall, geo_cpu = kb / results[0][2], kb / results[0][3]
     rows = []
-    for label, pipes, wall, cpu in results:
-        mine = label.startswith("geo")
-        rows.append((label, pipes, f"{wall:.1f} s", f"{cpu:.1f} s", f"{kb / wall:,.1f}", f"{kb / cpu:,.1f}",
-                     "" if mine else f"{geo_wall / (kb / wall):.0%}", "" if mine else f"{geo_cpu / (kb / cpu):.0%}"))
-    info = {"model": name, "docs": len(texts), "kb": kb, "places": places[0]}
-    return rows, {"memory": memory, **info}
+    for r, (g, n) in enumerate(zip(res["geo"], res["ner"]), 1):
+        rows.append((f"round {r}", f"{g:.2f} s", f"{kb / g:,.1f}", f"{n:.2f} s", f"{kb / n:,.1f}", f"{n / g:.3f}"))
+    ratios = [n / g for g, n in zip(res["geo"], res["ner"])]
+    best = min(res["ner"]) / min(res["geo"])
+    rows.append(("best", f"{min(res['geo']):.2f} s", f"{kb / min(res['geo']):,.1f}", f"{min(res['ner']):.2f} s",
+                 f"{kb / min(res['ner']):,.1f}", f"{best:.3f}"))
+    table = rows_table(f"\n{label}: {len(texts)} docs, {kb:,.0f} KB, geo found {res['places']:,} places",
+                       ("measure", "geo CPU", "geo KB/CPU-s", "ner CPU", "ner KB/CPU-s", "geo/ner"), rows)
+    return table + f"\n    geo / ner alone, per CPU-second: median of the rounds {statistics.median(ratios):.3f}, " \
+                   f"best / best {best:.3f} (target >= 0.90)"
+
+
+def throughput(gazetteer: Path, specs: list[str], rounds: int, batch: int) -> None:
+    from geo.recognize import load_model
+
+    name = model_name()
+    nlp = load_model(name)  # geo's pipeline, loaded once, shared by every fresh Geoparser
+    ner = ner_alone(name)
+    print(f"model {name}: geo runs {'+'.join(nlp.pipe_names)}, the baseline {'+'.join(ner.pipe_names)}; "
+          f"batch {batch}, {rounds} interleaved rounds, CPU time of this process", flush=True)
+    for spec in specs:
+        path, limit = corpus_arg(spec)
+        if not path.is_file():
+            print(f"\n{path.name}: skipped, no corpus at {path}")
+            continue
+        texts = load_corpus(path, limit)
+        print(report(f"{path.name}" + (f" (first {limit})" if limit else " (whole)"), texts,
+                     bench_corpus(gazetteer, nlp, ner, texts, rounds, batch)), flush=True)
+    print(f"\npeak RSS of this process: {mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)}")
 
 
 # -- main ---------------------------------------------------------------------------------------
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="JSON lines with a 'text' field (default: LGL)")
-    ap.add_argument("--limit", type=int, default=None, metavar="N", help="use the first N documents only")
-    ap.add_argument("--skip-build", action="store_true", help="do not time a gazetteer build; use the user's gazetteer")
-    ap.add_argument("--runs", type=int, default=3, help="cold CLI runs per command (median reported; default 3)")
-    ap.add_argument("--repeat", type=int, default=2, help="timed throughput passes per pipeline (best kept; default 2)")
-    ap.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size for every pipeline (default 32)")
+    ap.add_argument("--corpus", action="append", metavar="PATH[:N]",
+                    help="JSON lines with a 'text' field, optionally its first N documents (repeatable; "
+                         "default: LGL's first 200 and the whole of GeoVirus)")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds per corpus (default 3)")
+    ap.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size for both (default 32)")
+    ap.add_argument("--build", action="store_true", help="also time a gazetteer build (a child process)")
+    ap.add_argument("--cli", action="store_true", help="also time the cold CLI on the seed article")
+    ap.add_argument("--runs", type=int, default=3, help="cold CLI runs per command (median; default 3)")
+    ap.add_argument("--skip-build", action="store_true", help=argparse.SUPPRESS)  # the old default, now always
     args = ap.parse_args(argv)
-    if not args.corpus.is_file():
-        print(f"bench_pipeline: no corpus at {args.corpus}", file=sys.stderr)
-        return 1
 
     load0 = os.getloadavg()
     print(f"bench_pipeline: {os.cpu_count()} CPUs, load average {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}, "
           f"Python {sys.version.split()[0]}", flush=True)
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as d:
         tmp = Path(d)
-        if args.skip_build:
-            gazetteer, build_rows = existing_gazetteer()
-        else:
-            gazetteer, build_rows = bench_build(tmp)
-        print(rows_table("\n(a) gazetteer", ("measure", "value"), build_rows), flush=True)
-
-        cli_rows = bench_cli(gazetteer, args.runs, tmp)
-        print(rows_table(f"\n(b) cold CLI on the seed article, gazetteer built, {args.runs} runs each",
-                         ("command", "median", "min", "max", "CPU (median)", "peak RSS"), cli_rows)
-              + "\n    wall times; CPU = user + sys of the process. Target: geo map under 4 s wall", flush=True)
-
-        texts = load_corpus(args.corpus, args.limit)
-        tp_rows, info = bench_throughput(gazetteer, texts, args.repeat, args.batch_size)
-    print(rows_table(f"\n(c) throughput on {args.corpus.name}: {info['docs']} docs, {info['kb']:,.0f} KB, "
-                     f"model {info['model']}, batch {args.batch_size}, best of {args.repeat} passes",
-                     ("pipeline", "components", "wall", "CPU", "KB/s wall", "KB/s CPU", "geo/this wall",
-                      "geo/this CPU"), tp_rows)
-          + f"\n    KB/s CPU = KB per second of process CPU time (what one free core gives; steadier under load)."
-          f"\n    geo found {info['places']:,} places; target: geo at least 80% of spaCy's NER throughput", flush=True)
-
-    mem = info["memory"]
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(rows_table("\n(d) peak memory (ru_maxrss)", ("process", "peak RSS"), [
-        ("benchmark process after the geo pass", mib(mem["geo"])),
-        ("benchmark process at the end (3 baselines loaded too)", mib(mem["end"])),
-        ("largest child process (build / CLI runs)", mib(children)),
-    ]))
+        gazetteer, build_rows = bench_build(tmp) if args.build else existing_gazetteer()
+        if args.build:
+            print(rows_table("\ngazetteer", ("measure", "value"), build_rows), flush=True)
+        if args.cli:
+            print(rows_table(f"\ncold CLI on the seed article, gazetteer built, {args.runs} runs each",
+                             ("command", "median", "min", "max", "CPU (median)", "peak RSS"),
+                             bench_cli(gazetteer, args.runs, tmp)), flush=True)
+        throughput(gazetteer, args.corpus or list(DEFAULT_CORPORA), args.rounds, args.batch_size)
     load1 = os.getloadavg()
-    print(f"\nload average at the end: {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}")
+    print(f"load average at the end: {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}")
     return 0
 
 

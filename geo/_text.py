@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 
-__all__ = ["normalize", "name_key", "variant_key", "is_latin"]
+__all__ = ["normalize", "name_key", "variant_key", "is_latin", "whole_words"]
 
 _PUNCT = re.compile(r"[\u2010-\u2015\-_/]+")
 _DROP = re.compile(r"[.'\u2018\u2019\u02bb\u02bc`\u00b4\"\u201c\u201d,()]+")
-_SPACE = re.compile(r"\s+")
 _NONLATIN = re.compile(r"[^a-z0-9 &]")
+# normalize() in one pass of str.translate: the characters of _PUNCT become spaces and those of _DROP
+# go (the two sets are disjoint, and the runs of spaces this leaves are collapsed after), the same as
+# _PUNCT.sub(" ") then _DROP.sub(""); for ASCII text, a bytes table that lower-cases too
+_PUNCT_DROP = {**{ord(c): " " for c in "\u2010\u2011\u2012\u2013\u2014\u2015-_/"},
+               **{ord(c): None for c in ".'\u2018\u2019\u02bb\u02bc`\u00b4\"\u201c\u201d,()"}}
+_ASCII = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ-_/", b"abcdefghijklmnopqrstuvwxyz   ")
+_ASCII_DROP = b".'`\",()"
+_LETTERS = str.maketrans({"\u0131": "i", "\u00df": "ss", "\u00f8": "o", "\u00d8": "o", "\u0142": "l",
+                          "\u0141": "l", "\u00e6": "ae", "\u0153": "oe"})
 
 
 def normalize(name: str) -> str:
     """Accent- and case-insensitive lookup key: ``"Bāghūz"`` and ``"BAGHUZ"`` give ``"baghuz"``.
 
     Periods and apostrophes are dropped (``"U.S."`` -> ``"us"``), dashes become spaces,
-    white space is collapsed.
+    white space is collapsed. Plain ASCII (most names) skips the Unicode decomposition, which
+    leaves it as it is.
     """
+    if name.isascii():
+        return " ".join(name.encode().translate(_ASCII, _ASCII_DROP).decode().split())
     s = unicodedata.normalize("NFKD", name)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    s = s.replace("\u0131", "i").replace("\u00df", "ss").replace("\u00f8", "o").replace("\u00d8", "o")
-    s = s.replace("\u0142", "l").replace("\u0141", "l").replace("\u00e6", "ae").replace("\u0153", "oe")
-    s = s.casefold()
-    s = _PUNCT.sub(" ", s)
-    s = _DROP.sub("", s)
-    return _SPACE.sub(" ", s).strip()
+    return " ".join(s.translate(_LETTERS).casefold().translate(_PUNCT_DROP).split())
 
 
 def name_key(name: str) -> str:
@@ -63,3 +70,32 @@ def variant_key(name: str) -> str:
     for pat, rep in _VARIANTS:
         s = pat.sub(rep, s)
     return s.rstrip("aeh") or s
+
+
+def _joined(ch: str, joiners: str) -> bool:
+    return ch.isalnum() or ch in joiners  # str.isalnum() or "_": what \w matches in a str pattern
+
+
+def whole_words(text: str, names: Iterable[str], before: str = "_-", after: str = "_-") -> Iterator[tuple[int, int]]:
+    r"""Where any of ``names`` stands in ``text`` as a whole word, left to right, longest first,
+    never overlapping: the matches of ``(?<![\w<before>])(?:NAME|…)(?![\w<after>])`` (names longest
+    first), without compiling a pattern for each set of names. ``before`` and ``after`` are the
+    characters besides letters, digits and ``_`` that may not touch a name on that side.
+    """
+    ordered = sorted({n for n in names if n}, key=len, reverse=True)
+    starts: set[int] = set()
+    for name in ordered:
+        at = text.find(name)
+        while at != -1:
+            starts.add(at)
+            at = text.find(name, at + 1)
+    end, size = 0, len(text)
+    for s in sorted(starts):
+        if s < end or s > 0 and _joined(text[s - 1], before):
+            continue
+        for name in ordered:
+            e = s + len(name)
+            if text.startswith(name, s) and (e == size or not _joined(text[e], after)):
+                yield s, e
+                end = e
+                break

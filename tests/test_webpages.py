@@ -106,6 +106,46 @@ def test_page_metadata(name, date, author, site, url):
     assert (meta.date, meta.author, meta.site, meta.url) == (date, author, site, url)
 
 
+# -- article-length pages: 850-1,000-word stories in 170-300 KB of CMS markup (mega-menus, inline CSS and
+# scripts, page state as JSON, ads, read-more boxes in the body, related and most-read boxes, comments)
+LONG = PAGES / "long"
+LONG_PAGES = sorted(p.stem for p in LONG.glob("*.html"))
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in text.strip().split("\n\n")]
+
+
+def test_there_are_article_length_pages():
+    assert len(LONG_PAGES) >= 4
+    for name in LONG_PAGES:
+        assert (LONG / f"{name}.html").stat().st_size > 150_000
+        assert len((LONG / f"{name}.txt").read_text(encoding="utf-8").split()) > 800
+
+
+@pytest.mark.parametrize("name", LONG_PAGES)
+def test_article_length_page_gives_exactly_its_story(name):
+    """Paragraph for paragraph (and so exactly the story's places): photo captions (a figcaption's span, a
+    WordPress figcaption, a div "img-caption") included, their credit lines not."""
+    article = read_article(LONG / f"{name}.html")
+    assert _paragraphs(article.text) == _paragraphs((LONG / f"{name}.txt").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name, date, author, site, url", [
+    ("sindh-floods", "2024-09-05", "Saima Baloch", "The Indus Courier",
+     "https://induscourier.example.pk/news/pakistan/sindh-floods-manchar-lake-sehwan"),
+    ("atacama-lithium", "2024-03-18", "Camila Fuentes Araya", "Andes Ledger",
+     "https://andesledger.example.cl/2024/03/18/atacama-lithium-water-peine/"),
+    ("ghana-galamsey", "2024-10-02", "Efua Mensah-Bonsu", "Gold Coast Observer",
+     "https://gcobserver.example.com.gh/news/ghana-rivers-galamsey-forest-reserves-pra"),
+    ("danube-delta-drought", "2024-08-21", "Andreea Munteanu", "Black Sea Post",
+     "https://blackseapost.example.ro/news/romania/danube-delta-drought-sulina-shipping"),
+])
+def test_article_length_page_metadata(name, date, author, site, url):
+    meta = read_article(LONG / f"{name}.html").meta
+    assert (meta.date, meta.author, meta.site, meta.url) == (date, author, site, url)
+
+
 def test_story_only_in_json_ld_is_read_from_it():
     article = read_article(PAGES / "jsonld-body.html")
     assert "Loading story" not in article.text
@@ -235,9 +275,11 @@ def test_cli_fetch_failures_exit_1_without_output(cli_run, failing_site, tmp_pat
 
 # -- the commands on pages and URLs ---------------------------------------------------------------------
 def test_geo_map_of_a_url(cli_run, site, tmp_path):
-    base, _server = site
+    base, server = site
+    before = len(server.requests)
     proc = cli_run(["map", f"{base}/news/div-soup.html"], cwd=tmp_path)
     assert proc.returncode == 0, proc.err
+    assert [r.path for r in server.requests[before:]] == ["/news/div-soup.html"]  # one request, nothing else
     out = tmp_path / "maps" / "div-soup.html"  # the stem of the URL's path, not a mangled path
     html = out.read_text(encoding="utf-8")
     title = re.search(r'<h1 class="geo-title">(.*?)</h1>', html).group(1)
@@ -297,6 +339,32 @@ def test_geo_batch_of_saved_pages_has_their_metadata(cli_run, tmp_path):
     assert by_doc["cp1252-meta.html"]["doc_title"] == "Wildfire forces 1,500 from their homes in Castellón’s Alto Palancia"
     assert by_doc["amp.html"]["doc_date"] == "2024-05-12" and by_doc["amp.html"]["doc_site"] == "Sul21 English"
     assert not {"São Paulo", "Buenos Aires", "Barcelona", "Madrid"} & {r["name"] for r in rows}
+
+
+def test_batch_rerun_does_not_fetch_the_pages_done_again(geoparser, site, tmp_path):
+    import csv
+
+    from geo.batch import run_batch
+
+    base, server = site
+    amp, gone, paywall = (f"{base}/news/{n}.html" for n in ("amp", "gone", "paywall"))
+    listing, out = tmp_path / "urls.txt", tmp_path / "places.csv"
+    listing.write_text(f"{amp}\n{gone}\n", encoding="utf-8")
+    run_batch([str(listing)], out, geoparser=geoparser, keep_parts=True, fetcher=Fetcher())
+    first = [r for r in csv.DictReader(out.open(encoding="utf-8")) if r["doc_id"] == amp]
+    assert first and {r["doc_site"] for r in first} == {"Sul21 English"}
+    listing.write_text(f"{amp}\n{gone}\n{paywall}\n{amp}\n", encoding="utf-8")  # the list grew
+    before = len(server.requests)
+    summary = run_batch([str(listing)], out, geoparser=geoparser, keep_parts=True, fetcher=Fetcher())
+    # the page done is not fetched again; the one that failed is tried again, the new one fetched
+    assert [r.path for r in server.requests[before:]] == ["/news/gone.html", "/news/paywall.html"]
+    assert (summary.documents, summary.resumed, summary.processed) == (4, 1, 1)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r for r in rows if r["doc_id"] == amp] == first  # its rows and metadata, as the first run wrote them
+    assert {r["doc_id"] for r in rows} == {amp, paywall}
+    errors = [json.loads(ln) for ln in (tmp_path / "places.errors.jsonl").read_text().splitlines()]
+    assert [(e["id"], e["source"]) for e in errors] == [(gone, f"{listing}:2"), (amp, f"{listing}:4")]
+    assert "HTTP 404" in errors[0]["error"] and "duplicate" in errors[1]["error"]
 
 
 def test_fetch_user_agent_option(cli_run):

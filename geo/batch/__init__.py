@@ -185,7 +185,11 @@ def _progress_bar(progress: bool | None, total: int):
 def _todo(files: Sequence[Path], store, state: _RunState, bar, *, text_column: str, id_column: str | None,
           fetcher, limit: int | None) -> Iterator[BatchDoc]:
     """The documents still to geoparse, in order (read errors and documents done earlier are counted)."""
-    docs = iter_documents(files, text_column=text_column, id_column=id_column, fetcher=fetcher)
+    from geo.inputs import is_url
+
+    # the pages done earlier (by their URL, the id of a page in a list) are not fetched again
+    done_urls = {entry[4]: key for key, entry in store.done.items() if entry[4] and is_url(entry[4])}
+    docs = iter_documents(files, text_column=text_column, id_column=id_column, fetcher=fetcher, done_urls=done_urls)
     for doc in docs:
         if limit and doc.seq >= limit:
             break
@@ -193,7 +197,7 @@ def _todo(files: Sequence[Path], store, state: _RunState, bar, *, text_column: s
         if doc.error is not None:
             state.read_errors.append((doc.seq, doc.id, doc.source, doc.error))
             _tick(bar)
-        elif doc.key in store.done:
+        elif doc.done or doc.key in store.done:
             state.counts["skipped"] += 1
             _tick(bar)
         else:

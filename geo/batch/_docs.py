@@ -18,7 +18,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from geo._values import has_lone_surrogate, printable
 from geo.errors import InputError, UsageError
@@ -52,6 +52,7 @@ class BatchDoc:
     error: str | None = None
     author: str | None = None
     site: str | None = None
+    done: bool = False  # done by an earlier run: a URL not fetched again (``key`` is that run's, ``text`` None)
 
 
 def _key(doc_id: str, text: str | None, title, date, url, error, author=None, site=None) -> str:
@@ -174,6 +175,15 @@ class _Builder:
         self.seq += 1
         return doc
 
+    def done(self, doc_id: str, source: str, key: str) -> BatchDoc:
+        """A document an earlier run did (its key from that run), counted and numbered like the others."""
+        if doc_id in self.first_seen:
+            return self.make(doc_id, source)  # a duplicate: an error, as it would be after fetching
+        self.first_seen[doc_id] = source
+        doc = BatchDoc(seq=self.seq, id=doc_id, key=key, source=source, done=True)
+        self.seq += 1
+        return doc
+
 
 def _article(source, label: str, doc_id: str, b: _Builder, fetcher=None) -> Iterator[BatchDoc]:
     """The document of an article file or of a page's URL, with the article's metadata."""
@@ -190,9 +200,12 @@ def _article(source, label: str, doc_id: str, b: _Builder, fetcher=None) -> Iter
     yield b.make(doc_id, label, article.text, title=m.title, date=m.date, url=m.url, author=m.author, site=m.site)
 
 
-def _urls(path: Path, b: _Builder, fetcher) -> Iterator[BatchDoc]:
+def _urls(path: Path, b: _Builder, fetcher, done_urls: Mapping[str, str]) -> Iterator[BatchDoc]:
     for ln, url in _url_lines(path) or []:
-        yield from _article(url, f"{path}:{ln}", url, b, fetcher)
+        if url in done_urls:
+            yield b.done(url, f"{path}:{ln}", done_urls[url])
+        else:
+            yield from _article(url, f"{path}:{ln}", url, b, fetcher)
 
 
 def _jsonl(path: Path, b: _Builder) -> Iterator[BatchDoc]:
@@ -259,9 +272,12 @@ def _csv(path: Path, b: _Builder, text_column: str, id_column: str | None) -> It
 
 
 def iter_documents(files: Sequence[Path], *, text_column: str = "text", id_column: str | None = None,
-                   max_chars: int | None = None, fetcher=None) -> Iterator[BatchDoc]:
+                   max_chars: int | None = None, fetcher=None,
+                   done_urls: Mapping[str, str] | None = None) -> Iterator[BatchDoc]:
     """Every document of ``files``, in order, numbered from 0; ``fetcher`` fetches lists of URLs
-    (default: a :class:`geo.inputs.Fetcher` pausing 1 s between two requests to a host)."""
+    (default: a :class:`geo.inputs.Fetcher` pausing 1 s between two requests to a host).
+
+    ``done_urls``: URL -> key of the pages an earlier run did; they are not fetched again (``done``)."""
     from geo.inputs import Fetcher
     from geo.pipeline import MAX_TEXT_CHARS
 
@@ -276,7 +292,7 @@ def iter_documents(files: Sequence[Path], *, text_column: str = "text", id_colum
             elif kind == "csv":
                 yield from _csv(path, b, text_column, id_column)
             elif kind == "urls":
-                yield from _urls(path, b, fetcher)
+                yield from _urls(path, b, fetcher, done_urls or {})
             else:
                 yield from _article(path, str(path), str(path), b)
     finally:

@@ -2,7 +2,7 @@
 
 Beside the output ``OUT`` a folder ``OUT.parts/`` holds what is done so far: Arrow files of rows
 (``part-000001.arrow``), each followed by its manifest (``part-000001.json``: the content key,
-row offset, row count and error of each document in it). A manifest is written, atomically, only
+row offset, row count, error, id and source of each document in it). A manifest is written, atomically, only
 once its Arrow file is complete, so a part without one is debris of a killed run and is ignored.
 A rerun reads the manifests, skips every document whose key is there, and the output is then
 assembled from the parts in input order — the same rows, in the same order, as a run that was
@@ -108,8 +108,8 @@ class PartStore:
     def add(self, key: str, rows: list[dict] | None, error: str | None, doc_id: str, source: str) -> None:
         if error is not None:
             self._entries.append([key, len(self._rows), 0, error, doc_id, source])
-        else:
-            self._entries.append([key, len(self._rows), len(rows or ())])
+        else:  # the id too: a rerun knows the pages of a list of URLs it need not fetch again
+            self._entries.append([key, len(self._rows), len(rows or ()), None, doc_id, source])
             self._rows.extend(rows or ())
         if len(self._entries) >= self.part_docs or time.monotonic() - self._since >= self.part_seconds:
             self.flush()

@@ -30,6 +30,7 @@ from geo.types import Candidate, CandidateSource, Match
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.gazetteer._imports import Imports
+    from geo.gazetteer._name_filter import NameFilter
 
 __all__ = ["Gazetteer", "Match", "CountryInfo", "default_path", "open_gazetteer", "merge_matches"]
 
@@ -161,6 +162,9 @@ class Gazetteer:
         self._demonyms: dict[str, tuple[str, str]] | None = None
         self._qualified_divisions: dict[str, tuple[Candidate, ...]] | None = None
         self._admin1_of: dict[tuple[str, str], Candidate | None] = {}
+        self._codes_of: dict[int, tuple[str, ...]] | None = None  # admin1 pid -> its admin1 codes
+        self._filter: NameFilter | None = None  # the file's Bloom filter of names, read on first use
+        self._filter_read = False
         self._sources: tuple[CandidateSource, ...] = ()  # extra entries (the user's places)
         self._imports: Imports | None = None  # the GeoNames dumps imported beside the file, opened on first use
 
@@ -179,13 +183,17 @@ class Gazetteer:
         view = Gazetteer(self.path)
         view._sources = self._sources + tuple(sources)
         view._countries, view._demonyms = self._countries, self._demonyms
+        view._filter, view._filter_read = self._filter, self._filter_read
         return view
 
     @property
     def _con(self) -> sqlite3.Connection:
-        from geo.gazetteer._sqlite import thread_connection
+        con = getattr(self._local, "con", None)  # the thread's connection, once it is open
+        if con is None:
+            from geo.gazetteer._sqlite import thread_connection
 
-        return thread_connection(self._local, self.path, "PRAGMA query_only=1", "open the gazetteer")
+            con = thread_connection(self._local, self.path, "PRAGMA query_only=1", "open the gazetteer")
+        return con
 
     def __getstate__(self) -> dict[str, Any]:  # picklable for worker processes: reopen there
         return {"path": self.path, "sources": self._sources}
@@ -224,6 +232,12 @@ class Gazetteer:
 
     def lookup_key(self, norm: str) -> tuple[Match, ...]:
         """The embedded tables' own entries under a normalised name (the CandidateSource seam)."""
+        if not self._filter_read:
+            from geo.gazetteer._name_filter import NameFilter
+
+            self._filter, self._filter_read = NameFilter.read(self._con), True
+        if self._filter is not None and not self._filter.may_hold(norm):
+            return ()  # most names asked are no place: no query for those
         rows = self._con.execute(
             f"SELECT {_COLS}, MAX(n.primary_name) FROM names n JOIN places p ON p.pid = n.pid "
             "WHERE n.norm = ? GROUP BY p.pid ORDER BY p.population DESC, p.pid", (norm,)).fetchall()
@@ -255,7 +269,8 @@ class Gazetteer:
         """First-level divisions whose names are ``name`` with a qualifier ("North Darfur", "South Darfur")."""
         if self._qualified_divisions is None:
             index: dict[str, list[Candidate]] = {}
-            rows = self._con.execute(f"SELECT {_COLS} FROM places p WHERE p.kind = 'admin1'").fetchall()
+            # (the partial index places_admin1 reads these few thousand rows without a scan of the table)
+            rows = self._con.execute(f"SELECT {_COLS} FROM places p WHERE p.kind = 'admin1' ORDER BY p.pid").fetchall()
             for r in rows:
                 words = normalize(r[2]).split()
                 if len(words) >= 2:
@@ -297,7 +312,12 @@ class Gazetteer:
             return candidate.admin1_codes
         if candidate.kind != "admin1" or pid is None:
             return ()
-        return tuple(r[0] for r in self._con.execute("SELECT code FROM admin1_codes WHERE pid = ?", (pid,)))
+        if self._codes_of is None:  # the whole table (a few thousand rows) once, not a scan per call
+            codes: dict[int, list[str]] = {}
+            for p, code in self._con.execute("SELECT pid, code FROM admin1_codes ORDER BY rowid"):
+                codes.setdefault(p, []).append(code)
+            self._codes_of = {p: tuple(c) for p, c in codes.items()}
+        return self._codes_of.get(pid, ())
 
     def by_geonameid(self, geonameid: int) -> Candidate | None:
         """The entry with this GeoNames id, from the gazetteer or else from the imported dumps."""

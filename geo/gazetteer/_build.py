@@ -24,6 +24,7 @@ from geo._distance import haversine_km
 from geo._text import is_latin, normalize
 from geo.errors import GazetteerError
 from geo.gazetteer._features_build import build_features
+from geo.gazetteer._name_filter import write_name_filter
 from geo.gazetteer._sources import load_json, outline_geometry, package_dir, package_versions, read_aliases, us_counties
 
 __all__ = ["FORMAT_VERSION", "SCHEMA", "build"]
@@ -55,6 +56,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INDEXES = """
 CREATE INDEX names_norm ON names(norm);
 CREATE INDEX places_geonameid ON places(geonameid);
+CREATE INDEX places_admin1 ON places(pid) WHERE kind = 'admin1';
 """
 
 Progress = Callable[[str, int], None]
@@ -340,6 +342,7 @@ def build(path: Path, *, progress: bool | None = None) -> dict:
             _aliases(w, country_pids)
             feature_counts = build_features(con)
             con.executescript(INDEXES)
+            write_name_filter(con)
             counts = {kind: n for kind, n in con.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind")}
             n_names = con.execute("SELECT COUNT(*) FROM names").fetchone()[0]
             meta = {

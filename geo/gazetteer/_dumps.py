@@ -33,33 +33,13 @@ _CODE_LANGS = {"post", "iata", "icao", "faac", "link", "wkdt", "unlc", "fr_1793"
 _BATCH_BYTES = 1 << 20
 
 
-def _ascii_tables() -> tuple[bytes, bytes]:
-    """What :func:`geo._text.normalize` does to ASCII: a ``bytes.translate`` table and the bytes it drops."""
-    from geo._text import _DROP, _PUNCT
-
-    table = bytearray(range(256))
-    drop = bytearray()
-    for i in range(128):
-        c = chr(i)
-        if _PUNCT.fullmatch(c):
-            table[i] = 0x20
-        elif _DROP.fullmatch(c):
-            drop.append(i)
-        elif c.isupper():
-            table[i] = ord(c.lower())
-    return bytes(table), bytes(drop)
-
-
-_TABLE, _DROP_BYTES = _ascii_tables()
 _slow_norm = lru_cache(maxsize=1 << 16)(normalize)
 _DIGIT = re.compile(r"\d")
 
 
 def _norm(name: str) -> str:
-    """:func:`geo._text.normalize`, fast for plain ASCII names (most of a dump's); same result."""
-    if name.isascii():
-        return " ".join(name.encode().translate(_TABLE, _DROP_BYTES).decode().split())
-    return _slow_norm(name)
+    """:func:`geo._text.normalize`, its answers for names that are not plain ASCII cached (a dump repeats them)."""
+    return normalize(name) if name.isascii() else _slow_norm(name)
 
 
 def _keep_alternate(raw: str) -> str | None:

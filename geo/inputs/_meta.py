@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator, TypeGuard
 
-__all__ = ["ArticleMeta", "json_ld_articles", "split_date_line", "is_http_url"]
+__all__ = ["ArticleMeta", "json_ld_articles", "split_date_line", "is_http_url", "meta_tags", "meta_from_page"]
 
 _ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                   "liveblogposting", "report", "opinionnewsarticle", "backgroundnewsarticle"}
@@ -144,8 +144,8 @@ _DATE_META = ("article:published_time", "og:published_time", "datepublished", "d
               "publish_date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date")
 
 
-def _meta_tags(tree) -> dict[str, str]:
-    """``<meta>`` content by lower-cased property / name / itemprop (the first of each)."""
+def meta_tags(tree) -> dict[str, str]:
+    """``<meta>`` content by lower-cased property / name / itemprop (the first of each), whitespace squashed."""
     out: dict[str, str] = {}
     for el in tree.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
@@ -163,9 +163,11 @@ def _first_text(tree, xpath: str, limit: int = 300) -> str | None:
     return None
 
 
-def meta_from_page(tree) -> ArticleMeta:
-    """The metadata of a parsed page from its tags: OpenGraph, ``<meta>``, microdata, ``<time>``, ``<h1>``."""
-    tags = _meta_tags(tree)
+def meta_from_page(tree, tags: dict[str, str] | None = None) -> ArticleMeta:
+    """The metadata of a parsed page from its tags: OpenGraph, ``<meta>``, microdata, ``<time>``, ``<h1>``.
+
+    ``tags``: the page's :func:`meta_tags`, when they were read already."""
+    tags = meta_tags(tree) if tags is None else tags
     title = tags.get("og:title") or tags.get("twitter:title") or _first_text(tree, "//h1")  # <title>: see _extract
     date = next((d for d in (_iso_date(tags.get(k)) for k in _DATE_META) if d), None) or _iso_date(
         next(iter(tree.xpath("//*[@itemprop='datePublished']/@datetime | //*[@itemprop='datePublished']/@content"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from geo._text import whole_words
 from geo.recognize._filters import DISEASE_AFTER, names_a_publication
 from geo.recognize._spans import Source, Span, Trait
 from geo.recognize._words import ORG_HEADS, TITLE_BEFORE
@@ -44,10 +44,7 @@ def propagate(ctx: Context, kept: Sequence[Span]) -> Iterator[Span]:
         return
     persons = [(e.start_char, e.end_char) for e in ctx.ents if e.label_ == "PERSON"]
     taken = [(m.start, m.end) for m in kept]
-    pattern = re.compile(r"(?<![\w.\-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-                         + r")(?![\w\-])")
-    for hit in pattern.finditer(text):
-        s, e = hit.span()
+    for s, e in whole_words(text, names, before="_.-"):  # (?<![\w.\-])(?:NAME|…)(?![\w\-]), longest first
         if any(s < b and a < e for a, b in taken) or any(s < b and a < e and (a, b) != (s, e) for a, b in persons):
             continue
         if (TITLE_BEFORE.search(text, max(0, s - 12), s) or DISEASE_AFTER.match(text, e)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from geo._text import whole_words
 from geo.recognize._spans import Span, Trait
 from geo.recognize._words import DIRECTIONS, MONTHS_DAYS, ORG_HEADS
 
@@ -56,8 +57,7 @@ def disease_names(text: str, names: Iterable[str]) -> frozenset[str]:
     """
     out = set()
     for name in names:
-        for hit in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text):
-            s, e = hit.span()
+        for s, e in whole_words(text, (name,)):
             if DISEASE_AFTER.match(text, e) or _DISEASE_BEFORE.search(text, max(0, s - 40), s):
                 out.add(name)
                 break

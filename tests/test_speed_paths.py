@@ -1,0 +1,179 @@
+"""The fast paths of issue 16 (throughput) answer exactly what the plain ones did.
+
+Each fast path is checked against the slow definition it replaces: the normalisation against its
+regular-expression definition, the whole-word search of the disease filter and of one sense per
+discourse against the patterns they compiled for each name or document, the admin1 codes read once against a query per division, the
+divisions read through their partial index against a scan of the whole table.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+import unicodedata
+
+import pytest
+
+from geo._text import normalize, whole_words
+from geo.recognize._filters import disease_names
+
+
+def _normalize_by_definition(name: str) -> str:
+    """normalize() as its docstring defines it, one regular expression per step."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    for a, b in (("\u0131", "i"), ("\u00df", "ss"), ("\u00f8", "o"), ("\u00d8", "o"), ("\u0142", "l"),
+                 ("\u0141", "l"), ("\u00e6", "ae"), ("\u0153", "oe")):
+        s = s.replace(a, b)
+    s = s.casefold()
+    s = re.sub(r"[\u2010-\u2015\-_/]+", " ", s)
+    s = re.sub(r"[.'\u2018\u2019\u02bb\u02bc`\u00b4\"\u201c\u201d,()]+", "", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+_TRICKY = ["", " ", "U.S.", "W.Va.", "St. John's", "Saint-Étienne", "Al-Raqqah", "Deir ez\u2013Zor",
+           "Côte d\u2019Ivoire", "Straße", "ŁÓDŹ", "İstanbul", "ØRESUND", "Ærø", "Œuvre", "K\u2010town",
+           "a--b", "a-.-b", "(Greater) London", "\u201cQuoted\u201d", "tab\there", "nbsp\u00a0space",
+           "line\u2028sep", "ideographic\u3000space", "\x1c\x1dcontrol", "under_score/slash", "ＦＵＬＬ",
+           "ﬁnland", "ǅurđevac", "Ḩalab", "Āfrīn", "ʻAlāʼ", "Bāghūz", "deja\u0301 vu"]
+
+
+@pytest.mark.parametrize("name", _TRICKY)
+def test_normalize_matches_its_definition(name):
+    assert normalize(name) == _normalize_by_definition(name)
+
+
+def test_normalize_matches_its_definition_on_random_text():
+    rnd = random.Random(16)
+    alphabet = [chr(i) for i in range(0x20, 0x2100)] + list(" \t\n\u00a0\u2028\u3000-_/.,'\u2013") * 40
+    for _ in range(20_000):
+        name = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+        assert normalize(name) == _normalize_by_definition(name), repr(name)
+
+
+def _by_pattern(text: str, names: list[str], before: str = r"\-") -> list[tuple[int, int]]:
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return [m.span() for m in re.finditer(rf"(?<![\w{before}])(?:{alternatives})(?![\w\-])", text)]
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Lassa fever in Lassa, not in Lassaland or Neo-Lassa.", ["Lassa"]),
+    ("Lassa", ["Lassa"]),
+    ("X X X X", ["X X"]),                      # overlapping occurrences: left to right, none shared
+    ("Nile-virus, Nile_x, Nile2, Nile.", ["Nile"]),
+    ("ÉNile Nileé Nile", ["Nile"]),           # letters outside ASCII are word characters too
+    ("West Nile virus and the West Nile", ["West Nile", "Nile", "West"]),
+    ("New York New Yorker York", ["New York", "York", "New"]),  # longest first where both fit
+    ("no such name here", ["Accra"]),
+])
+def test_whole_words_are_the_matches_of_the_pattern(text, names):
+    assert list(whole_words(text, names)) == _by_pattern(text, names)
+    assert list(whole_words(text, names, before="_.-")) == _by_pattern(text, names, r".\-")
+
+
+def test_whole_words_on_random_text():
+    rnd = random.Random(12)
+    for _ in range(3_000):
+        text = "".join(rnd.choice("ab -_.é1 ") for _ in range(rnd.randint(0, 30)))
+        names = ["".join(rnd.choice("ab -.") for _ in range(rnd.randint(1, 3))) for _ in range(rnd.randint(1, 3))]
+        assert list(whole_words(text, names)) == _by_pattern(text, names), (text, names)
+        assert list(whole_words(text, names, before="_.-")) == _by_pattern(text, names, r".\-"), (text, names)
+
+
+def test_disease_names_found_as_before():
+    text = "Cases of Marburg rose. Marburg-based doctors flew from Kampala. Officials in Kampala said so."
+    assert disease_names(text, {"Marburg", "Kampala"}) == {"Marburg"}
+    assert disease_names("Marburgvirus spread; Marburg is a town.", {"Marburg"}) == set()
+
+
+def test_admin1_codes_read_once_are_those_of_a_query_per_division(gazetteer):
+    from geo.gazetteer import _COLS, Gazetteer, _candidate
+
+    con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
+    try:
+        rows = con.execute(f"SELECT {_COLS} FROM places p WHERE p.kind = 'admin1'").fetchall()
+        per_query = {r[0]: tuple(c for (c,) in con.execute("SELECT code FROM admin1_codes WHERE pid = ?", (r[0],)))
+                     for r in rows}
+    finally:
+        con.close()
+    assert sum(1 for codes in per_query.values() if codes) > 1000
+    assert any(not codes for codes in per_query.values())  # divisions without a code give none
+    fresh = Gazetteer(gazetteer.path)  # nothing read yet
+    try:
+        assert {r[0]: fresh.admin1_codes(_candidate(r)) for r in rows} == per_query
+    finally:
+        fresh.close()
+
+
+def test_divisions_are_read_through_their_index_in_table_order(gazetteer):
+    from geo.gazetteer import _COLS
+
+    con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
+    try:
+        plan = " ".join(r[3] for r in con.execute(
+            f"EXPLAIN QUERY PLAN SELECT {_COLS} FROM places p WHERE p.kind = 'admin1' ORDER BY p.pid"))
+        indexed = con.execute(f"SELECT {_COLS} FROM places p WHERE p.kind = 'admin1' ORDER BY p.pid").fetchall()
+        scanned = con.execute(f"SELECT {_COLS} FROM places p NOT INDEXED WHERE p.kind = 'admin1'").fetchall()
+    finally:
+        con.close()
+    assert "places_admin1" in plan
+    assert indexed == scanned and len(indexed) > 3000
+    darfur = gazetteer.divisions_named("Darfur")
+    assert len(darfur) >= 3 and {d.country_code for d in darfur} == {"SD"}
+    assert [d.pid for d in darfur] == sorted(d.pid for d in darfur)
+
+
+def test_name_filter_holds_every_name_of_the_file(gazetteer):
+    from geo.gazetteer._name_filter import NameFilter
+
+    con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
+    try:
+        name_filter = NameFilter.read(con)
+        norms = [n for (n,) in con.execute("SELECT DISTINCT norm FROM names")]
+    finally:
+        con.close()
+    assert name_filter is not None and len(norms) > 100_000
+    assert all(name_filter.may_hold(n) for n in norms)  # never a false "no"
+    made_up = [f"zq{i}x vlorp" for i in range(2_000)]
+    assert sum(name_filter.may_hold(n) for n in made_up) < 100  # and mostly "no" to names it lacks
+
+
+def test_lookup_through_the_filter_gives_what_the_query_gives(gazetteer):
+    from geo.gazetteer import _COLS, Gazetteer, _candidate
+
+    words = ("Springfield", "Aleppo", "Police", "Monday", "the Hague", "W.Va.", "São Paulo", "Ohio",
+             "Smith", "Georgia", "Xyzzyville", "Lake Chad", "Bāghūz", "Congo", "")
+    fresh = Gazetteer(gazetteer.path)
+    con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
+    try:
+        for word in words:
+            norm = normalize(word)
+            rows = con.execute(f"SELECT {_COLS}, MAX(n.primary_name) FROM names n JOIN places p ON p.pid = n.pid "
+                               "WHERE n.norm = ? GROUP BY p.pid ORDER BY p.population DESC, p.pid", (norm,)).fetchall()
+            expected = [(_candidate(r), bool(r[10])) for r in rows]
+            assert [(m.candidate, m.primary) for m in fresh.lookup_key(norm)] == expected, word
+    finally:
+        con.close()
+        fresh.close()
+    assert fresh.lookup("Aleppo") and not fresh.lookup("Xyzzyville")
+
+
+def test_a_file_without_the_filter_is_read_as_before(gazetteer, tmp_path):
+    import shutil
+
+    from geo.gazetteer import Gazetteer
+
+    copy = tmp_path / "old.sqlite"
+    shutil.copy(gazetteer.path, copy)
+    con = sqlite3.connect(copy)
+    con.execute("DROP TABLE name_filter")
+    con.commit()
+    con.close()
+    old = Gazetteer(copy)
+    try:
+        for word in ("Aleppo", "Police", "Springfield", "Xyzzyville"):
+            assert old.lookup(word) == gazetteer.lookup(word)
+        assert old._filter is None and old._filter_read
+    finally:
+        old.close()
