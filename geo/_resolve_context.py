@@ -13,8 +13,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from geo._features_resolve import ArticleFeatures, treated_as_feature
 from geo.gazetteer import Gazetteer
-from geo.types import Alternative, Candidate, Match, Mention
+from geo.types import FEATURE_KINDS, Alternative, Candidate, Match, Mention
 
 __all__ = ["Group", "Article", "document_context", "first_pass_context", "containers", "sentence_containers",
            "local_cells", "LOCAL_KINDS"]
@@ -36,6 +37,7 @@ class Group:
     own_country: tuple[str | None, float] = (None, 0.0)  # what this group itself adds to the context
     probs: tuple[tuple[Candidate, float], ...] = ()  # each candidate's probability after a pass
     names_a_country: bool = False  # the name is a country's own name ("Mexico", "Lebanon")
+    names_a_division: bool = False  # ... or a first-level division's ("California", "Odesa")
     ranked: tuple[Alternative, ...] = ()  # every candidate of the last pass, best first
 
 
@@ -49,6 +51,7 @@ class Article:
     contained: dict[str, list[Group]] = field(default_factory=lambda: defaultdict(list))
     in_sentence: dict[str, list[Group]] = field(default_factory=dict)
     cells: dict[tuple[int, int], list[tuple[str, float, float, float]]] = field(default_factory=dict)
+    features: ArticleFeatures = field(default_factory=lambda: ArticleFeatures(None))  # the features it names
 
 
 
@@ -57,25 +60,29 @@ def document_context(gazetteer: Gazetteer, groups: dict[str, Group]) -> tuple[Co
     countries: Counter = Counter()
     admin1s: Counter = Counter()
     for g in groups.values():
-        kinds = {m.candidate.kind for m in g.matches}
+        if treated_as_feature(g.mentions, g.matches):
+            continue  # "the White Nile": a river, not the division of that name
+        # the features of a name say nothing of the country: a river crosses several
+        matches = tuple(m for m in g.matches if m.candidate.kind not in FEATURE_KINDS)
+        kinds = {m.candidate.kind for m in matches}
         n = len(g.mentions)
         if g.key.startswith("country:"):
             g.own_country = (g.query, 0.5 * n)
-        elif (ctry := [m.candidate for m in g.matches if m.candidate.kind == "country"]) and (
-                len(g.matches) == 1 or any(m.primary for m in g.matches if m.candidate.kind == "country")):
+        elif (ctry := [m.candidate for m in matches if m.candidate.kind == "country"]) and (
+                len(matches) == 1 or any(m.primary for m in matches if m.candidate.kind == "country")):
             g.own_country = (ctry[0].country_code, float(n))
-        elif kinds == {"admin1"} or (len(g.matches) <= 3 and g.matches and g.matches[0].candidate.kind == "admin1"):
-            a = g.matches[0].candidate
+        elif kinds == {"admin1"} or (len(matches) <= 3 and matches and matches[0].candidate.kind == "admin1"):
+            a = matches[0].candidate
             admin1s[a.pid] += n
             g.own_country = (a.country_code, 0.5 * n)
-        elif kinds == {"admin2"} and len(states := {gazetteer.admin1_of(m.candidate) for m in g.matches}) == 1:
+        elif kinds == {"admin2"} and len(states := {gazetteer.admin1_of(m.candidate) for m in matches}) == 1:
             # a county name only one state has ("Laurel County"): the article is in that state
             state = states.pop()
             if state is not None:
                 admin1s[state.pid] += 0.5 * n  # type: ignore[assignment]  # weights: a Counter of floats
-            g.own_country = (g.matches[0].candidate.country_code, 0.5 * n)
-        elif len({m.candidate.country_code for m in g.matches}) == 1 and g.matches:
-            g.own_country = (g.matches[0].candidate.country_code, 0.5 * n)
+            g.own_country = (matches[0].candidate.country_code, 0.5 * n)
+        elif len({m.candidate.country_code for m in matches}) == 1 and matches:
+            g.own_country = (matches[0].candidate.country_code, 0.5 * n)
         if g.own_country[0]:
             countries[g.own_country[0]] += g.own_country[1]  # type: ignore[assignment]  # weights: a Counter of floats
     return countries, admin1s

@@ -18,6 +18,8 @@ import os
 from functools import lru_cache
 from importlib import resources
 
+from geo.types import FEATURE_KINDS
+
 __all__ = ["calibrated", "calibration_table", "place_class", "REVIEW_BELOW", "RAW_STEPS", "POPULATION_STEPS"]
 
 #: places below this calibrated confidence are flagged "check these" on the map (by default):
@@ -29,11 +31,12 @@ POPULATION_STEPS = (0, 10_000, 100_000, 1_000_000)
 
 
 def place_class(kind: str, population: int) -> tuple[str, int]:
-    """(class, population step) of a place: countries and continents, divisions, local places by size."""
+    """(class, population step) of a place: countries and continents, divisions (and physical
+    features), local places by size."""
     if kind in ("country", "continent"):
         return "large", 0
-    if kind in ("admin1", "admin2"):
-        return "division", 0
+    if kind in ("admin1", "admin2") or kind in FEATURE_KINDS:
+        return "division", 0  # a sea, a river, a region: named, not counted in people, like a division
     return "local", POPULATION_STEPS[bisect.bisect_right(POPULATION_STEPS, max(population, 0)) - 1]
 
 

@@ -4,7 +4,8 @@ The stage between recognition and resolution. The mentions are grouped by name (
 discourse; a demonym stands for its country) and each name is looked up in the place sources,
 all :class:`~geo.types.CandidateSource`: the pins of the corrections first (a pinned name gives
 its pinned entry only), else the gazetteer, which answers with its own tables, the GeoNames
-imports and the user's places (:meth:`geo.gazetteer.Gazetteer.lookup`). A name nothing knows is
+imports and the user's places (:meth:`geo.gazetteer.Gazetteer.lookup`), and the physical and
+regional features (:class:`Features`: seas, rivers, lakes, ranges, regions). A name nothing knows is
 tried again in the forms news writes it ("North Texas", "the City of Alhambra", "Mansa district",
 "Darfur" for the divisions named after it). Online geocoders are the :class:`Fallback` source,
 asked by the resolver only for the names still unresolved.
@@ -24,7 +25,7 @@ from geo.gazetteer import Gazetteer
 from geo.geocoders.base import Geocoder
 from geo.types import Candidate, Match, Mention
 
-__all__ = ["Name", "Pins", "CandidateGenerator", "Fallback"]
+__all__ = ["Name", "Pins", "Features", "CandidateGenerator", "Fallback"]
 
 _QUALIFIED = re.compile(
     r"^(?:(?:north|south|east|west|central|upstate|downstate|greater|metro|metropolitan|downtown|inner|outer|"
@@ -32,6 +33,9 @@ _QUALIFIED = re.compile(
     r"south[- ]?west(?:ern)?|mid)[- ])+(.+)$", re.I)
 _KIND_WORDS = r"(?:city|town|village|hamlet|township|borough|municipality|county|district|province|state|region|parish|port)"
 # "City of X", "X district", "X Township" (but "X City", "X Town": capitalised, part of the name)
+# "Saint Paris", "New Paris", "Fort Worth" are other places than "Paris", "Worth": an entry known
+# under a name only because its own name is that name after such a word does not compete for it
+_OTHER_PLACE_WORDS = re.compile(r"^(?:saint|sainte|st|ste|san|santa|santo|sao|new|fort|port)\s")
 _AFFIX = re.compile(rf"^(?:[Tt]he\s+)?(?i:{_KIND_WORDS})\s+of\s+(?:the\s+)?|\s+{_KIND_WORDS}$"
                     r"|\s+(?:Village|Hamlet|Township|Borough|Municipality|County|District|Province|Region|Parish)$")
 
@@ -67,11 +71,58 @@ class Pins:
         return (Match(hit, True),) if hit is not None else ()
 
 
+_SAINT_BEFORE = re.compile(r"\b(?:St|ST|Saint|SAINT|Ste|STE)\.?\s$")
+
+
+def _with_saint(m: Mention) -> str:
+    """The name to look up: "St. Paris" for "Paris" written right after "St." (a split name)."""
+    off = m.start - m.sentence_start
+    if m.query.lower() == m.text.lower() and m.sentence and 0 < off <= len(m.sentence):
+        before = m.sentence[max(0, off - 7):off]
+        if s := _SAINT_BEFORE.search(before):
+            return f"{s.group(0).strip()} {m.query}"
+    return m.query
+
+
+class Features:
+    """The physical and regional features of the gazetteer file (:mod:`geo.gazetteer._features`) as
+    a :class:`~geo.types.CandidateSource`. :meth:`lookup` answers a feature's names and aliases;
+    :meth:`for_mentions` also the features whose name is the name without its generic word
+    ("Maracaibo" for Lake Maracaibo) when the text names a mention as a feature of that kind."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+
+    def lookup(self, norm: str) -> tuple[Match, ...]:
+        return self.for_mentions(norm, ())
+
+    def for_mentions(self, query: str, mentions: Sequence[Mention]) -> tuple[Match, ...]:
+        from geo._features_resolve import feature_matches
+        from geo.gazetteer._features import feature_index
+
+        return feature_matches(feature_index(self.gazetteer), query, mentions)
+
+
+def _other_places(matches: tuple[Match, ...], norm: str) -> tuple[Match, ...]:
+    """The entries without those that are another place than the one of that name: "Saint Paris"
+    (2,000 people) found under "Paris" while a larger place is called Paris. ("Petersburg" may
+    still be Saint Petersburg: no Petersburg is as large.)"""
+    named = max((m.candidate.population for m in matches if name_key(m.candidate.name) == norm), default=-1)
+
+    def other(m: Match) -> bool:
+        own = name_key(m.candidate.name)
+        return (not m.primary and m.candidate.population <= named and own.endswith(" " + norm)
+                and bool(_OTHER_PLACE_WORDS.match(own[: -len(norm)])))
+
+    return tuple(m for m in matches if not other(m))
+
+
 class CandidateGenerator:
     """Groups mentions by name and finds each name's candidates. Holds no per-article state."""
 
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
+        self.features = Features(gazetteer)
 
     def generate(self, mentions: Sequence[Mention], pins: Pins | None = None) -> tuple[Name, ...]:
         """The distinct names of ``mentions`` in order of first mention, each with its candidates."""
@@ -80,26 +131,28 @@ class CandidateGenerator:
             if m.kind == "adjectival" and m.country_hint:
                 key, query = f"country:{m.country_hint}", m.country_hint
             else:
-                query = m.query
+                query = _with_saint(m)
                 key = normalize(query)
                 if key.startswith("the "):
                     key = key[4:]
             grouped.setdefault(key, (query, []))[1].append(m)
-        return tuple(Name(key, query, tuple(ms), self._matches(key, query, pins))
+        return tuple(Name(key, query, tuple(ms), self._matches(key, query, pins, ms))
                      for key, (query, ms) in grouped.items())
 
-    def _lookup(self, name: str, pins: Pins | None) -> tuple[Match, ...]:
+    def _lookup(self, name: str, pins: Pins | None, mentions: Sequence[Mention] | None = None) -> tuple[Match, ...]:
+        """The entries of ``name``; with ``mentions`` (the name as written), its features too."""
         if pins:
             pinned = pins.lookup(name_key(name))
             if pinned:
                 return pinned
-        return self.gazetteer.lookup(name)
+        places = _other_places(self.gazetteer.lookup(name), name_key(name))
+        return places + self.features.for_mentions(name, mentions) if mentions is not None else places
 
-    def _matches(self, key: str, query: str, pins: Pins | None) -> tuple[Match, ...]:
+    def _matches(self, key: str, query: str, pins: Pins | None, mentions: Sequence[Mention]) -> tuple[Match, ...]:
         if key.startswith("country:"):
             info = self.gazetteer.country(query)
             return (Match(info.candidate, True),) if info else ()
-        matches = self._lookup(query, pins)
+        matches = self._lookup(query, pins, mentions)
         if not matches and (m := _QUALIFIED.match(query)):
             # "North Texas", "Northern California", "Greater Manchester": the region named
             matches = self._lookup(m.group(1), pins)

@@ -143,7 +143,9 @@ def write_frame(frame, path: str | os.PathLike, fmt: str) -> Path:
         if fmt == "parquet":
             frame.to_parquet(target.tmp, index=False, schema_version="1.0.0")
         elif fmt == "gpkg":
-            pyogrio.write_dataframe(_flat(frame), target.tmp, layer=_LAYER, driver="GPKG")
+            # the GeoPackage's own row id gets another name: "fid" is the frame's feature id column
+            pyogrio.write_dataframe(_flat(frame), target.tmp, layer=_LAYER, driver="GPKG",
+                                    layer_options={"FID": "gpkg_fid"})
         else:
             pyogrio.write_dataframe(_kml_frame(frame), target.tmp, layer=_LAYER, driver="KML",
                                     dataset_options={"NameField": "name", "DescriptionField": "description"})

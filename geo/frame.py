@@ -8,21 +8,33 @@ import sys
 from typing import Sequence
 
 from geo._formats import TEXT_FORMATS
-from geo.types import Place
+from geo.types import FEATURE_KINDS, Candidate, Place
 
 __all__ = ["COLUMNS", "to_frame", "empty_frame", "to_geojson", "to_json_records", "to_csv_text", "FORMATS",
            "place_row", "PLACES_ATTR", "place_records", "records_csv", "records_geojson"]
 
 #: the frame's columns, in order
+#: (``kind`` of a physical or regional feature is its kind, "river", "sea" …, ``subkind`` the finer
+#: class, "strait", "volcano" …; ``fid`` its id in the gazetteer's features, for its geometry)
 COLUMNS = [
-    "name", "kind", "country_code", "country", "geonameid", "population", "mentions", "adjectival_mentions",
-    "surface_forms", "spans", "adjectival_spans", "snippets", "confidence", "resolved", "source", "geometry",
+    "name", "kind", "subkind", "country_code", "country", "geonameid", "fid", "population", "mentions",
+    "adjectival_mentions", "surface_forms", "spans", "adjectival_spans", "snippets", "confidence", "resolved",
+    "source", "geometry",
 ]
 #: whole numbers that may be missing (pandas' Int64 in the frame)
-_NULLABLE_INTS = ("geonameid", "population")
+_NULLABLE_INTS = ("geonameid", "fid", "population")
 FORMATS = TEXT_FORMATS  # the registry is geo._formats
 #: ``frame.attrs`` key of what the map needs of each row's Place (str(index label) -> plain data)
 PLACES_ATTR = "geo_places"
+
+
+def _subkind(c: Candidate | None) -> str | None:
+    """The finer class of a feature ("strait", "volcano"; from the gazetteer's features or a GeoNames
+    import), None for other places."""
+    if c is None or c.kind not in FEATURE_KINDS:
+        return None
+    sub = (c.raw or {}).get("subkind")
+    return str(sub) if sub else c.kind
 
 
 def _row(p: Place) -> dict:
@@ -38,9 +50,11 @@ def _row(p: Place) -> dict:
     return {
         "name": p.name,
         "kind": c.kind if c else "unknown",
+        "subkind": _subkind(c),
         "country_code": c.country_code if c else None,
         "country": p.country_name,
         "geonameid": c.geonameid if c else None,
+        "fid": c.fid if c else None,
         "population": c.population if c and c.population else None,
         "mentions": len(literal),
         "adjectival_mentions": len(adjectival),

@@ -7,7 +7,11 @@ the gazetteer are ranked by what the text says, with population and feature type
 * containment patterns: "Marietta, Ga.", "Aleppo, Syria", "X in Y";
 * distance to the other places of the article, resolved in a first pass, and to the likely
   readings of its other names ("Walker County" and "Huntsville": the pair that lie together);
-* feature type: a country name is the country, a division outranks a town of the same name.
+* feature type: a country name is the country, a division outranks a town of the same name;
+* physical and regional features (:mod:`geo._features_resolve`): a name the text calls a river,
+  a sea, a range … is one of those, never a town; a place on or in a feature the article names
+  ("Odesa" and the Black Sea) is preferred; a feature is placed where it is nearest to the
+  article's other places.
 
 Spelling variants (Baghuz / Baghouz) that resolve to one entry, or that stay unresolved with the
 same transliteration key, become one place with every mention.
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from geo._distance import haversine_km as _haversine
+from geo._features_resolve import ArticleFeatures, feature_point, feature_score, restrict
 from geo._resolve_context import (
     LOCAL_KINDS,
     Article,
@@ -35,7 +40,7 @@ from geo._resolve_context import containers as find_containers
 from geo._text import variant_key
 from geo.calibration import calibrated
 from geo.gazetteer import Gazetteer
-from geo.types import Alternative, Candidate, Mention, Place
+from geo.types import FEATURE_KINDS, Alternative, Candidate, Mention, Place
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.candidates import Fallback, Name
@@ -48,9 +53,10 @@ _ALTERNATIVES = 4  # other readings kept per place (shown in the map for review)
 def _others(ranked: Sequence[Alternative], chosen: Candidate | None) -> tuple[Alternative, ...]:
     """The best few other readings, best first: never the chosen entry, each entry once."""
     seen = {chosen.key} if chosen is not None else set()
+    fid = chosen.fid if chosen is not None else None
     out: list[Alternative] = []
     for alt in ranked:
-        if alt.candidate.key not in seen and len(out) < _ALTERNATIVES:
+        if alt.candidate.key not in seen and len(out) < _ALTERNATIVES and (fid is None or alt.candidate.fid != fid):
             seen.add(alt.candidate.key)
             out.append(alt)
     return tuple(out)
@@ -65,7 +71,8 @@ class Weights:
 
     population: float = 0.12  # per decade of population
     kind: tuple = (("country", 1.4), ("continent", 1.2), ("admin1", 0.7), ("admin2", 0.3), ("city", 0.0),
-                   ("place", 0.0))
+                   ("place", 0.0), ("sea", 0.9), ("river", 0.0), ("lake", 0.5), ("range", 0.6), ("mountain", 0.3),
+                   ("desert", 0.6), ("island", 0.3), ("region", 0.6))
     primary_name: float = 0.4
     country_context: float = 1.2
     admin1_context: float = 0.8
@@ -77,6 +84,10 @@ class Weights:
     namesake_120km: float = 0.4
     namesakes_max: float = 2.0
     user_source: float = 0.5
+    feature_size: float = 0.15  # per decade of a feature's size (km of a river, square root of an area)
+    feature_article: float = 0.6  # "the Danube", "the Andes": how English names rivers, seas, ranges
+    feature_named: float = 2.0  # another name of the article was resolved to this feature ("the Scioto River")
+    feature_on: float = 2.0  # a place in or on a feature the article names ("Odesa" and the Black Sea)
 
 
 _DIVISION_BEFORE = re.compile(r"\b(?:state|province|governorate|county|region|department|district|oblast|prefecture)"
@@ -89,6 +100,32 @@ def _names_a_division(m: Mention) -> bool:
         return True
     offset = m.start - m.sentence_start
     return bool(_DIVISION_BEFORE.search(m.sentence[max(0, offset - 24):max(0, offset)]))
+
+
+def _place_features(art: Article) -> None:
+    """Each feature chosen is placed at its point nearest to the article's other places."""
+    others = [g.choice for g in art.groups.values() if g.choice is not None
+              and g.choice.kind not in FEATURE_KINDS and g.choice.kind not in ("country", "continent")]
+    for g in art.groups.values():
+        if g.choice is not None and g.choice.fid is not None:
+            g.choice = feature_point(art.features, g.choice, others)
+
+
+def _abroad(art: Article, choice: Candidate, g: Group, countries: Counter) -> bool:
+    """A village (or a river, a lake …) in a country the article says nothing of, while it
+    names others."""
+    if choice.kind in FEATURE_KINDS:
+        f = art.features.feature(choice)
+        codes = f.countries if f is not None else ((choice.country_code,) if choice.country_code else ())
+        if choice.kind not in ("river", "lake", "mountain", "island") or not codes or (f and f.size_km > 500):
+            return False  # a sea, a range, a region: named from abroad too ("the Black Sea", "Darfur")
+        enough = 1.0  # a small river of a country the article never names is another river
+    elif choice.kind == "city" and choice.population < 10_000:
+        codes, enough = (choice.country_code or "",), 2.0
+    else:
+        return False
+    own = g.own_country[1] if g.own_country[0] in codes else 0.0
+    return sum(countries.values()) - own >= enough and all(countries.get(cc, 0) - own <= 0 for cc in codes)
 
 
 class Resolver:
@@ -105,8 +142,10 @@ class Resolver:
     def resolve(self, names: Sequence[Name], text: str = "", fallback: Fallback | None = None) -> list[Place]:
         """The places of an article from its names and their candidates (:mod:`geo.candidates`);
         ``fallback`` is asked for the names that stay unresolved."""
+        from geo.gazetteer._features import feature_index
+
         groups = {n.key: self._group(n) for n in names}
-        art = Article(groups, text)
+        art = Article(groups, text, features=ArticleFeatures(feature_index(self.gazetteer)))
         countries, admin1s = document_context(self.gazetteer, groups)
         by_start = {m.start: g for g in groups.values() for m in g.mentions}
         ordered = sorted((m for g in groups.values() for m in g.mentions), key=lambda m: m.start)
@@ -122,11 +161,13 @@ class Resolver:
             self._choose(art, g, countries, admin1s, containers.get(g.key, ()), anchors=())
         anchors = [g.choice for g in groups.values() if g.choice is not None and g.confidence >= 0.6]
         art.cells = local_cells(groups)
+        art.features.note((g.key, g.choice) for g in groups.values())
         for g in groups.values():
             if g.matches:
                 own = [a for a in anchors if a is not g.choice]
                 c2, a2 = first_pass_context(self.gazetteer, groups, g, countries, admin1s)
                 self._choose(art, g, c2, a2, containers.get(g.key, ()), anchors=own)
+        _place_features(art)
         if fallback:
             self._fallback(groups, countries, fallback)
         return self._places(groups)
@@ -134,8 +175,10 @@ class Resolver:
     # -- grouping and context ---------------------------------------------------------------
     @staticmethod
     def _group(name: Name) -> Group:
-        g = Group(key=name.key, query=name.query, mentions=list(name.mentions), matches=name.matches)
+        g = Group(key=name.key, query=name.query, mentions=list(name.mentions),
+                  matches=restrict(name.matches, name.mentions))
         g.names_a_country = any(m.primary and m.candidate.kind in ("country", "continent") for m in g.matches)
+        g.names_a_division = any(m.primary and m.candidate.kind == "admin1" for m in g.matches)
         return g
 
     def _namesakes_near(self, art: Article, c: Candidate, g: Group) -> float:
@@ -180,6 +223,8 @@ class Resolver:
     def _score(self, art: Article, c: Candidate, primary: bool, g: Group, countries: Counter, admin1s: Counter,
                containers: Sequence[Group], anchors: Sequence[Candidate]) -> float:
         w = self.w
+        if c.kind in FEATURE_KINDS:
+            return feature_score(w, art.features, c, primary, g, countries, anchors)
         s = w.population * math.log10(c.population + 1) + self._kind_bonus.get(c.kind, 0.0)
         if primary:
             s += w.primary_name
@@ -195,20 +240,9 @@ class Resolver:
                 s += w.admin1_context * min(1.0, admin1s[a.pid])
         elif c.kind == "admin1" and admin1s.get(c.pid, 0) > 0:
             s += w.admin1_context  # places of the article lie in this division
-        for cg in containers:
-            outers = [cg.choice] if cg.choice is not None else [m.candidate for m in cg.matches]
-            if any(self._contains(o, c) for o in outers):
-                s += w.container
-                break
-        else:
-            best = 0.0
-            for cg in art.in_sentence.get(g.key, ()):
-                outers = [cg.choice] if cg.choice is not None else [m.candidate for m in cg.matches]
-                for o in outers:
-                    if self._contains(o, c):
-                        # a country contains every namesake; only a division tells them apart
-                        best = max(best, w.sentence_container * (0.25 if o.kind == "country" else 1.0))
-            s += best
+        s += self._container_bonus(art, c, g, containers)
+        if art.features.chosen and c.kind == "city" and not g.names_a_division:
+            s += w.feature_on * art.features.on_a_feature(c, g.key)
         for ig in art.contained.get(g.key, ()):
             # "Goma, Congo": the Congo that contains Goma
             inners = [ig.choice] if ig.choice is not None else [m.candidate for m in ig.matches]
@@ -226,6 +260,22 @@ class Resolver:
         if c.source == "user":
             s += w.user_source
         return s
+
+    def _container_bonus(self, art: Article, c: Candidate, g: Group, containers: Sequence[Group]) -> float:
+        """"Marietta, Ga.", "X in Y": a name next to it that contains the candidate; else a later
+        name of the sentence that does."""
+        for cg in containers:
+            outers = [cg.choice] if cg.choice is not None else [m.candidate for m in cg.matches]
+            if any(self._contains(o, c) for o in outers):
+                return self.w.container
+        best = 0.0
+        for cg in art.in_sentence.get(g.key, ()):
+            outers = [cg.choice] if cg.choice is not None else [m.candidate for m in cg.matches]
+            for o in outers:
+                if self._contains(o, c):
+                    # a country contains every namesake; only a division tells them apart
+                    best = max(best, self.w.sentence_container * (0.25 if o.kind == "country" else 1.0))
+        return best
 
     def _city_of_division(self, c: Candidate, g: Group) -> bool:
         """A division named after its large city ("Paris", "Aleppo"): the name means the city."""
@@ -248,9 +298,7 @@ class Resolver:
         g.probs = tuple((c, math.exp(2.0 * (s - best)) / z) for s, _, c in scored)
         g.ranked = tuple(Alternative(c, sc, p) for (sc, _, c), (_, p) in zip(scored, g.probs))
         choice = scored[0][2]
-        own = g.own_country[1] if g.own_country[0] == choice.country_code else 0.0
-        if (choice.kind == "city" and choice.population < 10_000 and sum(countries.values()) - own >= 2
-                and countries.get(choice.country_code, 0) - own <= 0):
+        if _abroad(art, choice, g, countries):
             # A village abroad that nothing else in the article points to: better unplaced than misplaced.
             g.choice, g.confidence = None, 0.0
             return

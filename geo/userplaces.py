@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from geo._text import name_key as _key
 from geo.errors import InputError
-from geo.types import FEATURE_KINDS, PLACE_KINDS, Candidate, Match
+from geo.types import PLACE_KINDS, Candidate, Match
 
 __all__ = ["UserPlace", "UserPlaces", "load_places", "place_kind", "country_code", "CountryLocator",
            "geojson_features"]
@@ -36,6 +36,12 @@ _KIND_WORDS = {
     "village": "city", "town": "city", "city": "city", "hamlet": "city", "settlement": "city", "suburb": "city",
     "neighbourhood": "city", "neighborhood": "city", "district": "place", "state": "admin1", "province": "admin1",
     "governorate": "admin1", "region": "admin1", "admin1": "admin1", "country": "country", "continent": "continent",
+    # physical features (geo.types.FEATURE_KINDS): the resolver treats them as it treats the gazetteer's
+    "ocean": "sea", "gulf": "sea", "bay": "sea", "strait": "sea", "channel": "sea", "lagoon": "sea",
+    "stream": "river", "creek": "river", "canal": "river", "wadi": "river", "reservoir": "lake", "pond": "lake",
+    "peak": "mountain", "volcano": "mountain", "hill": "mountain", "mountains": "range", "hills": "range",
+    "islands": "island", "archipelago": "island", "plateau": "region", "valley": "region",
+    "peninsula": "region", "area": "region",
 }
 
 
@@ -44,7 +50,9 @@ def place_kind(value: Any, where: str) -> str:
     if value is None or str(value).strip() == "":
         return "place"
     word = str(value).strip().lower()
-    if word in PLACE_KINDS and word != "unknown" and word not in FEATURE_KINDS:  # features: not wired yet
+    if word in _KIND_WORDS:  # "region" stays a division, as before features were kinds
+        return _KIND_WORDS[word]
+    if word in PLACE_KINDS and word != "unknown":  # also a feature's kind: "river", "sea", "range" …
         return word
     if not re.fullmatch(r"[a-z][a-z _-]{0,40}", word):
         raise InputError(f"{where}: kind {value!r} is not a word (city, village, camp, admin1, country, …)")

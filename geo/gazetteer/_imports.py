@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geo._warnings import GeocoderWarning
+from geo.gazetteer._features_geonames import kind_for_geonames
 from geo.types import Candidate, Match
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,7 +33,10 @@ MAX_MATCHES = 1000
 
 
 def feature_kind(feature_class: str, feature_code: str) -> str:
-    """geo's kind of place for a GeoNames feature class and code."""
+    """geo's kind of place for a GeoNames feature class and code: H (water), T (terrain) and L
+    (area) entries are the features' kinds ("H", "STM" -> river; :func:`kind_for_geonames`)."""
+    if feature_class in ("H", "T", "L") and (fk := kind_for_geonames(feature_class, feature_code)):
+        return fk.kind
     if feature_class == "P":
         return "city"
     if feature_class == "A":
@@ -136,6 +140,10 @@ class Imports:
     def _candidate(row, item: _Import) -> Candidate:
         gid, name, kind, cc, admin1, lat, lon, pop, feature = row[:9]
         raw = {"feature": feature, "import": item.name}
+        fcl, _, code = (feature or "").partition(".")
+        if fcl in ("H", "T", "L") and (fk := kind_for_geonames(fcl, code)):
+            kind = fk.kind  # also in an import made before features were kinds (stored as "place")
+            raw["subkind"] = fk.subkind
         return Candidate(geonameid=gid, name=name, kind=kind, lat=lat, lon=lon, country_code=cc, admin1_code=admin1,
                          population=pop or 0, source=SOURCE, raw=raw,
                          admin1_codes=(admin1,) if kind == "admin1" and admin1 else ())
