@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
+from _offline_page import chromium_page, open_offline
 from shapely.geometry import Point
 
 from geo._render_pack import pack_places, unpack_places
@@ -78,33 +78,13 @@ def test_the_page_data_is_columns_not_an_object_per_place():
 
 # --------------------------------------------------------------------------- browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
 @pytest.fixture(scope="module")
 def page():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        yield context.new_page()
-        browser.close()
+    yield from chromium_page()
 
 
 def _open(page, tmp_path, document):
-    errors = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-               else route.abort())
-    path = tmp_path / "pack.html"
-    path.write_text(document, encoding="utf-8")
-    page.goto(path.as_uri())
-    page.wait_for_selector("html[data-geo-ready='true']", timeout=60_000)
-    return errors
+    return open_offline(page, tmp_path / "pack.html", document, timeout_ms=60_000)
 
 
 @pytest.mark.parametrize("n", [40, 1200])
