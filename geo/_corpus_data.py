@@ -111,6 +111,9 @@ def _rows(frame) -> _Rows:
                          ("geonameid", None), ("mentions", 1), ("adjectival_mentions", 0)):
         if col not in df.columns:
             df[col] = default
+    for col in ("country", "country_code"):  # a CSV writes a missing country (a sea, a river) as ""
+        blank = df[col].astype("string").str.strip().eq("").fillna(False).astype(bool)
+        df.loc[blank, col] = None
     geoms = frame.geometry
     points = ~(geoms.isna() | geoms.is_empty)
     if "resolved" in df.columns:
