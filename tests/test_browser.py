@@ -195,11 +195,11 @@ def test_clicking_a_marker_highlights_its_mentions(seed, open_map):
     assert active.count() == expected
     assert set(active.evaluate_all("els => els.map(e => e.getAttribute('href'))")) == {f"#geo-place-{iraq}"}
     assert page.locator(".leaflet-popup-content .geo-popup-name").inner_text() == "Iraq"
-    # The panel scrolled so that the first mention is in view.
-    assert page.evaluate(
+    # The panel scrolls (smoothly) until the first mention is in view.
+    page.wait_for_function(
         """() => { const p = document.getElementById('geo-panel').getBoundingClientRect();
                    const m = document.querySelector('a.geo-mention.geo-active').getBoundingClientRect();
-                   return m.top >= p.top && m.bottom <= p.bottom; }"""
+                   return m.top >= p.top && m.bottom <= p.bottom; }""", timeout=10_000
     )
 
 
