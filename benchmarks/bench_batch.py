@@ -30,8 +30,9 @@ import psutil
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 
-def make_input(folder: Path, per_corpus: int) -> tuple[Path, int, int]:
-    """A JSON Lines file with the first ``per_corpus`` documents of each corpus (0: all)."""
+def make_input(folder: Path, per_corpus: int, *, corpus_ids: bool = False) -> tuple[Path, int, int]:
+    """A JSON Lines file with the first ``per_corpus`` documents of each corpus (0: all); with
+    ``corpus_ids`` each id is prefixed by its corpus ("lgl:12"), so ids stay unique across corpora."""
     out = folder / "bench.jsonl"
     docs = size = 0
     with open(out, "w", encoding="utf-8") as f:
@@ -41,7 +42,8 @@ def make_input(folder: Path, per_corpus: int) -> tuple[Path, int, int]:
                     if per_corpus and i >= per_corpus:
                         break
                     d = json.loads(line)
-                    f.write(json.dumps({"id": d["id"], "text": d["text"]}, ensure_ascii=False) + "\n")
+                    doc_id = f"{corpus.stem}:{d['id']}" if corpus_ids else d["id"]
+                    f.write(json.dumps({"id": doc_id, "text": d["text"]}, ensure_ascii=False) + "\n")
                     docs += 1
                     size += len(d["text"].encode("utf-8"))
     return out, docs, size

@@ -17,7 +17,6 @@ the run would take ``work / 2 / (1 - upkeep / 2)``. The rows of both outputs are
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -26,25 +25,7 @@ import time
 from pathlib import Path
 
 import psutil
-
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
-
-
-def make_input(folder: Path, per_corpus: int) -> tuple[Path, int, int]:
-    """A JSON Lines file with the first ``per_corpus`` documents of each corpus (0: all)."""
-    out = folder / "bench.jsonl"
-    docs = size = 0
-    with open(out, "w", encoding="utf-8") as f:
-        for corpus in sorted(CORPORA.glob("*.jsonl")):
-            with open(corpus, encoding="utf-8") as src:
-                for i, line in enumerate(src):
-                    if per_corpus and i >= per_corpus:
-                        break
-                    d = json.loads(line)
-                    f.write(json.dumps({"id": f"{corpus.stem}:{d['id']}", "text": d["text"]}, ensure_ascii=False) + "\n")
-                    docs += 1
-                    size += len(d["text"].encode("utf-8"))
-    return out, docs, size
+from bench_batch import CORPORA, make_input  # noqa: E402  (the script's folder is on sys.path)
 
 
 def _cpu(procs: list[psutil.Process]) -> float:
@@ -83,7 +64,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="geo-bench-dask-") as tmp:
         folder = Path(tmp)
-        corpus, docs, size = make_input(folder, opts.per_corpus)
+        corpus, docs, size = make_input(folder, opts.per_corpus, corpus_ids=True)
         print(f"input: {docs:,} documents, {size / 1e6:.2f} MB; {os.cpu_count()} CPUs, "
               f"load average {os.getloadavg()[0]:.1f}")
         one = run_geo([str(corpus), "-o", str(folder / "one.parquet"), "--workers", "1"], [])
