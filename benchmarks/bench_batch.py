@@ -1,6 +1,6 @@
 """Benchmark ``geo batch`` on ../shared/corpora/: documents per second and peak memory per worker for
-one and two local workers and a loopback dask.distributed cluster (two worker processes), and the
-projected time and cost of one million articles.
+one and two local workers and a loopback dask.distributed cluster (two worker processes, started
+with ``geo.batch.WORKER_CONFIG``), and the projected time and cost of one million articles.
 
     python benchmarks/bench_batch.py                  # the first 60 documents of each corpus
     python benchmarks/bench_batch.py --per-corpus 0   # every document (~12 MB; long on 2 cores)
@@ -131,10 +131,15 @@ def main() -> int:
             results.append((f"local, --workers {workers}", workers, seconds, peaks[main_pid][1], max(worker_peaks), out))
 
         if not opts.skip_dask:
+            import dask
             from distributed import LocalCluster
 
-            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                              dashboard_address=None, silence_logs=40) as cluster:
+            from geo.batch import WORKER_CONFIG
+
+            # geo's recommended worker settings, as bench_dask.py and README start a cluster
+            with dask.config.set(WORKER_CONFIG), LocalCluster(
+                    n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address=None, silence_logs=40) as cluster:
                 out = tmp / "dask.parquet"
                 me = os.getpid()
                 seconds, peaks, client_pid = run_geo([str(corpus), "-o", str(out), "--scheduler",

@@ -133,9 +133,36 @@ def test_dask_cluster_gives_identical_rows(reference, corpus200, geo_exe, tmp_pa
             # geo's worker settings: no memory trimming at every free, no profiler sampling the tasks
             trim = client.run(lambda: __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_"))
             profiling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+            # the event loop's health tick, the memory and system monitors: seldom (they wake a busy worker)
+            rates = client.run(lambda dask_worker: {name: dask_worker.periodic_callbacks[name].callback_time
+                                                    for name in ("tick", "memory_monitor", "monitor")})
+            scheduler_tick = client.run_on_scheduler(
+                lambda dask_scheduler: dask_scheduler.periodic_callbacks["tick"].callback_time)
         assert len(loaded) == 2 and all(loaded.values())
         assert list(trim.values()) == [None, None] and list(profiling.values()) == [False, False]
+        assert list(rates.values()) == [{"tick": 1000, "memory_monitor": 1000, "monitor": 2000}] * 2
+        assert scheduler_tick == 1000
     assert rows(out) == reference
+
+
+def test_dask_results_come_in_order_while_a_slow_task_runs():
+    """A slow chunk holds back the output, not the other worker: it keeps taking new chunks."""
+    distributed = pytest.importorskip("distributed")
+    from geo.batch._work import ordered_futures
+
+    def task(i):
+        time.sleep(4.0 if i == 0 else 0.02)
+        return i, time.time()
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
+                                  dashboard_address=None, silence_logs=40) as cluster, \
+            distributed.Client(cluster) as client:
+        results = list(ordered_futures(client, task, ((i,) for i in range(20))))
+    assert [i for i, _ in results] == list(range(20))
+    ends = [t for _, t in results]
+    before_slow = sum(t < ends[0] for t in ends[1:])
+    # at most 2 x 2 + 2 = 6 chunks are in flight; with in-order submission only 5 could pass the slow one
+    assert before_slow >= 12, ends
 
 
 def test_unreachable_scheduler_is_one_line_error(geo_exe, corpus200, tmp_path):
