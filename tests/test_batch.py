@@ -128,8 +128,9 @@ def test_dask_cluster_gives_identical_rows(reference, corpus200, geo_exe, tmp_pa
         assert proc.returncode == 0, proc.stderr
         assert "docs/s" in proc.stderr
         with distributed.Client(address) as client:
-            # the work really ran on the cluster's two worker processes, each with its own model
-            loaded = client.run(lambda: bool(__import__("geo.batch._work", fromlist=["_"])._geoparsers))
+            # the work really ran on the cluster's two worker processes, each with its own model, built
+            # once for all its chunks of the 25 (each task brings its own copy of the config: equal, one Geoparser)
+            loaded = client.run(lambda: len(__import__("geo.batch._work", fromlist=["_"])._geoparsers))
             # geo's worker settings: no memory trimming at every free, no profiler sampling the tasks
             trim = client.run(lambda: __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_"))
             profiling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
@@ -138,7 +139,7 @@ def test_dask_cluster_gives_identical_rows(reference, corpus200, geo_exe, tmp_pa
                                                     for name in ("tick", "memory_monitor", "monitor")})
             scheduler_tick = client.run_on_scheduler(
                 lambda dask_scheduler: dask_scheduler.periodic_callbacks["tick"].callback_time)
-        assert len(loaded) == 2 and all(loaded.values())
+        assert list(loaded.values()) == [1, 1]
         assert list(trim.values()) == [None, None] and list(profiling.values()) == [False, False]
         assert list(rates.values()) == [{"tick": 1000, "memory_monitor": 1000, "monitor": 2000}] * 2
         assert scheduler_tick == 1000
