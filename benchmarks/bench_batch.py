@@ -156,7 +156,7 @@ def main() -> int:
         print(f"{'configuration':<26} {'wall s':>7} {'docs/s':>7} {'docs/s*':>8} {'KB/s*':>7} {'speed-up*':>9} "
               f"{'main RSS':>9} {'RSS/worker':>10}  same rows")
         rate1 = None
-        for name, workers, seconds, main_rss, worker_rss, out in results:
+        for name, _workers, seconds, main_rss, worker_rss, out in results:
             steady = docs / max(seconds - startup, 1e-6)
             rate1 = rate1 or steady
             same = gpd.read_parquet(out).equals(base)

@@ -16,7 +16,7 @@ from geo._pool import ordered_map
 from geo.config import GeoparserConfig
 from geo.errors import GeoError, UsageError
 
-__all__ = ["process_chunk", "run_chunks", "Chunk", "ChunkResult", "WORKER_CONFIG"]
+__all__ = ["process_chunk", "run_chunks", "ordered_futures", "Chunk", "ChunkResult", "WORKER_CONFIG"]
 
 Chunk = Sequence[tuple[str, str]]
 ChunkResult = list[tuple[str, list[dict] | None, str | None]]
@@ -95,8 +95,8 @@ def _local(chunks: Iterable[Chunk], workers: int, batch_size: int, config: Geopa
 #: ``MALLOC_TRIM_THRESHOLD_=65536``, which has glibc hand freed memory back to the system at
 #: every turn of spaCy's allocations (system time doubles). One thread per library stays.
 #: The event loop's health tick (50 times a second), the memory monitors of worker and nanny (10)
-#: and the system monitor (2) wake every process of the cluster, busy or idle, and a busy worker's
-#: task thread hands the GIL over at each: a 2-worker cluster spent 0.09 of a core on them, 0.013
+#: and the system monitor (2) wake every process of the cluster, busy or idle (a busy worker's task
+#: thread hands the GIL to each wake-up): an idle 2-worker cluster spent 0.09 of a core on them, 0.013
 #: at the rates below (a batch task runs for seconds; memory is still checked every second).
 WORKER_CONFIG: dict[str, Any] = {
     "distributed.worker.profile.enabled": False,
