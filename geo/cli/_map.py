@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from geo.cli._common import add_quiet, geoparser, show_progress
+from geo.cli._common import add_quiet, collector_paused, geoparser, show_progress
 from geo.cli._fetch import add_fetch_options, read_input
-from geo.cli._geocoding import add_geocoding_options, geoparse_article
+from geo.cli._geocoding import add_geocoding_options, article_places
 from geo.cli._image import add_image_options, image_request, write_image
 from geo.cli._output import add_parents, check_output, check_tiles
 
@@ -65,7 +65,9 @@ def run(args) -> int:
     picture = image_request(args)  # every picture option checked before any work
     from geo._atomic import write_atomic
     from geo._values import display_text
-    from geo.render import render_map
+
+    with collector_paused():  # folium and its templates: long-lived objects
+        from geo.render import render_map
 
     if args.from_file is not None or args.article is None:
         from geo.cli._corpus_map import run_from
@@ -78,15 +80,19 @@ def run(args) -> int:
     out = Path(args.output) if args.output else Path("maps") / f"{article.stem}.html"
     check_output(out, parents=args.parents or not args.output)
     gp = geoparser(args)
-    frame = geoparse_article(args, gp, article)
-    frame.attrs["article"] = article.meta.as_dict()
+    places = article_places(args, gp, article)  # the map is drawn from the places: no GeoDataFrame
+    about = article.meta.as_dict()
     # a title or a file name that is not valid UTF-8 (undecodable bytes in argv) is shown with U+FFFD
     title = display_text(args.title or article.title or f"Places in {_name(article.source)}")
     gz = gp.gazetteer
     if picture is not None:
+        from geo.frame import to_frame
+
+        frame = to_frame(places)
+        frame.attrs["article"] = about
         return write_image(args, picture, frame, title=title, stem=article.stem, outlines=gz.outlines())
     review = {} if args.review_below is None else {"review_below": args.review_below}
-    html = render_map(frame, title=title, about=frame.attrs["article"], outlines=gz.outlines(),
+    html = render_map(places, title=title, about=about, outlines=gz.outlines(),
                       article=article.text,
                       cdn=args.cdn, tiles=args.tiles, attr=args.attr, api_key_env=args.tiles_key_env,
                       embed_api_key=args.embed_tiles_key, basemap_outlines=not args.no_basemap,
@@ -94,8 +100,8 @@ def run(args) -> int:
                       corrections_name=f"{article.stem}.geo.toml", **review)
     write_atomic(out, html)
     if show_progress(args):
-        placed = int(frame["resolved"].sum())
-        print(f"wrote {out} ({placed} places on the map, {len(frame) - placed} not placed)", file=sys.stderr)
+        placed = sum(p.candidate is not None for p in places)
+        print(f"wrote {out} ({placed} places on the map, {len(places) - placed} not placed)", file=sys.stderr)
     return 0
 
 
