@@ -186,3 +186,101 @@ def test_places_as_geoparquet_still_writes_the_frame(tmp_path, gazetteer):
     heavy = _heavy_imports(tmp_path, "places", "ARTICLE", "-q", "-o", str(tmp_path / "out.parquet"))
     assert "geopandas" in heavy and "folium" not in heavy
     assert len(gpd.read_parquet(tmp_path / "out.parquet")) >= 10
+
+
+def test_geo_map_imports_no_geopandas_nor_pyproj(tmp_path, gazetteer):
+    # folium imports pandas itself; GeoPandas, pyproj and Matplotlib are not needed to draw the map
+    assert _heavy_imports(tmp_path, "map", "ARTICLE", "-q", "-o", str(tmp_path / "map.html")) == ["folium", "pandas"]
+    assert (tmp_path / "map.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_the_map_of_the_places_is_the_map_of_their_frame(geoparser, gazetteer):
+    from geo.frame import to_frame
+    from geo.render import render_map
+
+    text = _article(1) + "\n\nResidents of Xqzvillebrook and Lake Wobegon were not affected."
+    places = geoparser.places(text)
+    kinds = {p.candidate.kind for p in places if p.candidate is not None}
+    assert {"country", "city"} <= kinds and any(p.candidate is None for p in places)
+    about = {"date": "2026-11-30", "site": "Example News"}
+    options = dict(title="Floods and fires", outlines=gazetteer.outlines(), article=text, basemap_outlines=True,
+                   divisions=gazetteer.division_names(), corrections_name="story.geo.toml",
+                   countries={cc: c.name for cc, c in gazetteer.countries().items()})
+    frame = to_frame(places)
+    frame.attrs["article"] = about
+    from_frame = render_map(frame, **options)
+    assert render_map(places, about=about, **options) == from_frame
+    assert render_map(tuple(places), about=about, **options) == from_frame
+    assert render_map([], title="Nothing") == render_map(to_frame([]), title="Nothing")
+    with pytest.raises(TypeError, match="GeoDataFrame or a list of geo.types.Place"):
+        render_map([{"name": "Aleppo"}], title="t")
+
+
+_MODULES_AFTER = """
+import json, sys
+{code}
+print("MODULES", json.dumps(sorted(sys.modules)))
+"""
+
+
+def _modules_after(code: str) -> set[str]:
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _MODULES_AFTER.format(code=code)], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("MODULES "))
+    return set(json.loads(line[len("MODULES "):]))
+
+
+#: what the parser used to import only for the constants of its help texts
+_NOT_FOR_THE_PARSER = ("geo.geocoders.online", "geopy", "http.client", "geo.image", "geo.gazetteer._import",
+                       "geo.gazetteer._download", "geo.gazetteer", "geo.exports", "geo.batch", "geo.render")
+
+
+def test_the_parser_imports_no_module_only_for_a_constant():
+    mods = _modules_after("import geo.cli\ngeo.cli.build_parser().parse_args(['map', 'story.txt'])")
+    assert {"geo.cli._map", "geo.cli._gazetteer", "geo._image_options", "geo.geocoders._services"} <= mods
+    assert not mods & set(_NOT_FOR_THE_PARSER), sorted(mods & set(_NOT_FOR_THE_PARSER))
+
+
+def test_places_as_csv_imports_no_renderer_exporter_of_frames_or_geocoder_client(tmp_path, gazetteer):
+    article = tmp_path / "story.txt"
+    article.write_text(_article(1), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    mods = _modules_after(f"from geo.cli import main\nassert main(['places', {str(article)!r}, '-f', 'csv', '-q', "
+                          f"'-o', {str(out)!r}]) == 0")
+    assert "spacy" in mods and "geo.frame" in mods
+    # (shapely may come: the article's river is placed at its point nearest the other places)
+    unneeded = {"geo.render", "geo.image", "geo.batch", "geo.geocoders.online", "geo.gazetteer._import", "pyproj"}
+    assert not mods & unneeded, sorted(mods & unneeded)
+    assert out.read_text(encoding="utf-8").startswith("name,kind,")
+
+
+def test_the_paused_collector_freezes_what_was_made_and_restores_its_state():
+    import subprocess
+    import sys
+
+    code = """
+import gc
+from geo.cli._common import collector_paused
+assert gc.isenabled() and gc.get_freeze_count() == 0
+with collector_paused():
+    assert not gc.isenabled()
+    kept = [[i] for i in range(1000)]
+assert gc.isenabled() and gc.get_freeze_count() >= 1000
+gc.disable()
+with collector_paused():
+    pass
+assert not gc.isenabled(), "a collector the caller had turned off stays off"
+try:
+    with collector_paused():
+        raise KeyError("x")
+except KeyError:
+    assert not gc.isenabled()
+print("ok")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
