@@ -284,3 +284,90 @@ print("ok")
 """
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+# --------------------------------------------------------------------------- geo map's forked renderer
+
+_PREFORK = r"""
+import os, signal, sys, time
+from geo.cli._prefork import Prefork, forking
+from geo.errors import GeoError, UsageError
+
+def warm():
+    import json  # what the renderer's child imports, in small
+
+def double(x, *, plus=0):
+    return [2 * x + plus, os.getpid()]
+
+def fails():
+    raise UsageError("no such tile source 'Nowhere.Tiles'")
+
+def dies():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def unpicklable():
+    return lambda: None
+
+def zombies():
+    import subprocess
+    out = subprocess.run(["ps", "-o", "stat=", "--ppid", str(os.getpid())], capture_output=True, text=True).stdout
+    return [s for s in out.split() if s.startswith("Z")]
+
+with Prefork(warm) as child:
+    value, pid = child.call(double, 20, plus=2)
+    assert value == 42 and pid == child.pid != os.getpid()
+with Prefork(warm) as child:
+    try:
+        child.call(fails)
+    except UsageError as exc:
+        assert str(exc) == "no such tile source 'Nowhere.Tiles'" and exc.exit_code == 2
+    else:
+        raise AssertionError("the child's error is raised here")
+with Prefork(warm) as child:
+    try:
+        child.call(dies)
+    except GeoError as exc:
+        assert str(exc) == f"the map renderer (process {child.pid}) stopped: killed by signal 9", str(exc)
+with Prefork(warm) as child:
+    try:
+        child.call(unpicklable)
+    except GeoError as exc:
+        assert str(exc).startswith("the map renderer's answer cannot be sent back"), str(exc)
+child = Prefork(warm)
+child.close()  # never called (this process failed first): the child is stopped and reaped
+assert zombies() == []
+os.environ["GEO_FORK"] = "0"
+assert not forking()
+os.environ["GEO_FORK"] = "1"
+assert forking()
+import threading
+t = threading.Thread(target=time.sleep, args=(0.5,)); t.start()
+assert not forking(), "never fork with a thread running"
+t.join()
+print("ok")
+"""
+
+
+def test_the_forked_renderer_answers_raises_and_dies_as_an_error_here():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _PREFORK], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_geo_map_forked_or_not_writes_the_same_map(tmp_path, gazetteer, geo_exe):
+    import os
+    import subprocess
+
+    article = tmp_path / "story.txt"
+    article.write_text(_article(1), encoding="utf-8")
+    maps = {}
+    for fork in ("1", "0"):
+        out = maps[fork] = tmp_path / f"map-{fork}.html"
+        r = subprocess.run([geo_exe, "map", str(article), "-o", str(out)], capture_output=True, text=True,
+                           env={**os.environ, "GEO_FORK": fork}, timeout=600)
+        assert r.returncode == 0, r.stderr
+        assert r.stderr.startswith(f"wrote {out} (") and r.stderr.count("\n") == 1, r.stderr
+    assert maps["1"].read_bytes() == maps["0"].read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map-0.html", "map-1.html", "story.txt"]
