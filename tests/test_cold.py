@@ -308,6 +308,13 @@ def dies():
 def unpicklable():
     return lambda: None
 
+class OddError(Exception):
+    def __init__(self, a, b):
+        super().__init__(f"odd {a} and {b}")
+
+def odd():
+    raise OddError(1, 2)
+
 def zombies():
     import subprocess
     out = subprocess.run(["ps", "-o", "stat=", "--ppid", str(os.getpid())], capture_output=True, text=True).stdout
@@ -328,11 +335,22 @@ with Prefork(warm) as child:
         child.call(dies)
     except GeoError as exc:
         assert str(exc) == f"the map renderer (process {child.pid}) stopped: killed by signal 9", str(exc)
+    else:
+        raise AssertionError("no error")
 with Prefork(warm) as child:
     try:
         child.call(unpicklable)
     except GeoError as exc:
         assert str(exc).startswith("the map renderer's answer cannot be sent back"), str(exc)
+    else:
+        raise AssertionError("no error")
+with Prefork(warm) as child:
+    try:
+        child.call(odd)
+    except GeoError as exc:  # an exception that does not unpickle comes back as its message
+        assert str(exc) == "odd 1 and 2", str(exc)
+    else:
+        raise AssertionError("no error")
 child = Prefork(warm)
 child.close()  # never called (this process failed first): the child is stopped and reaped
 assert zombies() == []

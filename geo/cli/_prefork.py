@@ -124,8 +124,11 @@ def _serve(warm: Callable[[], Any], job_r: int, result_w: int) -> None:
         answer = (False, exc)
     try:
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError) as exc:
-        data = pickle.dumps((False, GeoError(f"the map renderer's answer cannot be sent back: {exc}")))
+        if not answer[0]:
+            pickle.loads(data)  # an exception that cannot be rebuilt there is sent as its message
+    except Exception as exc:  # noqa: BLE001 - pickling can fail in any way a class's __reduce__ does
+        message = answer[1] if not answer[0] else f"the map renderer's answer cannot be sent back: {exc}"
+        data = pickle.dumps((False, GeoError(" ".join(str(message).split()) or type(message).__name__)))
     try:
         _write_all(result_w, data)
     except BrokenPipeError:
