@@ -389,3 +389,52 @@ def test_geo_map_forked_or_not_writes_the_same_map(tmp_path, gazetteer, geo_exe)
         assert r.stderr.startswith(f"wrote {out} (") and r.stderr.count("\n") == 1, r.stderr
     assert maps["1"].read_bytes() == maps["0"].read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map-0.html", "map-1.html", "story.txt"]
+
+
+# --------------------------------------------------------------------------- simplified outlines kept between runs
+
+_MAP_MODULES = """
+import sys
+from geo.cli import main
+code = main(sys.argv[1:])
+print("SHAPELY", "shapely" in sys.modules)
+sys.exit(code)
+"""
+
+
+def _map_run(env: dict, article, out) -> bool:
+    """Run ``geo map`` in one process (not forked); whether it imported shapely."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _MAP_MODULES, "map", str(article), "-q", "-o", str(out)],
+                          capture_output=True, text=True, env={**env, "GEO_FORK": "0"}, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return "SHAPELY True" in proc.stdout
+
+
+def test_simplified_outlines_are_kept_between_runs_and_never_change_the_map(tmp_path, gazetteer):
+    from _servers import isolated_env
+
+    env = isolated_env(tmp_path, gazetteer.path)
+    article = tmp_path / "story.txt"  # countries (outlined), towns; no river, lake or sea (those need shapely)
+    article.write_text("Kenya's health ministry reported new cholera cases in Mombasa and Kisumu. Nairobi sent "
+                       "two field teams, and Uganda closed the border crossing at Busia.", encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert _map_run(env, article, tmp_path / "first.html") is True  # simplified here, then remembered
+    (store,) = cache.glob("simplified-outlines-*.json")
+    assert _map_run(env, article, tmp_path / "second.html") is False, "the second map simplifies nothing"
+    first = (tmp_path / "first.html").read_bytes()
+    assert (tmp_path / "second.html").read_bytes() == first
+    assert "Kenya" in first.decode("utf-8")
+
+    store.write_text("{not json", encoding="utf-8")  # a damaged file is recomputed, and written again
+    assert _map_run(env, article, tmp_path / "third.html") is True
+    assert (tmp_path / "third.html").read_bytes() == first
+    assert store.read_text(encoding="utf-8").startswith("{\"")
+
+    store.unlink()
+    store.mkdir()  # a file that can be neither read nor written (tests may run as root: no chmod): only slower
+    assert _map_run(env, article, tmp_path / "fourth.html") is True
+    assert store.is_dir() and not [p for p in cache.iterdir() if p.name.startswith(".")], "no temporary file left"
+    assert (tmp_path / "fourth.html").read_bytes() == first
