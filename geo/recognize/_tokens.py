@@ -12,6 +12,7 @@ from geo.recognize._words import (
     BLOCKING_LABELS,
     DIVISION_TRIGGERS,
     DIVISION_WORDS,
+    KEEPER_NOUNS,
     LOCATIVE,
     LOCATIVE_BLOCKERS,
     MOTION,
@@ -126,6 +127,12 @@ def _may_modify(doc: Doc, a: int, b: int, ctx: Context) -> bool:
     return True
 
 
+def _a_keepers_thing(doc: Doc, a: int, b: int) -> bool:
+    """"Buffalo herders moved ...": one word, capitalised only because it opens the sentence, that
+    no entity holds, before people named after what they keep — the animal, not the city."""
+    return b == a + 1 and doc[a].is_sent_start and not doc[a].ent_type_ and doc[b].lower_ in KEEPER_NOUNS
+
+
 def noun_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
     """A place name used as a modifier: "a Gainesville man", "Gainesville's mayor", "Aleppo residents"."""
     i, n = 0, len(doc)
@@ -139,7 +146,7 @@ def noun_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
             i += 1
             continue
         a, b = run
-        if _may_modify(doc, a, b, ctx):
+        if _may_modify(doc, a, b, ctx) and not _a_keepers_thing(doc, a, b):
             nxt = doc[b]
             if (looks_like_noun(nxt) or nxt.text in ("'s", "’s")) and nxt.lower_ not in PERSON_HEADS:
                 s, e = char_span(doc, a, b)
