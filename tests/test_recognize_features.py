@@ -148,6 +148,10 @@ def test_traps_are_neither_features_nor_places(recognizer, text, expected):
 # -- the recognition fixes ------------------------------------------------------------------------
 def test_a_major_place_the_model_took_for_a_person_is_a_place_after_a_verb_of_motion(recognizer):
     assert _found(recognizer, "The army moved to Maracaibo on Monday.") == [("Maracaibo", "Maracaibo", ())]
+    # "towards" and "east to" are motion too; a person handed something "to" is not
+    assert _found(recognizer, "Water spread towards Bhagalpur overnight.") == [("Bhagalpur", "Bhagalpur", ())]
+    assert _found(recognizer, "Floodwater spread east to Bhagalpur.") == [("Bhagalpur", "Bhagalpur", ())]
+    assert _found(recognizer, "He handed the ball to Jackson.") == []
 
 
 def test_a_name_of_the_user_s_places_is_a_place_after_a_locative_word(geoparser, tmp_path):
