@@ -176,8 +176,11 @@ def restrict(matches: tuple[Match, ...], mentions: Sequence[Mention]) -> tuple[M
     if any(_the_named(x) for x in matches) and the_share(mentions) > 0.5:
         # "the White Nile", "the Andes": the river or the range, not a town or a division of that name
         matches = tuple(x for x in matches if x.candidate.kind not in TOWN_KINDS | {"admin1"})
-    hints = {m.country_hint for m in mentions if m.kind == "literal" and m.country_hint}
-    if len(hints) == 1:
+    hinted_cc = [m.country_hint for m in mentions if m.kind == "literal" and m.country_hint]
+    hints = set(hinted_cc)
+    if len(hints) == 1 and 2 * len(hinted_cc) >= len(mentions):
+        # most mentions: "the British city of Liverpool", once in an article about another Liverpool, is
+        # what that one is named after
         cc = hints.pop()
         matches = tuple(x for x in matches if x.candidate.country_code == cc) or matches
     return matches
@@ -245,7 +248,7 @@ class ArticleFeatures:
         f = self.feature(c)
         if f is None:
             return min((haversine_km(c.lat, c.lon, a.lat, a.lon) for a in anchors), default=None)
-        near = [a for a in anchors if _bbox_near(f, a.lat, a.lon, 500.0)]
+        near = [a for a in anchors if a.fid != c.fid and _bbox_near(f, a.lat, a.lon, 500.0)]  # not itself
         return min((nearest_point(f, a.lat, a.lon).km for a in near), default=None)
 
 
@@ -262,6 +265,18 @@ def feature_point(features: ArticleFeatures, c: Candidate, others: Sequence[Cand
     if best.km <= 0.0 or best.km > _NEAR_ENOUGH_KM:
         return c
     return f.candidate(round(best.lat, 5), round(best.lon, 5))
+
+
+#: the kinds of feature that hold places: one whose area holds the article's places is the one meant
+_AREA_KINDS = frozenset({"region", "desert", "island"})
+
+
+def _within(f: Feature, a: Candidate) -> bool:
+    """A place of the article (a town or a division, not a country nor a feature) inside ``f``."""
+    from geo.gazetteer._features import contains
+
+    return (a.fid is None and a.kind not in ("country", "continent") and _bbox_near(f, a.lat, a.lon, 0.0)
+            and contains(f, a.lat, a.lon))
 
 
 def feature_score(w: Weights, features: ArticleFeatures, c: Candidate, primary: bool, g: Group, countries: Counter,
@@ -282,11 +297,15 @@ def feature_score(w: Weights, features: ArticleFeatures, c: Candidate, primary: 
     s += w.country_context * min(1.0, 2 * max(0.0, share))
     if c.fid is not None and c.fid in features.chosen and features.by_group.get(g.key) != c.fid and all(
             x.candidate.kind in FEATURE_KINDS or (x.candidate.kind in TOWN_KINDS and x.candidate.population < 50_000)
-            for x in g.matches):
-        s += w.feature_named  # "the Scioto" after "the Scioto River": the river, not a village of that name
+            for x in g.matches) and any(after_the(m) or mention_kinds(m) for m in g.mentions):
+        # "the Scioto" after "the Scioto River": the river, not a village of that name (a bare "Argun"
+        # after "the Argun River" is the town named after it: English names a river with "the")
+        s += w.feature_named
     d = features.km_to(c, anchors)
     if d is not None:  # half the weight of a town's: a long river passes near many places
         s += 0.5 * (w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0))
+    if f is not None and f.kind in _AREA_KINDS and any(_within(f, a) for a in anchors):
+        s += w.admin1_context  # like a division the article's places lie in ("In Kurdistan, farmers near Mosul")
     if c.source == "user":
         s += w.user_source
     return s

@@ -71,7 +71,8 @@ def document_context(gazetteer: Gazetteer, groups: dict[str, Group]) -> tuple[Co
         elif (ctry := [m.candidate for m in matches if m.candidate.kind == "country"]) and (
                 len(matches) == 1 or any(m.primary for m in matches if m.candidate.kind == "country")):
             g.own_country = (ctry[0].country_code, float(n))
-        elif kinds == {"admin1"} or (len(matches) <= 3 and matches and matches[0].candidate.kind == "admin1"):
+        elif (kinds == {"admin1"} or (len(matches) <= 3 and matches and matches[0].candidate.kind == "admin1")) and not any(
+                m.primary and m.candidate.kind in ("region", "desert") for m in g.matches):  # Kurdistan, the Sahel
             a = matches[0].candidate
             admin1s[a.pid] += n
             g.own_country = (a.country_code, 0.5 * n)

@@ -241,7 +241,7 @@ class Resolver:
         elif c.kind == "admin1" and admin1s.get(c.pid, 0) > 0:
             s += w.admin1_context  # places of the article lie in this division
         s += self._container_bonus(art, c, g, containers)
-        if art.features.chosen and c.kind == "city" and not g.names_a_division:
+        if art.features.chosen and c.kind == "city" and not (g.names_a_division or g.names_a_country):
             s += w.feature_on * art.features.on_a_feature(c, g.key)
         for ig in art.contained.get(g.key, ()):
             # "Goma, Congo": the Congo that contains Goma

@@ -137,6 +137,9 @@ def test_a_country_named_like_a_river_is_the_country_without_a_river_context(rec
     ("She grew up in Fall River.", [("Fall River", "Fall River", ())]),
     ("Storms hit Rhode Island on Sunday.", [("Rhode Island", "Rhode Island", ())]),
     ("Aid reached the Solomon Islands on Sunday.", [("Solomon Islands", "Solomon Islands", ())]),
+    # two states joined by a hyphen, one of them named like its river
+    ("Lincoln lies east of the Arkansas-Oklahoma border.",
+     [("Lincoln", "Lincoln", ()), ("Arkansas", "Arkansas", ()), ("Oklahoma", "Oklahoma", ())]),
 ])
 def test_traps_are_neither_features_nor_places(recognizer, text, expected):
     assert _found(recognizer, text) == expected
@@ -145,6 +148,10 @@ def test_traps_are_neither_features_nor_places(recognizer, text, expected):
 # -- the recognition fixes ------------------------------------------------------------------------
 def test_a_major_place_the_model_took_for_a_person_is_a_place_after_a_verb_of_motion(recognizer):
     assert _found(recognizer, "The army moved to Maracaibo on Monday.") == [("Maracaibo", "Maracaibo", ())]
+    # "towards" and "east to" are motion too; a person handed something "to" is not
+    assert _found(recognizer, "Water spread towards Bhagalpur overnight.") == [("Bhagalpur", "Bhagalpur", ())]
+    assert _found(recognizer, "Floodwater spread east to Bhagalpur.") == [("Bhagalpur", "Bhagalpur", ())]
+    assert _found(recognizer, "He handed the ball to Jackson.") == []
 
 
 def test_a_name_of_the_user_s_places_is_a_place_after_a_locative_word(geoparser, tmp_path):
@@ -206,3 +213,37 @@ def test_divisions_named_with_their_country_s_demonym_have_its_country(recognize
     found = [(m.text, m.country_hint) for m in recognizer.mentions(
         "Troops were sent to the Venezuelan states of Zulia and Apure.")]
     assert found == [("Venezuelan", "VE"), ("Zulia", "VE"), ("Apure", "VE")]
+
+
+def test_a_town_named_after_its_river_lends_no_river_to_its_other_mentions(recognizer):
+    # the rules find "Mandal" as a town more often than as a river: its bare mentions stay the town
+    text = ("Mandal is a town in Agder, Norway. Mandal lies at the mouth of the Mandal river, "
+            "and Mandal has a small harbour.")
+    found = [(m.text, m.feature_hint) for m in recognizer.mentions(text) if m.text == "Mandal"]
+    assert found == [("Mandal", ()), ("Mandal", ()), ("Mandal", ("river",)), ("Mandal", ())]
+
+
+@pytest.mark.parametrize("text, town", [
+    # a country's adjective after "the" is the country (or nothing), never a river of that name
+    ("Chester was named after the English city of Chester.", "Chester"),
+    ("The English port city of Bristol grew rich on trade.", "Bristol"),
+    ("Settlers from the Scottish town of Ayr arrived in 1880.", "Ayr"),
+])
+def test_a_demonym_after_the_is_no_feature(recognizer, text, town):
+    found = recognizer.mentions(text)
+    assert [m.text for m in found if m.text not in ("English", "Scottish")] == [town] * text.count(town)
+    assert all(m.kind == "adjectival" and not m.feature_hint for m in found if m.text in ("English", "Scottish"))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a word capitalised only because it opens the sentence, before the people who keep that thing
+    ("Buffalo herders moved their animals towards Basra.", ["Basra"]),
+    ("The marshes have shrunk. Buffalo herders have moved south.", []),
+    ("Cattle ranchers met in Denver on Friday.", ["Denver"]),
+    # ... while the city still modifies other nouns, and is a place after a locative word
+    ("Buffalo police said two men were arrested.", ["Buffalo"]),
+    ("Buffalo officials closed the road on Monday.", ["Buffalo"]),
+    ("Snow fell in Buffalo on Monday.", ["Buffalo"]),
+])
+def test_a_sentences_first_word_before_its_keepers_is_no_place(recognizer, text, expected):
+    assert [m.text for m in recognizer.mentions(text)] == expected

@@ -297,3 +297,55 @@ def test_a_sea_named_without_its_word(stages):
     assert _where(got["Baltic"]) == ("Baltic Sea", "sea", None)
     got = _resolve(stages, "Hurricane warnings went up across the Caribbean on Friday.", "Caribbean")
     assert _where(got["Caribbean"]) == ("Caribbean Sea", "sea", None)
+
+
+# -- a region holding the article's places, hints of a few mentions, a country on a feature --------
+
+@pytest.mark.parametrize("text, names, region, expected", [
+    # the region holds the story's towns; the division of that name lies 300 km or more away
+    ("Dams in Iran and Turkey hold back the water. In Kurdistan, farmers near Mosul say the rains failed.",
+     ("Iran", "Turkey", "Kurdistan", "Mosul"), "Kurdistan", ("Kurdistan", "region", None)),
+    ("Copper mines in Atacama, near Calama, have cut their water use.", ("Atacama", "Calama"), "Atacama",
+     ("Atacama", "desert", "CL")),
+    # ... and the division, when the story's towns lie in it
+    ("In Kurdistan, near Sanandaj, farmers said the spring rains had failed.", ("Kurdistan", "Sanandaj"), "Kurdistan",
+     ("Kurdistan", "admin1", "IR")),
+])
+def test_a_region_that_holds_the_articles_places_beats_a_distant_division_of_its_name(stages, text, names, region,
+                                                                                      expected):
+    got = _resolve(stages, text, *names)
+    assert _where(got[region]) == expected
+
+
+def test_a_country_named_for_one_mention_of_many_leaves_the_others_alone(stages):
+    text = ("Liverpool is a suburb of Sydney. It was named after the British city of Liverpool. "
+            "Liverpool council said Liverpool station would reopen.")
+    ms = mentions_of(text, "Liverpool", "Sydney")
+    named = text.index("city of Liverpool") + len("city of ")
+    ms = [dataclasses.replace(m, country_hint="GB") if m.start == named else m for m in ms]
+    assert sum(1 for m in ms if m.country_hint) == 1
+    places = stages.resolve(ms, text)
+    town = next(p for p in places if p.name == "Liverpool")
+    assert _where(town) == ("Liverpool", "city", "AU") and len(town.mentions) == 4
+
+
+def test_a_country_is_not_a_town_of_its_name_on_a_feature_of_the_story(stages):
+    got = _resolve(stages, "Jamaica lies in the Greater Antilles, south of Cuba. Jamaica exports bauxite.",
+                   "Jamaica", "Greater Antilles", "Cuba", hints={"Greater Antilles": ("island",)})
+    assert _where(got["Jamaica"]) == ("Jamaica", "country", "JM")
+    got = _resolve(stages, "Granada lies on Lake Nicaragua. Nicaragua grows coffee.", "Granada", "Lake Nicaragua",
+                   "Nicaragua", hints={"Lake Nicaragua": ("lake",)})
+    assert _where(got["Nicaragua"]) == ("Nicaragua", "country", "NI")
+    assert _where(got["Granada"]) == ("Granada", "city", "NI")
+
+
+@pytest.mark.parametrize("text, names, town, expected", [
+    # a bare name after the river named in full is the town named after it, not the river
+    ("Argun is a town in Chechnya. The town stands on the Argun River. Argun has a cement works.",
+     ("Argun", "Chechnya", "Argun River"), "Argun", ("Argun", "city", "RU")),
+    # a lake is named with its word: a bare "Como" is the town
+    ("Silk weavers in Como said orders from Milan had fallen.", ("Como", "Milan"), "Como", ("Como", "city", "IT")),
+])
+def test_a_bare_name_is_the_town_where_the_text_names_no_feature(stages, text, names, town, expected):
+    got = _resolve(stages, text, *names, hints={"Argun River": ("river",)})
+    assert _where(got[town]) == expected

@@ -51,6 +51,7 @@ _PREFIXES: tuple[tuple[str, frozenset[str], bool], ...] = (
     ("golfo de ", frozenset({"sea"}), True), ("golfe du ", frozenset({"sea"}), True),
     ("bahia de ", frozenset({"sea"}), True), ("estrecho de ", frozenset({"sea"}), True),
     ("river ", frozenset({"river"}), True), ("rio ", frozenset({"river"}), True), ("isle of ", frozenset({"island"}), True),
+    ("lough ", frozenset({"lake"}), False),
 )
 _SUFFIXES: tuple[tuple[str, frozenset[str], bool], ...] = (
     (" river", frozenset({"river"}), True), (" canal", frozenset({"river"}), False),
@@ -77,6 +78,12 @@ def generic_core(norm: str, *, stored_only: bool = False) -> tuple[str, frozense
         if norm.endswith(suffix) and len(norm) - len(suffix) >= 3 and (stored or not stored_only):
             return norm[: -len(suffix)], kinds
     return None
+
+
+def _bare_lake(f: Feature) -> bool:
+    """A lake whose name has its generic word ("Lago di Como", "Lough Allen"): an alias without
+    the word is the name's core, used only where the text names a lake."""
+    return f.kind == "lake" and generic_core(_key(f.name)) is not None
 
 
 def _key(name: str) -> str:
@@ -203,6 +210,9 @@ class FeatureIndex:
             for f, form in self._rows(core[0], core[1]):
                 if f.fid not in found:
                     found[f.fid] = (f, min(form, FORM_ALIAS))
+        if core is None:  # "Como" for Lago di Como: English names a lake with its word ("Lake Como")
+            found = {fid: (f, FORM_CORE if form == FORM_ALIAS and _bare_lake(f) else form)
+                     for fid, (f, form) in found.items()}
         ordered = sorted(found.values(), key=lambda t: (t[1], -t[0].size_km, t[0].fid))
         out = tuple(FeatureMatch(f, _FORM_WORDS[form]) for f, form in ordered)  # type: ignore[arg-type]
         if len(self._cache) > 50_000:

@@ -112,8 +112,9 @@ def known_features(doc: Doc, ctx: Context) -> Iterator[Span]:
         if run is None or heads_an_institution(doc, run[1]):
             continue
         s, e = char_span(doc, *run)
-        if ctx.bare_feature_kinds(ctx.text[s:e]):
-            yield Span(s, e, "literal", Source.FEATURE, ctx.text[s:e])
+        name = ctx.text[s:e]
+        if ctx.bare_feature_kinds(name) and ctx.demonym(name) is None:  # "the English city of ...": no river
+            yield Span(s, e, "literal", Source.FEATURE, name)
 
 
 def located_features(doc: Doc, ctx: Context) -> Iterator[Span]:

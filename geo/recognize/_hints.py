@@ -93,8 +93,18 @@ def within_names(spans: list[Span], doc: Doc, ctx: Context) -> list[Span]:
 
 def lend_hints(propagated: list[Span], kept: list[Span], doc: Doc, ctx: Context) -> list[Span]:
     """The occurrences one sense per discourse found, annotated, each with the feature hint of the
-    span kept under its name when its own words give none ("the Oder" ... "Oder" -> a river)."""
-    hints = {ctx.text[k.start:k.end]: k.feature_hint for k in kept if k.feature_hint}
+    span kept under its name when its own words give none ("the Oder" ... "Oder" -> a river) —
+    unless the rules found the name as often without a hint as with one ("Tarma is the capital
+    of Tarma Province ... south of Tarma river": the town, named after its river)."""
+    hints: dict[str, tuple[str, ...]] = {}
+    votes: dict[str, int] = {}
+    for k in kept:
+        if k.literal:
+            name = ctx.text[k.start:k.end]
+            votes[name] = votes.get(name, 0) + (1 if k.feature_hint else -1)
+            if k.feature_hint:
+                hints.setdefault(name, k.feature_hint)
+    hints = {name: hint for name, hint in hints.items() if votes[name] > 0}
     out = []
     for span in annotate(propagated, doc, ctx):
         hint = hints.get(ctx.text[span.start:span.end])
@@ -170,8 +180,10 @@ def _context_kinds(name: str, span: Span, toks, ctx: Context) -> frozenset[str]:
         return frozenset()
     doc = toks.doc
     nxt = doc[toks.end] if toks.end < len(doc) else None
-    if nxt is not None and nxt.is_title:
-        return frozenset()  # "the Ohio Department of Transportation", "the Minnesota House": a longer name
+    if nxt is not None and (nxt.is_title or nxt.text == "-" and not nxt.whitespace_):
+        # "the Ohio Department of Transportation", "the Minnesota House": a longer name; "the
+        # Arkansas-Oklahoma border": a compound of two states
+        return frozenset()
     if (nxt is not None and (toks[0].ent_type_ in ("ORG", "PRODUCT") or ctx.is_major(name)) and looks_like_noun(nxt)
             and nxt.lower_ not in FEATURE_NOUNS and nxt.lower_ not in LOCATIVE and nxt.lower_ not in _PREPOSITIONS):
         return frozenset()  # "the Amazon deal", "the Kentucky border", "the Georgia state line"

@@ -12,6 +12,7 @@ from geo.recognize._words import (
     BLOCKING_LABELS,
     DIVISION_TRIGGERS,
     DIVISION_WORDS,
+    KEEPER_NOUNS,
     LOCATIVE,
     LOCATIVE_BLOCKERS,
     MOTION,
@@ -79,14 +80,20 @@ def _after_locative(doc: Doc, i: int) -> bool:
     return nxt not in LOCATIVE_BLOCKERS or nxt == "ORG" and whole_entity(doc, i + 1)
 
 
+_COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                      "north-east", "north-west", "south-east", "south-west", "inland", "upstream", "downstream"})
+
+
 def _place_context(doc: Doc, i: int, name: str, ctx: Context) -> bool:
     """The locative word at token i makes a name spaCy took for a person or an organisation a
     place: "in", "near", ... ; any locative word for a name of the user's places; "moved to",
-    "fled from", "reached" for a major place ("The army moved to Maracaibo")."""
+    "fled from", "reached", "towards", "east to" for a major place ("The army moved to Maracaibo")."""
     low = doc[i].lower_
     if low in STRONG_LOCATIVE or ctx.is_user_place(name):
         return True
-    moving = low in ("reach", "reached", "entered", "visited") or i > 0 and doc[i - 1].lower_ in MOTION
+    # "moved to", "towards", "(ships moved) east to"
+    moving = (low in ("reach", "reached", "entered", "visited", "towards", "toward")
+              or i > 0 and (doc[i - 1].lower_ in MOTION or low == "to" and doc[i - 1].lower_ in _COMPASS))
     # not "sent to the Duma", nor "came to Trapani" where Andy Trapani is the story's producer
     return (moving and ctx.lowers[i + 1] != "the" and ctx.is_major(name)
             and not any(w in ctx.full_name_words for w in name.split()))
@@ -126,6 +133,12 @@ def _may_modify(doc: Doc, a: int, b: int, ctx: Context) -> bool:
     return True
 
 
+def _a_keepers_thing(doc: Doc, a: int, b: int) -> bool:
+    """"Buffalo herders moved ...": one word, capitalised only because it opens the sentence, that
+    no entity holds, before people named after what they keep — the animal, not the city."""
+    return b == a + 1 and doc[a].is_sent_start and not doc[a].ent_type_ and doc[b].lower_ in KEEPER_NOUNS
+
+
 def noun_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
     """A place name used as a modifier: "a Gainesville man", "Gainesville's mayor", "Aleppo residents"."""
     i, n = 0, len(doc)
@@ -139,7 +152,7 @@ def noun_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
             i += 1
             continue
         a, b = run
-        if _may_modify(doc, a, b, ctx):
+        if _may_modify(doc, a, b, ctx) and not _a_keepers_thing(doc, a, b):
             nxt = doc[b]
             if (looks_like_noun(nxt) or nxt.text in ("'s", "’s")) and nxt.lower_ not in PERSON_HEADS:
                 s, e = char_span(doc, a, b)

@@ -55,6 +55,11 @@ LOCATIVE_BLOCKERS = frozenset({"ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "TIME
 PERSON_HEADS = frozenset({
     "administration", "family", "campaign", "supporters", "aides", "era", "presidency", "estate",
     "wife", "husband", "son", "daughter", "children", "brothers", "sisters", "himself", "herself"})
+#: people named after what they raise, catch or grow ("Buffalo herders", "Cattle ranchers"): a
+#: capitalised word opening a sentence before one of these is that thing, not a town of its name
+KEEPER_NOUNS = frozenset({
+    "herders", "herder", "herdsmen", "herdsman", "breeders", "ranchers", "poachers", "hunters", "trappers",
+    "growers", "pickers", "tappers", "keepers", "shepherds", "fishermen", "drovers", "rustlers"})
 #: words after a name that make it the subject of a verb, not a modifier of a noun
 VERBS = frozenset({
     "said", "says", "told", "tells", "added", "noted", "wrote", "asked", "agreed", "won", "lost", "beat",
