@@ -179,7 +179,7 @@ def restrict(matches: tuple[Match, ...], mentions: Sequence[Mention]) -> tuple[M
     hinted_cc = [m.country_hint for m in mentions if m.kind == "literal" and m.country_hint]
     hints = set(hinted_cc)
     if len(hints) == 1 and 2 * len(hinted_cc) >= len(mentions):
-        # most mentions: "the British city of Liverpool", once in an article about another Liverpool, is
+        # most mentions: "the English town of Ipswich", once in an article about another Ipswich, is
         # what that one is named after
         cc = hints.pop()
         matches = tuple(x for x in matches if x.candidate.country_code == cc) or matches
@@ -298,8 +298,8 @@ def feature_score(w: Weights, features: ArticleFeatures, c: Candidate, primary: 
     if c.fid is not None and c.fid in features.chosen and features.by_group.get(g.key) != c.fid and all(
             x.candidate.kind in FEATURE_KINDS or (x.candidate.kind in TOWN_KINDS and x.candidate.population < 50_000)
             for x in g.matches) and any(after_the(m) or mention_kinds(m) for m in g.mentions):
-        # "the Scioto" after "the Scioto River": the river, not a village of that name (a bare "Argun"
-        # after "the Argun River" is the town named after it: English names a river with "the")
+        # "the Scioto" after "the Scioto River": the river, not a village of that name (a bare "Aldan"
+        # after "the Aldan River" is the town named after it: English names a river with "the")
         s += w.feature_named
     d = features.km_to(c, anchors)
     if d is not None:  # half the weight of a town's: a long river passes near many places

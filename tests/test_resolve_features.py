@@ -318,15 +318,15 @@ def test_a_region_that_holds_the_articles_places_beats_a_distant_division_of_its
 
 
 def test_a_country_named_for_one_mention_of_many_leaves_the_others_alone(stages):
-    text = ("Liverpool is a suburb of Sydney. It was named after the British city of Liverpool. "
-            "Liverpool council said Liverpool station would reopen.")
-    ms = mentions_of(text, "Liverpool", "Sydney")
-    named = text.index("city of Liverpool") + len("city of ")
+    text = ("Ipswich is a city west of Brisbane. It was named after the English town of Ipswich. "
+            "Ipswich council said Ipswich station would reopen.")
+    ms = mentions_of(text, "Ipswich", "Brisbane")
+    named = text.index("town of Ipswich") + len("town of ")
     ms = [dataclasses.replace(m, country_hint="GB") if m.start == named else m for m in ms]
     assert sum(1 for m in ms if m.country_hint) == 1
     places = stages.resolve(ms, text)
-    town = next(p for p in places if p.name == "Liverpool")
-    assert _where(town) == ("Liverpool", "city", "AU") and len(town.mentions) == 4
+    town = next(p for p in places if p.name == "Ipswich")
+    assert _where(town) == ("Ipswich", "city", "AU") and len(town.mentions) == 4
 
 
 def test_a_country_is_not_a_town_of_its_name_on_a_feature_of_the_story(stages):
@@ -341,11 +341,11 @@ def test_a_country_is_not_a_town_of_its_name_on_a_feature_of_the_story(stages):
 
 @pytest.mark.parametrize("text, names, town, expected", [
     # a bare name after the river named in full is the town named after it, not the river
-    ("Argun is a town in Chechnya. The town stands on the Argun River. Argun has a cement works.",
-     ("Argun", "Chechnya", "Argun River"), "Argun", ("Argun", "city", "RU")),
-    # a lake is named with its word: a bare "Como" is the town
-    ("Silk weavers in Como said orders from Milan had fallen.", ("Como", "Milan"), "Como", ("Como", "city", "IT")),
+    ("Aldan is a town in Yakutia. The Aldan River flows to the north. Aldan has a gold mine.",
+     ("Aldan", "Yakutia", "Aldan River"), "Aldan", ("Aldan", "city", "RU")),
+    # a lake is named with its word: a bare "Garda" is the town
+    ("Hoteliers in Garda said bookings from Verona had fallen.", ("Garda", "Verona"), "Garda", ("Garda", "city", "IT")),
 ])
 def test_a_bare_name_is_the_town_where_the_text_names_no_feature(stages, text, names, town, expected):
-    got = _resolve(stages, text, *names, hints={"Argun River": ("river",)})
+    got = _resolve(stages, text, *names, hints={"Aldan River": ("river",)})
     assert _where(got[town]) == expected

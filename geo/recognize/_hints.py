@@ -94,8 +94,8 @@ def within_names(spans: list[Span], doc: Doc, ctx: Context) -> list[Span]:
 def lend_hints(propagated: list[Span], kept: list[Span], doc: Doc, ctx: Context) -> list[Span]:
     """The occurrences one sense per discourse found, annotated, each with the feature hint of the
     span kept under its name when its own words give none ("the Oder" ... "Oder" -> a river) —
-    unless the rules found the name as often without a hint as with one ("Tarma is the capital
-    of Tarma Province ... south of Tarma river": the town, named after its river)."""
+    unless the rules found the name as often without a hint as with one ("Mandal lies at the
+    mouth of the Mandal river ... Mandal's harbour": the town, named after its river)."""
     hints: dict[str, tuple[str, ...]] = {}
     votes: dict[str, int] = {}
     for k in kept:
