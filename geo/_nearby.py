@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Anchors", "Shares"]
 
 _CELL = 5.0  # degrees
+_FEW = 24  # anchors a scan of all is quicker for
 _LON_CELLS = int(360 / _CELL)
 #: the farthest distance asked (km), as an angle in degrees, with a margin for rounding
 _REACH_DEG = math.degrees(500.0 / EARTH_RADIUS_KM) + 0.1
@@ -72,8 +73,10 @@ class Anchors(list):
         return _Grid(points)
 
     def nearest_km(self, lat: float, lon: float) -> float:
-        """The distance to the nearest anchor when it is under 500 km (infinity otherwise): the
-        minimum of :func:`haversine_km` from (lat, lon) to each anchor, for the anchors within reach."""
+        """The distance to the nearest anchor when it is under 500 km (beyond: that distance or
+        infinity): the minimum of :func:`haversine_km` from (lat, lon) to each anchor within reach."""
+        if len(self) <= _FEW:  # a short text: the scan is quicker than the cells
+            return min((haversine_km(lat, lon, a.lat, a.lon) for a in self), default=math.inf)
         without = self._without
         return min((haversine_km(lat, lon, a.lat, a.lon) for a in self._grid.around(lat, lon) if a is not without),
                    default=math.inf)

@@ -267,7 +267,7 @@ def feature_index(gazetteer=None) -> FeatureIndex:
         from geo.gazetteer import open_gazetteer
 
         gazetteer = open_gazetteer(progress=False)
-    path = Path(gazetteer.path)
+    path = gazetteer.path if isinstance(gazetteer.path, Path) else Path(gazetteer.path)  # (asked per name)
     with _INDEX_LOCK:
         if path not in _INDEXES:
             _INDEXES[path] = FeatureIndex(path)

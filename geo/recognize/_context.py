@@ -8,6 +8,7 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from geo.gazetteer._sources import read_aliases
@@ -109,6 +110,13 @@ class Context:
             facilities=frozenset((e.start_char, e.end_char) for e in ents if e.label_ == "FAC"),
             lower_words=frozenset([w for w in words if w.islower() and w.isalpha()]),  # Token.is_lower, .is_alpha
             lowers=tuple([w.lower() for w in words]), features=features)  # Token.lower_
+
+    @cached_property
+    def demonym_divisions(self) -> list[tuple[int, int, str]]:
+        """:func:`geo.recognize._hints.demonym_divisions` of the text, found once (every annotation asks)."""
+        from geo.recognize._hints import demonym_divisions
+
+        return demonym_divisions(self)
 
     def sentence_of(self, start: int) -> tuple[int, int]:
         i = bisect_right(self.sentence_starts, start) - 1
