@@ -81,6 +81,8 @@ class Context:
     lower_words: frozenset[str]
     #: every token in lower case, by index (scanning these strings creates no spaCy token objects)
     lowers: tuple[str, ...]
+    #: every token's text, by index (its ``istitle()``, ``isupper()`` … are the token's ``is_title`` …)
+    words: tuple[str, ...] = ()
     found: tuple[Span, ...] = ()
     diseases: frozenset[str] = field(default_factory=frozenset)
     #: the physical and regional features of the gazetteer (None: a gazetteer file without them)
@@ -109,7 +111,7 @@ class Context:
             person_words=frozenset(t.text for e in persons for t in e if t.is_title),
             facilities=frozenset((e.start_char, e.end_char) for e in ents if e.label_ == "FAC"),
             lower_words=frozenset([w for w in words if w.islower() and w.isalpha()]),  # Token.is_lower, .is_alpha
-            lowers=tuple([w.lower() for w in words]), features=features)  # Token.lower_
+            lowers=tuple([w.lower() for w in words]), words=tuple(words), features=features)  # Token.lower_
 
     @cached_property
     def demonym_divisions(self) -> list[tuple[int, int, str]]:
