@@ -13,7 +13,10 @@ one pass of each pipeline over the same texts, in alternating order:
   * geo: ``Geoparser.pipe`` (recognition, candidates, resolution: places out) by a **fresh**
     ``Geoparser`` made for the pass, sharing the loaded spaCy model, so no name of the corpus is in
     its caches when the clock starts (it is warmed up on a short text of this script's own first;
-    what geo shares between the Geoparsers of a process, the feature index, is emptied too);
+    what geo shares between the Geoparsers of a process by name, the feature index and its answers,
+    is emptied too; the whole tables of the gazetteer file that a process reads once, like the model
+    (``geo.gazetteer._shared``: the name filter, the demonyms, the divisions' codes and qualified
+    names), are kept: no answer for a name of the corpus is in them);
   * spaCy's ``ner`` component alone: ``nlp.pipe`` of the same spaCy package with only what ``ner``
     needs (``ner``, plus ``tok2vec`` when ``ner`` listens to it; in the small English model ``ner``
     carries its own token-to-vector layer), same batch size.

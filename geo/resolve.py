@@ -223,7 +223,8 @@ class Resolver:
         return False
 
     def _score(self, art: Article, c: Candidate, primary: bool, g: Group, countries: Counter, admin1s: Counter,
-               containers: Sequence[Group], anchors: Sequence[Candidate]) -> float:
+               containers: Sequence[Group], anchors: Sequence[Candidate], total: float) -> float:
+        """``total``: ``sum(countries.values()) or 1.0``, the same for every candidate of a name."""
         w = self.w
         if c.kind in FEATURE_KINDS:
             return feature_score(w, art.features, c, primary, g, countries, anchors)
@@ -231,7 +232,6 @@ class Resolver:
         if primary:
             s += w.primary_name
         own = g.own_country[1] if g.own_country[0] == c.country_code else 0.0
-        total = sum(countries.values()) or 1.0
         if c.country_code and c.kind != "continent":
             share = max(0.0, countries.get(c.country_code, 0) - own) / total
             s += w.country_context * min(1.0, 2 * share)
@@ -290,7 +290,8 @@ class Resolver:
                 containers: Sequence[Group], anchors: Sequence[Candidate]) -> None:
         if not g.matches:
             return
-        scored = sorted(((self._score(art, m.candidate, m.primary, g, countries, admin1s, containers, anchors)
+        total = sum(countries.values()) or 1.0
+        scored = sorted(((self._score(art, m.candidate, m.primary, g, countries, admin1s, containers, anchors, total)
                           - (self._kind_bonus["admin1"] + self.w.primary_name + 0.3
                              if self._city_of_division(m.candidate, g) else 0.0),
                           i, m.candidate)
