@@ -18,6 +18,7 @@ turns them into a :class:`~geo.geocoders.base.GeocoderWarning` and leaves the na
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -27,7 +28,7 @@ import time
 from dataclasses import dataclass
 from http.client import responses as _HTTP_REASONS
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 from urllib.error import URLError
 
 from geo import __version__
@@ -101,20 +102,29 @@ def service_names() -> tuple[str, ...]:
 
 # -- politeness across processes --------------------------------------------------------------
 class _Gate:
-    """At most one request per ``min_delay`` seconds to one endpoint, across processes (a lock file)."""
+    """At most one request per ``min_delay`` seconds to one endpoint, across processes (a lock file).
+
+    The lock is held while the request is made and the time written is when it ended, so the next
+    request (from any process) starts ``min_delay`` after the last one finished: a process paused
+    between its turn and its request cannot bring two requests closer than the service allows.
+    """
 
     def __init__(self, path: Path, min_delay: float):
         self.path = path
         self.min_delay = min_delay
 
-    def wait(self) -> None:
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[None]:
+        """Wait for this endpoint's turn, hold it for the request made inside, then hand it on."""
         if self.min_delay <= 0:
+            yield
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             f = open(self.path, "a+")
         except OSError:
-            return  # the in-process RateLimiter still holds
+            yield  # the in-process RateLimiter still holds
+            return
         with f:
             fcntl.flock(f, fcntl.LOCK_EX)
             f.seek(0)
@@ -128,10 +138,13 @@ class _Gate:
             wait = last + self.min_delay - now
             if wait > 0:
                 time.sleep(wait)
-            f.seek(0)
-            f.truncate()
-            f.write(f"{time.time():.6f}\n")
-            f.flush()
+            try:
+                yield
+            finally:
+                f.seek(0)
+                f.truncate()
+                f.write(f"{time.time():.6f}\n")
+                f.flush()
 
 
 # -- the geocoder -------------------------------------------------------------------------------
@@ -221,10 +234,10 @@ class OnlineGeocoder(Geocoder):
 
     # -- asking ---------------------------------------------------------------------------------
     def _request(self, query: str, kwargs: dict):
-        self._gate.wait()
-        with self._lock:
-            self.requests_made += 1
-        return self._geopy.geocode(query, **kwargs)
+        with self._gate.turn():
+            with self._lock:
+                self.requests_made += 1
+            return self._geopy.geocode(query, **kwargs)
 
     def _ask(self, query: str, hint: Sequence[str]) -> list[dict]:
         """The service's answer as plain records; raises a GeocoderError once retries are spent."""
