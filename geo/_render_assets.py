@@ -17,7 +17,6 @@ from importlib import import_module, resources
 from pathlib import Path
 
 import folium.folium
-from folium.plugins import MarkerCluster
 
 from geo.errors import GeoError
 
@@ -120,6 +119,8 @@ def head_assets(*, cdn: bool, cluster: bool) -> list[str]:
         links = [url for _name, url in folium.folium._default_css if "leaflet@" in url]
         links += [url for _name, url in folium.folium._default_js if "leaflet@" in url]
         if cluster:
+            from folium.plugins import MarkerCluster  # (folium.plugins compiles ~40 plugins' templates)
+
             links += [url for _name, url in MarkerCluster.default_css]
         out = []
         for url in links:

@@ -1,4 +1,5 @@
-"""Turn the places GeoDataFrame into the plain JSON-ready records the map page reads.
+"""Turn the places GeoDataFrame (or the rows of its places, without pandas) into the plain
+JSON-ready records the map page reads.
 
 Everything that comes from the article (names, sentences, the article itself) leaves
 Python only through :func:`script_json`, which makes it safe to sit inside a
@@ -12,9 +13,8 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, NamedTuple, Sequence
-
-import pandas as pd
+import sys
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 __all__ = [
     "KINDS",
@@ -24,6 +24,7 @@ __all__ = [
     "UNRESOLVED_COLOUR",
     "PlaceRecord",
     "place_records",
+    "row_records",
     "script_json",
     "highlight_segments",
     "clean_text",
@@ -99,7 +100,10 @@ def marker_radius(mentions: int) -> float:
 
 def _is_missing(value: Any) -> bool:
     """True for None, NaN, pandas.NA and NaT (the frame's missing values)."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None:
+        return True
+    pd = sys.modules.get("pandas")  # pandas.NA and NaT exist only where pandas is (a frame was made)
+    if pd is not None and (value is pd.NA or value is pd.NaT):
         return True
     return isinstance(value, float) and math.isnan(value)
 
@@ -306,9 +310,20 @@ def _coords(geometry: Any) -> tuple[float | None, float | None]:
     except (AttributeError, ValueError, TypeError):  # not a point: use its centroid
         centroid = geometry.centroid
         lon, lat = float(centroid.x), float(centroid.y)
+    return _checked(lat, lon)
+
+
+def _checked(lat: float, lon: float) -> tuple[float | None, float | None]:
     if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90 or abs(lon) > 180:
         return None, None
     return round(lat, 5), round(lon, 5)
+
+
+def _row_coords(row: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    lat, lon = row.get("lat"), row.get("lon")
+    if _is_missing(lat) or _is_missing(lon):
+        return None, None
+    return _checked(float(lat), float(lon))
 
 
 def place_records(frame: Any) -> list[PlaceRecord]:
@@ -323,7 +338,22 @@ def place_records(frame: Any) -> list[PlaceRecord]:
     def column(name: str, default: Any = None) -> list:
         return frame[name].tolist() if name in columns else [default] * size
 
-    geometries = column("geometry")
+    return _records(size, column, [_coords(g) for g in column("geometry")])
+
+
+def row_records(rows: Sequence[Mapping[str, Any]]) -> list[PlaceRecord]:
+    """:func:`place_records` of the frame these rows would make (:func:`geo.frame.place_row`:
+    ``lat``/``lon`` instead of a geometry), read without pandas; the same records."""
+
+    def column(name: str, default: Any = None) -> list:
+        return [row.get(name, default) for row in rows]
+
+    return _records(len(rows), column, [_row_coords(row) for row in rows])
+
+
+def _records(size: int, column: Callable[..., list], coords: Sequence[tuple[float | None, float | None]]
+             ) -> list[PlaceRecord]:
+    """The records of ``size`` rows, read column by column (``column(name, default)``)."""
     names, kinds, countries, codes = column("name"), column("kind"), column("country"), column("country_code")
     gids, pops, literal, adjectival = column("geonameid"), column("population"), column("mentions"), column("adjectival_mentions")
     forms, spans, adj_spans, snippets = column("surface_forms"), column("spans"), column("adjectival_spans"), column("snippets")
@@ -332,7 +362,7 @@ def place_records(frame: Any) -> list[PlaceRecord]:
 
     records = []
     for index in range(size):
-        lat, lon = _coords(geometries[index])
+        lat, lon = coords[index]
         flag = flags[index]
         resolved = (False if _is_missing(flag) else bool(flag)) and lat is not None
         kind = _opt_str(kinds[index]) or "unknown"

@@ -82,20 +82,34 @@ def _outline_features(resolved: Sequence[PlaceRecord], outlines: Mapping[str, di
                 "geometry": geometry,
             }
         )
+    if features:
+        from geo._render_store import save
+
+        save()
     return features
 
 
 def _basemap_features(outlines: Mapping[str, dict]) -> list[dict]:
+    from geo._render_store import save
+
     features = []
     for code in sorted(outlines, key=str):
         geometry = _clean_geometry(outlines[code], _BASEMAP_TOLERANCE, _BASEMAP_DECIMALS)
         if geometry is not None:
             features.append({"type": "Feature", "properties": {}, "geometry": geometry})
+    save()
     return features
 
 
 @lru_cache(maxsize=1024)
 def _simplified(geometry_json: str, tolerance: float, decimals: int) -> str | None:
+    """:func:`_simplify`, remembered between runs (:mod:`geo._render_store`)."""
+    from geo._render_store import remembered
+
+    return remembered(geometry_json, tolerance, decimals, _simplify)
+
+
+def _simplify(geometry_json: str, tolerance: float, decimals: int) -> str | None:
     from shapely.geometry import mapping, shape
 
     try:

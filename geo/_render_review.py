@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 
 from geo._render_data import PlaceRecord, clean_text
 
-__all__ = ["review_data", "place_review", "spelling", "article_key", "ALT_FIELDS"]
+__all__ = ["review_data", "frame_reviews", "place_review", "spelling", "article_key", "ALT_FIELDS"]
 
 #: the order of the fields of one alternative in the page data
 ALT_FIELDS = ("name", "kind", "division", "country", "population", "km", "score", "lat", "lon", "ref")
@@ -83,22 +83,29 @@ def article_key(title: str, article: str | None) -> str:
     return hashlib.sha256(f"{title}\n{article or ''}".encode("utf-8", "replace")).hexdigest()[:16]
 
 
+def frame_reviews(frame: Any) -> list[Mapping[str, Any] | None]:
+    """The :func:`place_review` of each row of a frame made by :func:`geo.frame.to_frame`, in row
+    order (None for a row without one: a frame built by hand)."""
+    from geo.frame import PLACES_ATTR
+
+    by_label = frame.attrs.get(PLACES_ATTR) or {}
+    return [by_label.get(str(label)) for label in frame.index.tolist()]
+
+
 def review_data(
-    frame: Any,
+    reviews: Sequence[Mapping[str, Any] | None],
     records: Sequence[PlaceRecord],
     *,
     article: str | None,
     divisions: Mapping[tuple[str, str], str],
 ) -> list[dict[str, Any]]:
-    """Per record (same order): display spelling, division, identity, forms and alternatives."""
+    """Per record (same order): display spelling, division, identity, forms and alternatives;
+    ``reviews``: the :func:`place_review` of each row, by record index (:func:`frame_reviews`)."""
     from geo.evaluate import haversine_km
-    from geo.frame import PLACES_ATTR
 
-    by_label = frame.attrs.get(PLACES_ATTR) or {}
-    labels = frame.index.tolist()
     out = []
     for record in records:
-        review = by_label.get(str(labels[record.index])) if record.index < len(labels) else None
+        review = reviews[record.index] if record.index < len(reviews) else None
         review = review if isinstance(review, Mapping) else {}
         data: dict[str, Any] = {}
         c = review.get("chosen")

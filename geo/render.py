@@ -1,7 +1,9 @@
 """Draw the places of an article as one interactive HTML map page.
 
-:func:`render_map` takes the GeoDataFrame that :func:`geo.geoparse` returns and gives back
-the whole HTML document as a str (the caller writes it). The map itself (tiles, layers,
+:func:`render_map` takes the GeoDataFrame that :func:`geo.geoparse` returns, or the list of
+:class:`~geo.types.Place` that :meth:`geo.Geoparser.places` returns (the same map, byte for byte,
+without GeoPandas: what ``geo map`` does), and gives back the whole HTML document as a str (the
+caller writes it). The map itself (tiles, layers,
 markers, layer control) is built with folium (parts in ``geo/_render_folium.py``, geometry in
 ``geo/_render_geometry.py``); every string that comes from the article travels as JSON in one
 ``<script type="application/json" id="geo-data">`` block, or as escaped text in the side panel,
@@ -60,7 +62,7 @@ from folium.map import Layer
 from folium.template import Template
 
 from geo._render_assets import head_assets
-from geo._render_data import KINDS, PlaceRecord, clean_text, kinds_shown, place_records, script_json
+from geo._render_data import KINDS, PlaceRecord, clean_text, kinds_shown, place_records, row_records, script_json
 from geo._render_features import FEATURE_ZOOM, LINE_KINDS, feature_shapes, shape_features
 from geo._render_folium import (  # noqa: F401  (re-exported for geo.render_corpus)
     _BasemapLayer,
@@ -75,12 +77,14 @@ from geo._render_folium import (  # noqa: F401  (re-exported for geo.render_corp
 from geo._render_geometry import SINGLE_PLACE_ZOOM, _basemap_features, _clean_geometry, _outline_features, fit_view  # noqa: F401
 from geo._render_pack import pack_places
 from geo._render_page import header_html, kind_css, panel_html
-from geo._render_review import ALT_FIELDS, article_key, review_data
+from geo._render_review import ALT_FIELDS, article_key, frame_reviews, place_review, review_data
 from geo._render_tiles import API_KEY_ENV, TileSpec, resolve_tiles
 from geo.calibration import REVIEW_BELOW
 
 if TYPE_CHECKING:
     import geopandas
+
+    from geo.types import Place
 
 __all__ = ["render_map", "CLUSTER_THRESHOLD", "REVIEW_BELOW"]
 
@@ -92,7 +96,7 @@ _FOLIUM_VIEWPORT = "initial-scale=1.0, maximum-scale=1.0, user-scalable=no"
 
 
 def render_map(
-    frame: geopandas.GeoDataFrame,
+    frame: geopandas.GeoDataFrame | Sequence[Place],
     *,
     title: str,
     outlines: Mapping[str, dict] | None = None,
@@ -111,7 +115,8 @@ def render_map(
     about: Mapping[str, Any] | None = None,
     features: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> str:
-    """Return the complete HTML document of the map of ``frame`` (options: see the module's docstring).
+    """Return the complete HTML document of the map of ``frame`` (a GeoDataFrame made by
+    :func:`geo.geoparse`, or a list of :class:`~geo.types.Place`; options: see the module's docstring).
 
     Rows with ``resolved == False`` are not drawn but listed under "Names that could not be
     placed"; no row is dropped. ``title`` is escaped and may hold any text. The same arguments
@@ -120,7 +125,7 @@ def render_map(
     Raises :class:`geo.errors.UsageError` for a wrong tile option and :class:`geo.errors.GeoError`
     for ``embed_api_key`` without a key, or a missing xstatic package.
     """
-    records = place_records(frame)
+    records, reviews, attrs_about = _map_input(frame)
     resolved = [r for r in records if r.resolved]
     title_text = " ".join(str(title).split()) or "Map"
     article_text = None if article is None else clean_text(article)
@@ -129,12 +134,11 @@ def render_map(
     outlines = outlines or {}
     outline_features = _outline_features(resolved, outlines)
     basemap_features = _basemap_features(outlines) if basemap_outlines else []
-    review = review_data(frame, records, article=article_text, divisions=divisions or {})
+    review = review_data(reviews, records, article=article_text, divisions=divisions or {})
     shapes = shape_features(resolved, feature_shapes(resolved, features))
     kinds = kinds_shown({r.kind for r in records} | {a[1] for extra in review for a in extra.get("alt", ())})
 
-    if about is None:
-        about = frame.attrs.get("article") if isinstance(frame.attrs.get("article"), Mapping) else None
+    about = attrs_about if about is None else about
     figure = _figure(title_text, cdn=cdn, clustered=clustered, resolved=len(resolved),
                      unresolved=len(records) - len(resolved), about=about, kinds=kinds,
                      shapes=bool(shapes))
@@ -151,6 +155,20 @@ def render_map(
     _PageScript(records, review, article=article_text, panel=panel, config=config, layers=layers).add_to(fmap)
 
     return _page_document(figure)
+
+
+def _map_input(frame: Any) -> tuple[list[PlaceRecord], list[Mapping[str, Any] | None], Mapping[str, Any] | None]:
+    """The records, the review data by record and the article's metadata of a frame, or of a list of
+    places (read as the rows of the frame :func:`geo.frame.to_frame` would make of them)."""
+    if isinstance(frame, Sequence):
+        from geo.frame import place_row
+        from geo.types import Place
+
+        if not all(isinstance(p, Place) for p in frame):
+            raise TypeError("render_map takes a GeoDataFrame or a list of geo.types.Place")
+        return row_records([place_row(p) for p in frame]), [place_review(p) for p in frame], None
+    about = frame.attrs.get("article")
+    return place_records(frame), frame_reviews(frame), about if isinstance(about, Mapping) else None
 
 
 def _shape_styles(shapes: Sequence[dict]) -> dict[str, str]:

@@ -186,3 +186,255 @@ def test_places_as_geoparquet_still_writes_the_frame(tmp_path, gazetteer):
     heavy = _heavy_imports(tmp_path, "places", "ARTICLE", "-q", "-o", str(tmp_path / "out.parquet"))
     assert "geopandas" in heavy and "folium" not in heavy
     assert len(gpd.read_parquet(tmp_path / "out.parquet")) >= 10
+
+
+def test_geo_map_imports_no_geopandas_nor_pyproj(tmp_path, gazetteer):
+    # folium imports pandas itself; GeoPandas, pyproj and Matplotlib are not needed to draw the map
+    assert _heavy_imports(tmp_path, "map", "ARTICLE", "-q", "-o", str(tmp_path / "map.html")) == ["folium", "pandas"]
+    assert (tmp_path / "map.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_the_map_of_the_places_is_the_map_of_their_frame(geoparser, gazetteer):
+    from geo.frame import to_frame
+    from geo.render import render_map
+
+    text = _article(1) + "\n\nResidents of Xqzvillebrook and Lake Wobegon were not affected."
+    places = geoparser.places(text)
+    kinds = {p.candidate.kind for p in places if p.candidate is not None}
+    assert {"country", "city"} <= kinds and any(p.candidate is None for p in places)
+    about = {"date": "2026-11-30", "site": "Example News"}
+    options = dict(title="Floods and fires", outlines=gazetteer.outlines(), article=text, basemap_outlines=True,
+                   divisions=gazetteer.division_names(), corrections_name="story.geo.toml",
+                   countries={cc: c.name for cc, c in gazetteer.countries().items()})
+    frame = to_frame(places)
+    frame.attrs["article"] = about
+    from_frame = render_map(frame, **options)
+    assert render_map(places, about=about, **options) == from_frame
+    assert render_map(tuple(places), about=about, **options) == from_frame
+    assert render_map([], title="Nothing") == render_map(to_frame([]), title="Nothing")
+    with pytest.raises(TypeError, match="GeoDataFrame or a list of geo.types.Place"):
+        render_map([{"name": "Aleppo"}], title="t")
+
+
+_MODULES_AFTER = """
+import json, sys
+{code}
+print("MODULES", json.dumps(sorted(sys.modules)))
+"""
+
+
+def _modules_after(code: str) -> set[str]:
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _MODULES_AFTER.format(code=code)], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("MODULES "))
+    return set(json.loads(line[len("MODULES "):]))
+
+
+#: what the parser used to import only for the constants of its help texts
+_NOT_FOR_THE_PARSER = ("geo.geocoders.online", "geopy", "http.client", "geo.image", "geo.gazetteer._import",
+                       "geo.gazetteer._download", "geo.gazetteer", "geo.exports", "geo.batch", "geo.render")
+
+
+def test_the_parser_imports_no_module_only_for_a_constant():
+    mods = _modules_after("import geo.cli\ngeo.cli.build_parser().parse_args(['map', 'story.txt'])")
+    assert {"geo.cli._map", "geo.cli._gazetteer", "geo._image_options", "geo.geocoders._services"} <= mods
+    assert not mods & set(_NOT_FOR_THE_PARSER), sorted(mods & set(_NOT_FOR_THE_PARSER))
+
+
+def test_places_as_csv_imports_no_renderer_exporter_of_frames_or_geocoder_client(tmp_path, gazetteer):
+    article = tmp_path / "story.txt"
+    article.write_text(_article(1), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    mods = _modules_after(f"from geo.cli import main\nassert main(['places', {str(article)!r}, '-f', 'csv', '-q', "
+                          f"'-o', {str(out)!r}]) == 0")
+    assert "spacy" in mods and "geo.frame" in mods
+    # (shapely may come: the article's river is placed at its point nearest the other places)
+    unneeded = {"geo.render", "geo.image", "geo.batch", "geo.geocoders.online", "geo.gazetteer._import", "pyproj"}
+    assert not mods & unneeded, sorted(mods & unneeded)
+    assert out.read_text(encoding="utf-8").startswith("name,kind,")
+
+
+def test_the_paused_collector_freezes_what_was_made_and_restores_its_state():
+    import subprocess
+    import sys
+
+    code = """
+import gc
+from geo.cli._common import collector_paused
+assert gc.isenabled() and gc.get_freeze_count() == 0
+with collector_paused():
+    assert not gc.isenabled()
+    kept = [[i] for i in range(1000)]
+assert gc.isenabled() and gc.get_freeze_count() >= 1000
+gc.disable()
+with collector_paused():
+    pass
+assert not gc.isenabled(), "a collector the caller had turned off stays off"
+try:
+    with collector_paused():
+        raise KeyError("x")
+except KeyError:
+    assert not gc.isenabled()
+print("ok")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+# --------------------------------------------------------------------------- geo map's forked renderer
+
+_PREFORK = r"""
+import os, signal, sys, time
+from geo.cli._prefork import Prefork, forking
+from geo.errors import GeoError, UsageError
+
+def warm():
+    import json  # what the renderer's child imports, in small
+
+def double(x, *, plus=0):
+    return [2 * x + plus, os.getpid()]
+
+def fails():
+    raise UsageError("no such tile source 'Nowhere.Tiles'")
+
+def dies():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def unpicklable():
+    return lambda: None
+
+class OddError(Exception):
+    def __init__(self, a, b):
+        super().__init__(f"odd {a} and {b}")
+
+def odd():
+    raise OddError(1, 2)
+
+def zombies():
+    import subprocess
+    out = subprocess.run(["ps", "-o", "stat=", "--ppid", str(os.getpid())], capture_output=True, text=True).stdout
+    return [s for s in out.split() if s.startswith("Z")]
+
+with Prefork(warm) as child:
+    value, pid = child.call(double, 20, plus=2)
+    assert value == 42 and pid == child.pid != os.getpid()
+with Prefork(warm) as child:
+    try:
+        child.call(fails)
+    except UsageError as exc:
+        assert str(exc) == "no such tile source 'Nowhere.Tiles'" and exc.exit_code == 2
+    else:
+        raise AssertionError("the child's error is raised here")
+with Prefork(warm) as child:
+    try:
+        child.call(dies)
+    except GeoError as exc:
+        assert str(exc) == f"the map renderer (process {child.pid}) stopped: killed by signal 9", str(exc)
+    else:
+        raise AssertionError("no error")
+with Prefork(warm) as child:
+    try:
+        child.call(unpicklable)
+    except GeoError as exc:
+        assert str(exc).startswith("the map renderer's answer cannot be sent back"), str(exc)
+    else:
+        raise AssertionError("no error")
+with Prefork(warm) as child:
+    try:
+        child.call(odd)
+    except GeoError as exc:  # an exception that does not unpickle comes back as its message
+        assert str(exc) == "odd 1 and 2", str(exc)
+    else:
+        raise AssertionError("no error")
+child = Prefork(warm)
+child.close()  # never called (this process failed first): the child is stopped and reaped
+assert zombies() == []
+os.environ["GEO_FORK"] = "0"
+assert not forking()
+os.environ["GEO_FORK"] = "1"
+assert forking()
+import threading
+t = threading.Thread(target=time.sleep, args=(0.5,)); t.start()
+assert not forking(), "never fork with a thread running"
+t.join()
+print("ok")
+"""
+
+
+def test_the_forked_renderer_answers_raises_and_dies_as_an_error_here():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _PREFORK], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_geo_map_forked_or_not_writes_the_same_map(tmp_path, gazetteer, geo_exe):
+    import os
+    import subprocess
+
+    article = tmp_path / "story.txt"
+    article.write_text(_article(1), encoding="utf-8")
+    maps = {}
+    for fork in ("1", "0"):
+        out = maps[fork] = tmp_path / f"map-{fork}.html"
+        r = subprocess.run([geo_exe, "map", str(article), "-o", str(out)], capture_output=True, text=True,
+                           env={**os.environ, "GEO_FORK": fork}, timeout=600)
+        assert r.returncode == 0, r.stderr
+        assert r.stderr.startswith(f"wrote {out} (") and r.stderr.count("\n") == 1, r.stderr
+    assert maps["1"].read_bytes() == maps["0"].read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map-0.html", "map-1.html", "story.txt"]
+
+
+# --------------------------------------------------------------------------- simplified outlines kept between runs
+
+_MAP_MODULES = """
+import sys
+from geo.cli import main
+code = main(sys.argv[1:])
+print("SHAPELY", "shapely" in sys.modules)
+sys.exit(code)
+"""
+
+
+def _map_run(env: dict, article, out) -> bool:
+    """Run ``geo map`` in one process (not forked); whether it imported shapely."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _MAP_MODULES, "map", str(article), "-q", "-o", str(out)],
+                          capture_output=True, text=True, env={**env, "GEO_FORK": "0"}, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return "SHAPELY True" in proc.stdout
+
+
+def test_simplified_outlines_are_kept_between_runs_and_never_change_the_map(tmp_path, gazetteer):
+    from _servers import isolated_env
+
+    env = isolated_env(tmp_path, gazetteer.path)
+    article = tmp_path / "story.txt"  # countries (outlined), towns; no river, lake or sea (those need shapely)
+    article.write_text("Kenya's health ministry reported new cholera cases in Mombasa and Kisumu. Nairobi sent "
+                       "two field teams, and Uganda closed the border crossing at Busia.", encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert _map_run(env, article, tmp_path / "first.html") is True  # simplified here, then remembered
+    (store,) = cache.glob("simplified-outlines-*.json")
+    assert _map_run(env, article, tmp_path / "second.html") is False, "the second map simplifies nothing"
+    first = (tmp_path / "first.html").read_bytes()
+    assert (tmp_path / "second.html").read_bytes() == first
+    assert "Kenya" in first.decode("utf-8")
+
+    store.write_text("{not json", encoding="utf-8")  # a damaged file is recomputed, and written again
+    assert _map_run(env, article, tmp_path / "third.html") is True
+    assert (tmp_path / "third.html").read_bytes() == first
+    assert store.read_text(encoding="utf-8").startswith("{\"")
+
+    store.unlink()
+    store.mkdir()  # a file that can be neither read nor written (tests may run as root: no chmod): only slower
+    assert _map_run(env, article, tmp_path / "fourth.html") is True
+    assert store.is_dir() and not [p for p in cache.iterdir() if p.name.startswith(".")], "no temporary file left"
+    assert (tmp_path / "fourth.html").read_bytes() == first

@@ -7,6 +7,7 @@ calls one library function and turns :class:`~geo.errors.GeoError` into one line
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -38,10 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from geo._atomic import install_signal_handlers
+    from geo.cli._common import collector_paused
     from geo.cli._geocoding import install_warning_printer
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with collector_paused():
+        parser = build_parser()
+        args = parser.parse_args(argv)
     if not getattr(args, "func", None):  # pragma: no cover - every command sets func
         parser.error("no command given")
     install_signal_handlers()
@@ -52,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except BaseException as exc:  # noqa: BLE001 - each kind is mapped below, the rest re-raised
         return _one_line(exc)
+    finally:
+        gc.freeze()  # the interpreter's collections at exit skip what is left (see collector_paused)
 
 
 def _one_line(exc: BaseException) -> int:

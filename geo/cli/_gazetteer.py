@@ -29,8 +29,7 @@ def register(sub) -> None:
 
 def register_imports(gsub) -> None:
     """``geo gazetteer import|download|remove``: GeoNames dumps beside the embedded gazetteer."""
-    from geo.gazetteer._download import DEFAULT_BASE_URL, DUMP_NAMES
-    from geo.gazetteer._import import ALL_CLASSES
+    from geo._geonames import ALL_CLASSES, DEFAULT_BASE_URL, DUMP_NAMES
 
     classes_help = (f"import only these GeoNames feature classes (default: all, {ALL_CLASSES}; "
                     "e.g. AP for divisions and populated places)")

@@ -21,7 +21,7 @@ __all__ = ["add_geocoding_options", "geoparser_config", "geoparse_article", "ins
 def add_geocoding_options(p, *, sidecar: bool = True) -> None:
     """The options of the places geo does not know (``sidecar``: the article's own corrections file)."""
     from geo.cli._common import add_model
-    from geo.geocoders.online import SERVICES
+    from geo.geocoders._services import SERVICES
 
     add_model(p)
 

@@ -24,7 +24,7 @@ class ImageRequest:
 
 
 def add_image_options(p) -> None:
-    from geo.image._options import PRESETS, STYLES
+    from geo._image_options import PRESETS, STYLES
 
     g = p.add_argument_group("picture (PNG, SVG, PDF) instead of the interactive map")
     g.add_argument("--format", dest="image_format", choices=("png", "svg", "pdf", "html"), default=None,
@@ -44,7 +44,7 @@ def add_image_options(p) -> None:
 
 def image_request(args) -> ImageRequest | None:
     """The picture asked for (None: the HTML map); every option checked, so nothing is parsed in vain."""
-    from geo.image._options import image_format, image_options
+    from geo._image_options import image_format, image_options
 
     fmt = image_format(args.output, getattr(args, "image_format", None))
     if fmt is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from geo.cli._common import add_quiet, geoparser, show_progress
+from geo.cli._common import add_quiet, collector_paused, geoparser, show_progress
 from geo.cli._fetch import add_fetch_options, read_input
-from geo.cli._geocoding import add_geocoding_options, geoparse_article
+from geo.cli._geocoding import add_geocoding_options, article_places
 from geo.cli._image import add_image_options, image_request, write_image
 from geo.cli._output import add_parents, check_output, check_tiles
 
@@ -63,10 +63,6 @@ def _confidence(text: str) -> float:
 
 def run(args) -> int:
     picture = image_request(args)  # every picture option checked before any work
-    from geo._atomic import write_atomic
-    from geo._values import display_text
-    from geo.render import render_map
-
     if args.from_file is not None or args.article is None:
         from geo.cli._corpus_map import run_from
 
@@ -77,26 +73,69 @@ def run(args) -> int:
     article = read_input(args, args.article)
     out = Path(args.output) if args.output else Path("maps") / f"{article.stem}.html"
     check_output(out, parents=args.parents or not args.output)
-    gp = geoparser(args)
-    frame = geoparse_article(args, gp, article)
-    frame.attrs["article"] = article.meta.as_dict()
-    # a title or a file name that is not valid UTF-8 (undecodable bytes in argv) is shown with U+FFFD
-    title = display_text(args.title or article.title or f"Places in {_name(article.source)}")
-    gz = gp.gazetteer
     if picture is not None:
-        return write_image(args, picture, frame, title=title, stem=article.stem, outlines=gz.outlines())
+        return _picture(args, picture, article)
+    from geo.cli._prefork import prefork
+
+    renderer = prefork(_import_renderer)  # folium imported by a child while the model loads here
+    try:
+        return _map(args, article, out, renderer)
+    finally:
+        if renderer is not None:
+            renderer.close()
+
+
+def _import_renderer() -> None:
+    with collector_paused():  # folium and its templates: long-lived objects
+        import geo.render  # noqa: F401
+
+
+def _render(places, **options) -> str:
+    """:func:`geo.render.render_map` (by name, so a forked renderer can be asked to run it)."""
+    _import_renderer()
+    from geo.render import render_map
+
+    return render_map(places, **options)
+
+
+def _map(args, article, out: Path, renderer) -> int:
+    """Geoparse, draw (in ``renderer``, a :class:`geo.cli._prefork.Prefork`, or here), write."""
+    from geo._atomic import write_atomic
+
+    gp = geoparser(args)
+    places = article_places(args, gp, article)  # the map is drawn from the places: no GeoDataFrame
+    gz = gp.gazetteer
     review = {} if args.review_below is None else {"review_below": args.review_below}
-    html = render_map(frame, title=title, about=frame.attrs["article"], outlines=gz.outlines(),
-                      article=article.text,
-                      cdn=args.cdn, tiles=args.tiles, attr=args.attr, api_key_env=args.tiles_key_env,
-                      embed_api_key=args.embed_tiles_key, basemap_outlines=not args.no_basemap,
-                      divisions=gz.division_names(), countries={cc: c.name for cc, c in gz.countries().items()},
-                      corrections_name=f"{article.stem}.geo.toml", **review)
+    options = dict(title=_title(args, article), about=article.meta.as_dict(), outlines=gz.outlines(),
+                   article=article.text,
+                   cdn=args.cdn, tiles=args.tiles, attr=args.attr, api_key_env=args.tiles_key_env,
+                   embed_api_key=args.embed_tiles_key, basemap_outlines=not args.no_basemap,
+                   divisions=gz.division_names(), countries={cc: c.name for cc, c in gz.countries().items()},
+                   corrections_name=f"{article.stem}.geo.toml", **review)
+    html = renderer.call(_render, places, **options) if renderer is not None else _render(places, **options)
     write_atomic(out, html)
     if show_progress(args):
-        placed = int(frame["resolved"].sum())
-        print(f"wrote {out} ({placed} places on the map, {len(frame) - placed} not placed)", file=sys.stderr)
+        placed = sum(p.candidate is not None for p in places)
+        print(f"wrote {out} ({placed} places on the map, {len(places) - placed} not placed)", file=sys.stderr)
     return 0
+
+
+def _picture(args, picture, article) -> int:
+    from geo.frame import to_frame
+
+    gp = geoparser(args)
+    frame = to_frame(article_places(args, gp, article))
+    frame.attrs["article"] = article.meta.as_dict()
+    return write_image(args, picture, frame, title=_title(args, article), stem=article.stem,
+                       outlines=gp.gazetteer.outlines())
+
+
+def _title(args, article) -> str:
+    """``--title``, else the headline, else the file name; text that is not valid UTF-8 (undecodable
+    bytes in argv) is shown with U+FFFD."""
+    from geo._values import display_text
+
+    return display_text(args.title or article.title or f"Places in {_name(article.source)}")
 
 
 def _name(source: str) -> str:

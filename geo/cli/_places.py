@@ -7,8 +7,8 @@ from geo.cli._fetch import add_fetch_options, read_input
 from geo.cli._geocoding import add_geocoding_options, article_places, geoparse_article
 from geo.cli._output import add_parents, check_output
 from geo.errors import UsageError
-from geo.exports import BINARY_FORMATS
-from geo.exports import PLACES_FORMATS as FORMATS
+from geo._formats import BINARY_FORMATS
+from geo._formats import PLACES_FORMATS as FORMATS
 
 
 def register(sub) -> None:
@@ -29,7 +29,7 @@ def register(sub) -> None:
 
 
 def _format(args) -> str:
-    from geo.exports import format_for
+    from geo._formats import format_for
 
     fmt = format_for(args.output, args.format, allowed=FORMATS, default="geojson")
     if fmt in BINARY_FORMATS and args.output in (None, "-"):
@@ -38,10 +38,11 @@ def _format(args) -> str:
 
 
 def run(args) -> int:
-    from geo.batch._postgis import is_postgis_url
+    if args.output and "://" in args.output:  # (a file name needs no import of the PostGIS writer)
+        from geo.batch._postgis import is_postgis_url
 
-    if is_postgis_url(args.output):
-        return _run_postgis(args)
+        if is_postgis_url(args.output):
+            return _run_postgis(args)
     fmt = _format(args)
     check_output(args.output, parents=args.parents)
     article = read_input(args, args.article)

@@ -8,15 +8,11 @@ from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
+from geo._geonames import DEFAULT_BASE_URL, DUMP_NAMES
 from geo.errors import GazetteerError, UsageError
 from geo.gazetteer._import import ImportResult, import_file, progress_steps
 
 __all__ = ["DEFAULT_BASE_URL", "DUMP_NAMES", "base_url", "dump_url", "download", "import_sources"]
-
-DEFAULT_BASE_URL = "https://download.geonames.org/export/dump/"
-#: dump files (besides the XX country files) that ``geo gazetteer download`` accepts by name
-DUMP_NAMES = ("allCountries", "cities500", "cities1000", "cities5000", "cities15000", "alternateNamesV2",
-              "alternateNames")
 
 
 def base_url(explicit: str | None = None) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from geo._atomic import AtomicPath, pid_alive
+from geo._geonames import ALL_CLASSES
 from geo._progress import progress_bar
 from geo.errors import GazetteerError, UsageError
 from geo.gazetteer._dumps import DumpSource, Stats, _norm
@@ -33,8 +34,6 @@ from geo.gazetteer._imports import IMPORT_FORMAT, Imports, feature_kind, imports
 __all__ = ["ALL_CLASSES", "ImportResult", "import_file", "remove_import", "progress_steps",
            # read elsewhere, named here too for the callers of this module
            "Imports", "imports_dir", "feature_kind", "_norm"]
-
-ALL_CLASSES = "ADHLPRSTUV"
 
 _SCHEMA = """
 CREATE TABLE places (gid INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, cc TEXT, admin1 TEXT,

@@ -18,7 +18,7 @@ from typing import Any
 
 from geo.errors import UsageError
 from geo.image._labels import Box
-from geo.image._options import (
+from geo._image_options import (
     FORMATS,
     PRESETS,
     STYLES,

@@ -27,7 +27,7 @@ from geo.image._furniture import (
     layout,
 )
 from geo.image._labels import Anchor, Box
-from geo.image._options import ImageOptions
+from geo._image_options import ImageOptions
 from geo.image._save import drawing_settings, figure_bytes
 from geo.image._text import alt_text, by_importance, credit_line, region_name
 from geo.image._view import View, choose_view, framed, mainland

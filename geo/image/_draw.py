@@ -13,7 +13,7 @@ from typing import Any
 
 from geo._render_data import KINDS, PlaceRecord, marker_radius
 from geo.image._labels import Anchor, Box, Placement, place_labels
-from geo.image._options import ImageOptions, Style
+from geo._image_options import ImageOptions, Style
 from geo.image._view import View, project_geometry, project_points, visible
 
 __all__ = [

@@ -1,7 +1,8 @@
 """What an image is asked to be: size, resolution, format and style, checked before any work.
 
 Everything here is plain Python (no Matplotlib), so the command line can refuse a bad option
-before it loads the model or geoparses anything.
+before it loads the model or geoparses anything; it lives outside :mod:`geo.image` so that
+``geo map`` checks its options without importing the picture renderer.
 """
 
 from __future__ import annotations
