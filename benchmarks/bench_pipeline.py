@@ -1,19 +1,24 @@
 """Throughput of geo next to spaCy's ``ner`` component alone, per CPU-second (issue 16), and optionally
 the gazetteer build and the cold CLI.
 
-    python benchmarks/bench_pipeline.py [--corpus PATH[:N]]... [--rounds 3] [--batch-size 32]
+    python benchmarks/bench_pipeline.py [--corpus PATH[:N]]... [--rounds 3] [--batch-size 32] [--chunk 32]
                                         [--build] [--cli [--runs 3]]
 
 Throughput (always): for each corpus (default: the first 200 documents of LGL and the whole of
 GeoVirus from ``../shared/corpora``; ``PATH:N`` takes the first N documents of PATH), in this one
 process, one untimed pass of each pipeline (the process's memory and the files it reads warmed alike),
 then ``--rounds`` interleaved rounds; each round times, in process CPU time (``time.process_time``),
-one pass of each pipeline over the same texts, in alternating order:
+one pass of each pipeline over the same texts, the two taking turns every ``--chunk`` documents
+(default 32, one batch; ``0``: whole passes in alternating order), so that a change of the load of
+the machine falls on both alike:
 
   * geo: ``Geoparser.pipe`` (recognition, candidates, resolution: places out) by a **fresh**
     ``Geoparser`` made for the pass, sharing the loaded spaCy model, so no name of the corpus is in
     its caches when the clock starts (it is warmed up on a short text of this script's own first;
-    what geo shares between the Geoparsers of a process, the feature index, is emptied too);
+    what geo shares between the Geoparsers of a process by name, the feature index and its answers,
+    is emptied too; the whole tables of the gazetteer file that a process reads once, like the model
+    (``geo.gazetteer._shared``: the name filter, the demonyms, the divisions' codes and qualified
+    names), are kept: no answer for a name of the corpus is in them);
   * spaCy's ``ner`` component alone: ``nlp.pipe`` of the same spaCy package with only what ``ner``
     needs (``ner``, plus ``tok2vec`` when ``ner`` listens to it; in the small English model ``ner``
     carries its own token-to-vector layer), same batch size.
@@ -211,45 +216,57 @@ def forget_shared_caches() -> None:
         _features._INDEXES.clear()
 
 
-def geo_pass(gazetteer: Path, nlp, texts: list[str], batch: int) -> tuple[float, int]:
-    """CPU seconds of one ``Geoparser.pipe`` pass over ``texts`` by a fresh Geoparser (warmed up on
-    :data:`WARMUP` before the clock starts; no answer of an earlier pass kept), and the places it found."""
+def fresh_geoparser(gazetteer: Path, nlp, batch: int):
+    """A fresh Geoparser sharing ``nlp``, warmed up on :data:`WARMUP` (no answer of an earlier pass kept)."""
     from geo.pipeline import Geoparser
 
     forget_shared_caches()
     gp = Geoparser(gazetteer=gazetteer, nlp=nlp, progress=False)
     list(gp.pipe([WARMUP] * 8, batch_size=batch))
+    return gp
+
+
+def geo_part(gp, texts: list[str], batch: int) -> tuple[float, int]:
+    """CPU seconds of ``gp.pipe`` over ``texts``, and the places it found."""
     c = time.process_time()
     places = sum(len(p) for p in gp.pipe(texts, batch_size=batch))
     return time.process_time() - c, places
 
 
-def ner_pass(nlp, texts: list[str], batch: int) -> float:
-    """CPU seconds of one ``nlp.pipe`` pass over ``texts`` (warmed up on :data:`WARMUP` first)."""
-    for _doc in nlp.pipe([WARMUP] * 8, batch_size=batch):
-        pass
+def ner_part(nlp, texts: list[str], batch: int) -> float:
+    """CPU seconds of one ``nlp.pipe`` over ``texts``."""
     c = time.process_time()
     for _doc in nlp.pipe(texts, batch_size=batch):
         pass
     return time.process_time() - c
 
 
-def bench_corpus(gazetteer: Path, nlp, ner, texts: list[str], rounds: int, batch: int) -> dict:
-    """``rounds`` interleaved rounds (geo first in even rounds, ner first in odd ones), after one
-    untimed pass of each (the process's memory and the files it reads warmed alike)."""
+def bench_corpus(gazetteer: Path, nlp, ner, texts: list[str], rounds: int, batch: int, chunk: int) -> dict:
+    """``rounds`` rounds after one untimed pass of each pipeline (the process's memory and the files
+    it reads warmed alike). A round is one pass of each over ``texts`` (geo by a fresh Geoparser),
+    the two taking turns every ``chunk`` documents (0: whole passes, geo first in even rounds),
+    so that a change of the machine's load between the two is paired within seconds."""
+    geo_part(fresh_geoparser(gazetteer, nlp, batch), texts, batch)
+    ner_part(ner, texts, batch)
     geo_cpu: list[float] = []
     ner_cpu: list[float] = []
-    geo_pass(gazetteer, nlp, texts, batch)
-    ner_pass(ner, texts, batch)
     places = 0
+    step = chunk or len(texts)
     for r in range(rounds):
-        order = ("geo", "ner") if r % 2 == 0 else ("ner", "geo")
-        for which in order:
-            if which == "geo":
-                secs, places = geo_pass(gazetteer, nlp, texts, batch)
-                geo_cpu.append(secs)
-            else:
-                ner_cpu.append(ner_pass(ner, texts, batch))
+        gp = fresh_geoparser(gazetteer, nlp, batch)
+        ner_part(ner, [WARMUP] * 8, batch)
+        g = n = 0.0
+        places = 0
+        for k, i in enumerate(range(0, len(texts), step)):
+            part = texts[i:i + step]
+            for which in (("geo", "ner") if (r + k) % 2 == 0 else ("ner", "geo")):
+                if which == "geo":
+                    secs, found = geo_part(gp, part, batch)
+                    g, places = g + secs, places + found
+                else:
+                    n += ner_part(ner, part, batch)
+        geo_cpu.append(g)
+        ner_cpu.append(n)
     return {"geo": geo_cpu, "ner": ner_cpu, "places": places}
 
 
@@ -273,14 +290,15 @@ def report(label: str, texts: list[str], res: dict) -> str:
                    f"best / best {best:.3f} (target >= 0.90)"
 
 
-def throughput(gazetteer: Path, specs: list[str], rounds: int, batch: int) -> None:
+def throughput(gazetteer: Path, specs: list[str], rounds: int, batch: int, chunk: int) -> None:
     from geo.recognize import load_model
 
     name = model_name()
     nlp = load_model(name)  # geo's pipeline, loaded once, shared by every fresh Geoparser
     ner = ner_alone(name)
     print(f"model {name}: geo runs {'+'.join(nlp.pipe_names)}, the baseline {'+'.join(ner.pipe_names)}; "
-          f"batch {batch}, {rounds} interleaved rounds, CPU time of this process", flush=True)
+          f"batch {batch}, {rounds} interleaved rounds taking turns every {chunk or 'whole pass'} documents, "
+          "CPU time of this process", flush=True)
     for spec in specs:
         path, limit = corpus_arg(spec)
         if not path.is_file():
@@ -288,7 +306,7 @@ def throughput(gazetteer: Path, specs: list[str], rounds: int, batch: int) -> No
             continue
         texts = load_corpus(path, limit)
         print(report(f"{path.name}" + (f" (first {limit})" if limit else " (whole)"), texts,
-                     bench_corpus(gazetteer, nlp, ner, texts, rounds, batch)), flush=True)
+                     bench_corpus(gazetteer, nlp, ner, texts, rounds, batch, chunk)), flush=True)
     print(f"\npeak RSS of this process: {mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)}")
 
 
@@ -300,6 +318,8 @@ def main(argv=None) -> int:
                          "default: LGL's first 200 and the whole of GeoVirus)")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds per corpus (default 3)")
     ap.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size for both (default 32)")
+    ap.add_argument("--chunk", type=int, default=32, metavar="N",
+                    help="geo and ner take turns every N documents within a round (default 32; 0: whole passes)")
     ap.add_argument("--build", action="store_true", help="also time a gazetteer build (a child process)")
     ap.add_argument("--cli", action="store_true", help="also time the cold CLI on the seed article")
     ap.add_argument("--runs", type=int, default=3, help="cold CLI runs per command (median; default 3)")
@@ -318,7 +338,7 @@ def main(argv=None) -> int:
             print(rows_table(f"\ncold CLI on the seed article, gazetteer built, {args.runs} runs each",
                              ("command", "median", "min", "max", "CPU (median)", "peak RSS"),
                              bench_cli(gazetteer, args.runs, tmp)), flush=True)
-        throughput(gazetteer, args.corpus or list(DEFAULT_CORPORA), args.rounds, args.batch_size)
+        throughput(gazetteer, args.corpus or list(DEFAULT_CORPORA), args.rounds, args.batch_size, args.chunk)
     load1 = os.getloadavg()
     print(f"load average at the end: {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}")
     return 0

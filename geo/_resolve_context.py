@@ -17,7 +17,7 @@ from geo._features_resolve import ArticleFeatures, treated_as_feature
 from geo.gazetteer import Gazetteer
 from geo.types import FEATURE_KINDS, Alternative, Candidate, Match, Mention
 
-__all__ = ["Group", "Article", "document_context", "first_pass_context", "containers", "sentence_containers",
+__all__ = ["Group", "Article", "document_context", "containers", "sentence_containers",
            "local_cells", "LOCAL_KINDS"]
 
 LOCAL_KINDS = ("city", "admin2", "place")
@@ -87,22 +87,6 @@ def document_context(gazetteer: Gazetteer, groups: dict[str, Group]) -> tuple[Co
         if g.own_country[0]:
             countries[g.own_country[0]] += g.own_country[1]  # type: ignore[assignment]  # weights: a Counter of floats
     return countries, admin1s
-
-def first_pass_context(gazetteer: Gazetteer, groups: dict[str, Group], g: Group, countries: Counter,
-                       admin1s: Counter) -> tuple[Counter, Counter]:
-    """The document context with the other names' first-pass choices added (weighted by confidence)."""
-    c2, a2 = Counter(countries), Counter(admin1s)
-    for other in groups.values():
-        ch = other.choice
-        if other is g or ch is None or ch.kind in ("country", "continent") or other.key.startswith("country:"):
-            continue
-        if ch.country_code:
-            c2[ch.country_code] += 0.5 * other.confidence * len(other.mentions)  # type: ignore[assignment]  # weights: a Counter of floats
-        if ch.kind in ("city", "admin2"):
-            a = gazetteer.admin1_of(ch)
-            if a is not None:
-                a2[a.pid] += 0.5 * other.confidence  # type: ignore[assignment]  # weights: a Counter of floats
-    return c2, a2
 
 def containers(ordered: Sequence[Mention], by_start: dict, text: str) -> dict[str, list[Group]]:
     """For "X, Y" and "X in Y", the groups Y that may contain the group of X."""

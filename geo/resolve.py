@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING, Sequence
 
 from geo._distance import haversine_km as _haversine
 from geo._features_resolve import ArticleFeatures, feature_point, feature_score, restrict
+from geo._nearby import Anchors, Shares
 from geo._resolve_context import (
     LOCAL_KINDS,
     Article,
     Group,
     document_context,
-    first_pass_context,
     local_cells,
     sentence_containers,
 )
@@ -162,11 +162,13 @@ class Resolver:
         anchors = [g.choice for g in groups.values() if g.choice is not None and g.confidence >= 0.6]
         art.cells = local_cells(groups)
         art.features.note((g.key, g.choice) for g in groups.values())
+        grid, shares = Anchors.grid(anchors), Shares(self.gazetteer, groups)  # no scan of every name per name
         for g in groups.values():
             if g.matches:
-                own = [a for a in anchors if a is not g.choice]
-                c2, a2 = first_pass_context(self.gazetteer, groups, g, countries, admin1s)
+                own = Anchors(anchors, grid, without=g.choice)
+                c2, a2 = shares.context(g, countries, admin1s)  # the first pass's choices (and pass 2's so far)
                 self._choose(art, g, c2, a2, containers.get(g.key, ()), anchors=own)
+                shares.update(g)
         _place_features(art)
         if fallback:
             self._fallback(groups, countries, fallback)
@@ -221,7 +223,8 @@ class Resolver:
         return False
 
     def _score(self, art: Article, c: Candidate, primary: bool, g: Group, countries: Counter, admin1s: Counter,
-               containers: Sequence[Group], anchors: Sequence[Candidate]) -> float:
+               containers: Sequence[Group], anchors: Sequence[Candidate], total: float) -> float:
+        """``total``: ``sum(countries.values()) or 1.0``, the same for every candidate of a name."""
         w = self.w
         if c.kind in FEATURE_KINDS:
             return feature_score(w, art.features, c, primary, g, countries, anchors)
@@ -229,7 +232,6 @@ class Resolver:
         if primary:
             s += w.primary_name
         own = g.own_country[1] if g.own_country[0] == c.country_code else 0.0
-        total = sum(countries.values()) or 1.0
         if c.country_code and c.kind != "continent":
             share = max(0.0, countries.get(c.country_code, 0) - own) / total
             s += w.country_context * min(1.0, 2 * share)
@@ -251,7 +253,7 @@ class Resolver:
                 break
         near = 0.0
         if anchors and c.kind in ("city", "admin2", "admin1", "place"):
-            d = min(_haversine(c.lat, c.lon, a.lat, a.lon) for a in anchors)
+            d = anchors.nearest_km(c.lat, c.lon)  # type: ignore[attr-defined]  # pass 2's Anchors
             near = w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)
         if c.kind in LOCAL_KINDS and art.cells and not g.names_a_country:
             # the same neighbours, counted once: confident choices or likely namesakes
@@ -288,7 +290,8 @@ class Resolver:
                 containers: Sequence[Group], anchors: Sequence[Candidate]) -> None:
         if not g.matches:
             return
-        scored = sorted(((self._score(art, m.candidate, m.primary, g, countries, admin1s, containers, anchors)
+        total = sum(countries.values()) or 1.0
+        scored = sorted(((self._score(art, m.candidate, m.primary, g, countries, admin1s, containers, anchors, total)
                           - (self._kind_bonus["admin1"] + self.w.primary_name + 0.3
                              if self._city_of_division(m.candidate, g) else 0.0),
                           i, m.candidate)

@@ -177,3 +177,115 @@ def test_a_file_without_the_filter_is_read_as_before(gazetteer, tmp_path):
         assert old._filter is None and old._filter_read
     finally:
         old.close()
+
+
+# -- issue 16, long texts: the resolver's look-ups over all the names of an article ---------------
+def _city(lat: float, lon: float, i: int):
+    from geo.types import Candidate
+
+    return Candidate(geonameid=i, name=f"P{i}", kind="city", lat=lat, lon=lon, country_code="ZZ")
+
+
+@pytest.mark.parametrize("count", [5, 400])  # a scan of few anchors; cells for many
+def test_nearest_anchor_is_the_scan_s_under_500_km(count):
+    from geo._distance import haversine_km
+    from geo._nearby import Anchors
+
+    rnd = random.Random(count)
+    # clusters near the poles, on both sides of the date line and in the middle latitudes
+    centres = [(89.5, 0.0), (-88.0, 120.0), (10.0, 179.8), (10.0, -179.9), (40.0, -75.0), (0.0, 0.0)]
+    points = []
+    for i in range(count):
+        la, lo = centres[i % len(centres)]
+        lat = max(-90.0, min(90.0, la + rnd.uniform(-6, 6)))
+        lon = (lo + rnd.uniform(-9, 9) + 180.0) % 360.0 - 180.0
+        points.append(_city(lat, lon, i))
+    grid = Anchors.grid(points)
+    for k in range(300):
+        la, lo = centres[k % len(centres)]
+        lat = max(-90.0, min(90.0, la + rnd.uniform(-8, 8)))
+        lon = (lo + rnd.uniform(-12, 12) + 180.0) % 360.0 - 180.0
+        without = points[k % count]
+        own = Anchors(points, grid, without=without)
+        scan = min((haversine_km(lat, lon, a.lat, a.lon) for a in points if a is not without), default=float("inf"))
+        fast = own.nearest_km(lat, lon)
+        assert list(own) == [a for a in points if a is not without]
+        if scan < 500:
+            assert fast == scan  # the same distance to the last digit
+        else:
+            assert fast >= 500
+
+
+def test_context_shares_are_the_sums_of_a_scan_of_every_name(gazetteer):
+    from collections import Counter
+
+    from geo._nearby import Shares
+    from geo._resolve_context import Group
+
+    picks = [m.candidate for name in ("Columbus", "Dayton", "Aleppo", "Lyon", "Ohio", "Syria", "Toledo")
+             for m in gazetteer.lookup(name)[:3]]
+    groups = {}
+    for i, c in enumerate(picks):
+        g = Group(key=f"k{i}" if i % 5 else f"country:{c.country_code}", query=c.name, mentions=[None] * (1 + i % 3))
+        g.choice, g.confidence = (c, 0.1 + (i % 7) / 10) if i % 4 else (None, 0.0)
+        groups[g.key] = g
+
+    def scan(g, countries, admin1s):  # what the resolver summed for each name before
+        c2, a2 = Counter(countries), Counter(admin1s)
+        for other in groups.values():
+            ch = other.choice
+            if other is g or ch is None or ch.kind in ("country", "continent") or other.key.startswith("country:"):
+                continue
+            if ch.country_code:
+                c2[ch.country_code] += 0.5 * other.confidence * len(other.mentions)
+            if ch.kind in ("city", "admin2"):
+                a = gazetteer.admin1_of(ch)
+                if a is not None:
+                    a2[a.pid] += 0.5 * other.confidence
+        return c2, a2
+
+    countries, admin1s = Counter({"US": 1.5, "SY": 0.5}), Counter()
+    shares = Shares(gazetteer, groups)
+    for k, g in enumerate(groups.values()):
+        fast, slow = shares.context(g, countries, admin1s), scan(g, countries, admin1s)
+        assert fast == slow and [list(c.items()) for c in fast] == [list(c.items()) for c in slow]  # same order
+        g.choice, g.confidence = picks[(k * 3) % len(picks)], 0.37  # pass 2 changes the choice
+        shares.update(g)
+
+
+# -- issue 16, throughput: the feature look-ups ---------------------------------------------------
+def test_generic_core_is_that_of_every_prefix_and_suffix():
+    from geo.gazetteer import _features as f
+
+    def by_definition(norm, stored_only=False):
+        for prefix, kinds, stored in f._PREFIXES:
+            if norm.startswith(prefix) and len(norm) - len(prefix) >= 3 and (stored or not stored_only):
+                return norm[len(prefix):], kinds
+        for suffix, kinds, stored in f._SUFFIXES:
+            if norm.endswith(suffix) and len(norm) - len(suffix) >= 3 and (stored or not stored_only):
+                return norm[: -len(suffix)], kinds
+        return None
+
+    words = [p.strip() for p, _k, _s in f._PREFIXES + f._SUFFIXES] + ["scioto", "x", "", "de", "lakes", "riverside"]
+    rnd = random.Random(16)
+    names = {" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 4))) for _ in range(5000)}
+    names |= {"lake", "lake x", "lago de x", "x river", "mount pleasant", " river", "river ", "a  river"}
+    for norm in names:
+        for stored_only in (False, True):
+            assert f.generic_core(norm, stored_only=stored_only) == by_definition(norm, stored_only), norm
+
+
+def test_feature_names_read_once_answer_as_the_query_did(gazetteer):
+    from geo.gazetteer._features import FeatureIndex
+
+    index = FeatureIndex(gazetteer.path)
+    con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
+    try:
+        keys = [n for (n,) in con.execute("SELECT DISTINCT norm FROM feature_names ORDER BY norm")]
+        for norm in keys[::97] + ["police", "monday", "springfield"]:
+            expect = {fid for (fid,) in con.execute("SELECT DISTINCT fid FROM feature_names WHERE norm = ?", (norm,))}
+            assert {f.fid for f, _form in index._rows(norm, None)} == expect
+    finally:
+        con.close()
+        index.close()
+    assert len(keys) > 1000

@@ -25,6 +25,7 @@ from geo._cache import cache_dir
 from geo._text import name_key, normalize
 from geo.errors import GazetteerError
 from geo.gazetteer._build import FORMAT_VERSION, build
+from geo.gazetteer._shared import shared_table
 from geo.gazetteer._sources import package_versions
 from geo.types import Candidate, CandidateSource, Match
 
@@ -235,7 +236,8 @@ class Gazetteer:
         if not self._filter_read:
             from geo.gazetteer._name_filter import NameFilter
 
-            self._filter, self._filter_read = NameFilter.read(self._con), True
+            self._filter = shared_table(self.path, "name_filter", lambda: NameFilter.read(self._con))
+            self._filter_read = True
         if self._filter is not None and not self._filter.may_hold(norm):
             return ()  # most names asked are no place: no query for those
         rows = self._con.execute(
@@ -262,23 +264,27 @@ class Gazetteer:
     def demonym(self, word: str) -> tuple[str, str] | None:
         """``(country_code, form)`` when ``word`` is a demonym or adjective of a country."""
         if self._demonyms is None:
-            self._demonyms = {n: (cc, f) for n, cc, f in self._con.execute("SELECT norm, cc, form FROM demonyms")}
+            self._demonyms = shared_table(self.path, "demonyms", lambda: {
+                n: (cc, f) for n, cc, f in self._con.execute("SELECT norm, cc, form FROM demonyms")})
         return self._demonyms.get(normalize(word))
 
     def divisions_named(self, name: str) -> tuple[Candidate, ...]:
         """First-level divisions whose names are ``name`` with a qualifier ("North Darfur", "South Darfur")."""
         if self._qualified_divisions is None:
-            index: dict[str, list[Candidate]] = {}
-            # (the partial index places_admin1 reads these few thousand rows without a scan of the table)
-            rows = self._con.execute(f"SELECT {_COLS} FROM places p WHERE p.kind = 'admin1' ORDER BY p.pid").fetchall()
-            for r in rows:
-                words = normalize(r[2]).split()
-                if len(words) >= 2:
-                    c = _candidate(r)
-                    for key in {words[-1], " ".join(words[1:])}:
-                        index.setdefault(key, []).append(c)
-            self._qualified_divisions = {k: tuple(v) for k, v in index.items()}
+            self._qualified_divisions = shared_table(self.path, "qualified_divisions", self._read_qualified_divisions)
         return self._qualified_divisions.get(normalize(name), ())
+
+    def _read_qualified_divisions(self) -> dict[str, tuple[Candidate, ...]]:
+        index: dict[str, list[Candidate]] = {}
+        # (the partial index places_admin1 reads these few thousand rows without a scan of the table)
+        rows = self._con.execute(f"SELECT {_COLS} FROM places p WHERE p.kind = 'admin1' ORDER BY p.pid").fetchall()
+        for r in rows:
+            words = normalize(r[2]).split()
+            if len(words) >= 2:
+                c = _candidate(r)
+                for key in {words[-1], " ".join(words[1:])}:
+                    index.setdefault(key, []).append(c)
+        return {k: tuple(v) for k, v in index.items()}
 
     def admin1_of(self, candidate: Candidate) -> Candidate | None:
         """The first-level division a place lies in, when known."""
@@ -313,11 +319,14 @@ class Gazetteer:
         if candidate.kind != "admin1" or pid is None:
             return ()
         if self._codes_of is None:  # the whole table (a few thousand rows) once, not a scan per call
-            codes: dict[int, list[str]] = {}
-            for p, code in self._con.execute("SELECT pid, code FROM admin1_codes ORDER BY rowid"):
-                codes.setdefault(p, []).append(code)
-            self._codes_of = {p: tuple(c) for p, c in codes.items()}
+            self._codes_of = shared_table(self.path, "admin1_codes", self._read_codes)
         return self._codes_of.get(pid, ())
+
+    def _read_codes(self) -> dict[int, tuple[str, ...]]:
+        codes: dict[int, list[str]] = {}
+        for p, code in self._con.execute("SELECT pid, code FROM admin1_codes ORDER BY rowid"):
+            codes.setdefault(p, []).append(code)
+        return {p: tuple(c) for p, c in codes.items()}
 
     def by_geonameid(self, geonameid: int) -> Candidate | None:
         """The entry with this GeoNames id, from the gazetteer or else from the imported dumps."""

@@ -68,9 +68,17 @@ _SUFFIXES: tuple[tuple[str, frozenset[str], bool], ...] = (
 )
 
 
+#: the first words of the prefixes and the last words of the suffixes: a name with neither has no generic word
+_PREFIX_FIRST = frozenset(p.split()[0] for p, _k, _s in _PREFIXES)
+_SUFFIX_LAST = frozenset(s.split()[-1] for s, _k, _s in _SUFFIXES)
+
+
 def generic_core(norm: str, *, stored_only: bool = False) -> tuple[str, frozenset[str]] | None:
     """The name without its generic word and the kinds that word names: ``"scioto river"`` gives
     ``("scioto", {"river"})``, ``"lake maracaibo"`` ``("maracaibo", {"lake"})``; None without one."""
+    first, space, _rest = norm.partition(" ")
+    if not space or first not in _PREFIX_FIRST and norm[norm.rfind(" ") + 1:] not in _SUFFIX_LAST:
+        return None  # every prefix and suffix holds a space (most names asked have no generic word)
     for prefix, kinds, stored in _PREFIXES:
         if norm.startswith(prefix) and len(norm) - len(prefix) >= 3 and (stored or not stored_only):
             return norm[len(prefix):], kinds
@@ -183,6 +191,7 @@ class FeatureIndex:
         self.path = Path(path)
         self._local = threading.local()
         self._cache: dict[str, tuple[FeatureMatch, ...]] = {}
+        self._names: frozenset[str] | None = None
 
     @property
     def _con(self) -> sqlite3.Connection:
@@ -191,7 +200,16 @@ class FeatureIndex:
         return thread_connection(self._local, self.path, "SELECT 1 FROM features LIMIT 1",
                                  "read the features of the gazetteer")
 
+    def _known(self) -> frozenset[str]:
+        """Every key of ``feature_names`` (a few thousand), read once: most names asked are no feature's."""
+        known = self._names
+        if known is None:
+            known = self._names = frozenset(n for (n,) in self._con.execute("SELECT DISTINCT norm FROM feature_names"))
+        return known
+
     def _rows(self, norm: str, kinds: frozenset[str] | None) -> list[tuple[Feature, int]]:
+        if norm not in self._known():
+            return []
         rows = self._con.execute(
             f"SELECT {_FCOLS}, MIN(n.form) FROM feature_names n JOIN features f ON f.fid = n.fid "
             "WHERE n.norm = ? GROUP BY f.fid", (norm,)).fetchall()
@@ -259,7 +277,7 @@ def feature_index(gazetteer=None) -> FeatureIndex:
         from geo.gazetteer import open_gazetteer
 
         gazetteer = open_gazetteer(progress=False)
-    path = Path(gazetteer.path)
+    path = gazetteer.path if isinstance(gazetteer.path, Path) else Path(gazetteer.path)  # (asked per name)
     with _INDEX_LOCK:
         if path not in _INDEXES:
             _INDEXES[path] = FeatureIndex(path)

@@ -8,6 +8,7 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from geo.gazetteer._sources import read_aliases
@@ -80,6 +81,8 @@ class Context:
     lower_words: frozenset[str]
     #: every token in lower case, by index (scanning these strings creates no spaCy token objects)
     lowers: tuple[str, ...]
+    #: every token's text, by index (its ``istitle()``, ``isupper()`` … are the token's ``is_title`` …)
+    words: tuple[str, ...] = ()
     found: tuple[Span, ...] = ()
     diseases: frozenset[str] = field(default_factory=frozenset)
     #: the physical and regional features of the gazetteer (None: a gazetteer file without them)
@@ -91,7 +94,7 @@ class Context:
         text = doc.text
         sentences = sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))])
         ents = tuple(doc.ents)  # spaCy builds this tuple anew on every access: read it once
-        tokens = list(doc)
+        words = _words(doc, text)
         persons = [e for e in ents if e.label_ == "PERSON"]
         places = {e.start: _read_place_entity(e, text, gazetteer) for e in ents if e.label_ in PLACE_LABELS}
         blocked = [(e.start_char, e.end_char) for e in ents if e.label_ in BLOCKING_LABELS]
@@ -107,8 +110,15 @@ class Context:
             full_name_words=frozenset(t.text for e in persons if len(e) > 1 for t in e),
             person_words=frozenset(t.text for e in persons for t in e if t.is_title),
             facilities=frozenset((e.start_char, e.end_char) for e in ents if e.label_ == "FAC"),
-            lower_words=frozenset(t.text for t in tokens if t.is_lower and t.is_alpha),
-            lowers=tuple(t.lower_ for t in tokens), features=features)
+            lower_words=frozenset([w for w in words if w.islower() and w.isalpha()]),  # Token.is_lower, .is_alpha
+            lowers=tuple([w.lower() for w in words]), words=tuple(words), features=features)  # Token.lower_
+
+    @cached_property
+    def demonym_divisions(self) -> list[tuple[int, int, str]]:
+        """:func:`geo.recognize._hints.demonym_divisions` of the text, found once (every annotation asks)."""
+        from geo.recognize._hints import demonym_divisions
+
+        return demonym_divisions(self)
 
     def sentence_of(self, start: int) -> tuple[int, int]:
         i = bisect_right(self.sentence_starts, start) - 1
@@ -179,6 +189,16 @@ class Context:
             return True
         t = self.thresholds
         return best.primary and c.population >= t.known_primary or c.population >= t.known_any
+
+
+def _words(doc: Doc, text: str) -> list[str]:
+    """The text of each token, cut from ``text`` at the tokens' offsets (no spaCy token object is
+    made: its attributes are these strings' ``lower()``, ``islower()``, ``isalpha()``)."""
+    from spacy.attrs import IDX, LENGTH
+
+    if not len(doc):
+        return []
+    return [text[a:a + n] for a, n in doc.to_array([IDX, LENGTH]).tolist()]
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ _DIVISIONS = re.compile(rf"\b([A-Z][\w\-]+) (?:{'|'.join(DEMONYM_DIVISIONS)}) of
 def annotate(spans: list[Span], doc: Doc, ctx: Context) -> list[Span]:
     """``spans`` with their feature hints, country hints and sources set; feature spans that name
     no kind of feature are left out."""
-    divisions = _demonym_divisions(ctx)
+    divisions = ctx.demonym_divisions
     out = []
     for span in spans:
         hint = feature_hint(span, doc, ctx) if span.literal else ()
@@ -223,7 +223,7 @@ def _within_a_name(span: Span, doc: Doc, ctx: Context) -> bool:
     return m is not None and m.group(1)[:1].isupper() and m.group(1).lower() in ORG_OPENERS
 
 
-def _demonym_divisions(ctx: Context) -> list[tuple[int, int, str]]:
+def demonym_divisions(ctx: Context) -> list[tuple[int, int, str]]:
     """The stretches of text that list divisions named with their country's demonym, and the
     country: "the Venezuelan states of Zulia and Apure" -> (start, end, "VE")."""
     out = []

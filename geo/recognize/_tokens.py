@@ -142,9 +142,13 @@ def _a_keepers_thing(doc: Doc, a: int, b: int) -> bool:
 def noun_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
     """A place name used as a modifier: "a Gainesville man", "Gainesville's mayor", "Aleppo residents"."""
     i, n = 0, len(doc)
+    words = ctx.words
     while i < n:
+        if not words[i].istitle():  # the token's is_title, without a token object for every word
+            i += 1
+            continue
         t = doc[i]
-        if not t.is_title or t.ent_type_ not in ("", "ORG", "PERSON") or t.is_stop:
+        if t.ent_type_ not in ("", "ORG", "PERSON") or t.is_stop:
             i += 1
             continue
         run = name_run(doc, i, 1)
@@ -167,12 +171,14 @@ def noun_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
 def capitals(doc: Doc, ctx: Context) -> Iterator[Span]:
     """Names in capitals ("COLUMBUS, Ohio (AP) —", headlines) that the gazetteer knows well."""
     i, n = 0, len(doc)
+    words = ctx.words
     while i < n:
-        if not (doc[i].is_upper and doc[i].is_alpha and len(doc[i]) >= 3) or doc[i].ent_type_ in BLOCKING_LABELS:
+        w = words[i]  # the token's text: is_upper, is_alpha and len of the token
+        if not (w.isupper() and w.isalpha() and len(w) >= 3) or doc[i].ent_type_ in BLOCKING_LABELS:
             i += 1
             continue
         j = i
-        while j < n and doc[j].is_upper and doc[j].is_alpha:
+        while j < n and words[j].isupper() and words[j].isalpha():
             j += 1
         s, e = char_span(doc, i, j)
         name = ctx.text[s:e]
