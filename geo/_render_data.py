@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 import sys
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 __all__ = [
@@ -321,7 +321,7 @@ def _checked(lat: float, lon: float) -> tuple[float | None, float | None]:
 
 def _row_coords(row: Mapping[str, Any]) -> tuple[float | None, float | None]:
     lat, lon = row.get("lat"), row.get("lon")
-    if _is_missing(lat) or _is_missing(lon):
+    if lat is None or lon is None or _is_missing(lat) or _is_missing(lon):
         return None, None
     return _checked(float(lat), float(lon))
 

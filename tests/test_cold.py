@@ -162,14 +162,17 @@ sys.exit(code)
 """
 
 
-def _heavy_imports(tmp_path, *args: str) -> list[str]:
+def _heavy_imports(tmp_path, *args: str, fork: str = "0") -> list[str]:
+    """The heavy modules the command imports in this process (``GEO_FORK`` as given: by default the
+    renderer is not forked, so the command's own imports are all here)."""
+    import os
     import subprocess
     import sys
 
     article = tmp_path / "article.txt"
     article.write_text(_article(1), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-c", _IMPORTS, *[a.replace("ARTICLE", str(article)) for a in args]],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env={**os.environ, "GEO_FORK": fork})
     assert proc.returncode == 0, proc.stderr
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("HEAVY"))
     return line.split()[1:]
@@ -192,6 +195,9 @@ def test_geo_map_imports_no_geopandas_nor_pyproj(tmp_path, gazetteer):
     # folium imports pandas itself; GeoPandas, pyproj and Matplotlib are not needed to draw the map
     assert _heavy_imports(tmp_path, "map", "ARTICLE", "-q", "-o", str(tmp_path / "map.html")) == ["folium", "pandas"]
     assert (tmp_path / "map.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    # with the renderer forked, folium (and pandas with it) is imported in the child only
+    assert _heavy_imports(tmp_path, "map", "ARTICLE", "-q", "-o", str(tmp_path / "forked.html"), fork="1") == []
+    assert (tmp_path / "forked.html").read_bytes() == (tmp_path / "map.html").read_bytes()
 
 
 def test_the_map_of_the_places_is_the_map_of_their_frame(geoparser, gazetteer):

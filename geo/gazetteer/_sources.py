@@ -8,6 +8,8 @@ never imported.
 from __future__ import annotations
 
 import ast
+import functools
+import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -17,7 +19,7 @@ from typing import Iterator
 
 from geo.errors import GazetteerError
 
-__all__ = ["SOURCE_PACKAGES", "package_dir", "package_versions", "load_json", "outline_geometry", "read_aliases",
+__all__ = ["SOURCE_PACKAGES", "package_dir", "package_versions", "build_digest", "load_json", "outline_geometry", "read_aliases",
            "us_counties"]
 
 #: distribution name -> import name of the packages the gazetteer is built from
@@ -48,6 +50,27 @@ def package_versions() -> dict[str, str]:
 
     out.update(feature_package_versions())
     return out
+
+
+#: geo's own files that decide what a build writes: its curated tables, the build code and the
+#: normaliser of names (a gazetteer built by another version of them is rebuilt, never used)
+_BUILD_FILES = ("_data/aliases.tsv", "_data/features.tsv", "_data/feature_names.tsv", "_text.py",
+                "gazetteer/_build.py", "gazetteer/_build_names.py", "gazetteer/_features_build.py",
+                "gazetteer/_features_sources.py", "gazetteer/_name_filter.py", "gazetteer/_sources.py")
+
+
+@functools.cache
+def build_digest() -> str:
+    """A digest of :data:`_BUILD_FILES` as installed (the same for every gazetteer this geo builds)."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for rel in _BUILD_FILES:
+        h.update(rel.encode())
+        try:
+            h.update((root / rel).read_bytes())
+        except OSError:
+            h.update(b"(missing)")
+    return h.hexdigest()[:16]
 
 
 def load_json(import_name: str, *parts: str):

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.errors import UsageError
-from geo.image._labels import Box
 from geo._image_options import (
     FORMATS,
     PRESETS,
@@ -27,6 +25,8 @@ from geo._image_options import (
     image_options,
     parse_size,
 )
+from geo.errors import UsageError
+from geo.image._labels import Box
 
 __all__ = [
     "FORMATS",

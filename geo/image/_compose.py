@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from geo._image_options import ImageOptions
 from geo._render_data import PlaceRecord, place_records
 from geo._render_features import feature_shapes
 from geo.image._draw import (
@@ -27,7 +28,6 @@ from geo.image._furniture import (
     layout,
 )
 from geo.image._labels import Anchor, Box
-from geo._image_options import ImageOptions
 from geo.image._save import drawing_settings, figure_bytes
 from geo.image._text import alt_text, by_importance, credit_line, region_name
 from geo.image._view import View, choose_view, framed, mainland

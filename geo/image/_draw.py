@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from geo._image_options import ImageOptions, Style
 from geo._render_data import KINDS, PlaceRecord, marker_radius
 from geo.image._labels import Anchor, Box, Placement, place_labels
-from geo._image_options import ImageOptions, Style
 from geo.image._view import View, project_geometry, project_points, visible
 
 __all__ = [

@@ -136,7 +136,7 @@ def _may_modify(doc: Doc, a: int, b: int, ctx: Context) -> bool:
 def _a_keepers_thing(doc: Doc, a: int, b: int) -> bool:
     """"Buffalo herders moved ...": one word, capitalised only because it opens the sentence, that
     no entity holds, before people named after what they keep — the animal, not the city."""
-    return b == a + 1 and doc[a].is_sent_start and not doc[a].ent_type_ and doc[b].lower_ in KEEPER_NOUNS
+    return b == a + 1 and bool(doc[a].is_sent_start) and not doc[a].ent_type_ and doc[b].lower_ in KEEPER_NOUNS
 
 
 def noun_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
