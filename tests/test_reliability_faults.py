@@ -178,7 +178,7 @@ def test_kill_9_at_random_points_of_batch_then_resume_gives_the_same_rows(geo_ex
 @pytest.mark.parametrize("sig,code,word", [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
 def test_signal_during_parse_removes_the_temporary_file_and_says_so(geo_exe, env, tmp_path, sig, code, word):
     src = tmp_path / "docs.jsonl"
-    src.write_text(_docs(200))
+    src.write_text(_docs(3000))  # many more than it parses in the second it is given: the signal comes mid-run
     out = tmp_path / "out.jsonl"
     out.write_text(EARLIER)
     proc = subprocess.Popen([geo_exe, "parse", str(src), "-o", str(out), "-q"], env=env,
