@@ -199,7 +199,7 @@ def test_clicking_a_marker_highlights_its_mentions(seed, open_map):
     page.wait_for_function(
         """() => { const p = document.getElementById('geo-panel').getBoundingClientRect();
                    const m = document.querySelector('a.geo-mention.geo-active').getBoundingClientRect();
-                   return m.top >= p.top && m.bottom <= p.bottom; }""", timeout=10_000
+                   return m.top >= p.top && m.bottom <= p.bottom; }""", timeout=30_000
     )
 
 
