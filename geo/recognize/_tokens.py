@@ -12,6 +12,7 @@ from geo.recognize._words import (
     BLOCKING_LABELS,
     DIVISION_TRIGGERS,
     DIVISION_WORDS,
+    HEADINGS,
     KEEPER_NOUNS,
     LOCATIVE,
     LOCATIVE_BLOCKERS,
@@ -80,10 +81,6 @@ def _after_locative(doc: Doc, i: int) -> bool:
     return nxt not in LOCATIVE_BLOCKERS or nxt == "ORG" and whole_entity(doc, i + 1)
 
 
-_COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-                      "north-east", "north-west", "south-east", "south-west", "inland", "upstream", "downstream"})
-
-
 def _place_context(doc: Doc, i: int, name: str, ctx: Context) -> bool:
     """The locative word at token i makes a name spaCy took for a person or an organisation a
     place: "in", "near", ... ; any locative word for a name of the user's places; "moved to",
@@ -93,7 +90,7 @@ def _place_context(doc: Doc, i: int, name: str, ctx: Context) -> bool:
         return True
     # "moved to", "towards", "(ships moved) east to"
     moving = (low in ("reach", "reached", "entered", "visited", "towards", "toward")
-              or i > 0 and (doc[i - 1].lower_ in MOTION or low == "to" and doc[i - 1].lower_ in _COMPASS))
+              or i > 0 and (doc[i - 1].lower_ in MOTION or low == "to" and doc[i - 1].lower_ in HEADINGS))
     # not "sent to the Duma", nor "came to Trapani" where Andy Trapani is the story's producer
     return (moving and ctx.lowers[i + 1] != "the" and ctx.is_major(name)
             and not any(w in ctx.full_name_words for w in name.split()))

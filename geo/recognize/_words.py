@@ -33,6 +33,9 @@ TRIGGERS_AFTER = frozenset({
     "province", "governorate", "district", "county", "region", "valley", "river", "lake", "island",
     "mountains", "city", "village", "camp", "airport", "border", "crossing", "township", "oblast", "prefecture",
 })
+#: where a movement heads, before "to" ("the fleet moved east to X")
+HEADINGS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                      "north-east", "north-west", "south-east", "south-west", "inland", "upstream", "downstream"})
 #: "X <division word>" is a division whatever the gazetteer knows
 DIVISION_TRIGGERS = frozenset({"province", "governorate", "district", "county"})
 MONTHS_DAYS = frozenset({
