@@ -109,23 +109,23 @@ def test_a_big_map_clusters_per_view_and_every_place_stays_reachable(page, tmp_p
     # a cluster zooms in on its places when clicked; deeper, fewer places are in clusters
     zoom = page.evaluate("geoMap.map.getZoom()")
     clusters.first.click()
-    page.wait_for_function(f"geoMap.map.getZoom() > {zoom}", timeout=10_000)
+    page.wait_for_function(f"geoMap.map.getZoom() > {zoom}", timeout=30_000)
     # a place from the list: its popup, where the place is
     page.evaluate("() => { geoMap.select(2500, {fly: false, scroll: false}); }")
-    page.wait_for_selector(".geo-popup-name", timeout=5_000)
+    page.wait_for_selector(".geo-popup-name", timeout=30_000)
     assert page.locator(".geo-popup-name").text_content() == "Town 2500"
     # at street level every place in view is its own circle, clickable like any marker
     page.evaluate("() => { geoMap.map.closePopup(); geoMap.map.setView(geoMap.markers[2500].getLatLng(), 14, "
                   "{animate: false}); }")
     page.wait_for_function("geoMap.markers[2500]._map !== null && geoMap.markers[2500]._map !== undefined",
-                           timeout=5_000)
+                           timeout=30_000)
     point = page.evaluate("""() => { var m = geoMap.map, p = m.latLngToContainerPoint(geoMap.markers[2500].getLatLng());
         var c = m.getContainer().getBoundingClientRect(); return [c.left + p.x, c.top + p.y]; }""")
     page.mouse.click(point[0], point[1])
     page.wait_for_function("document.querySelector('.geo-popup-name') && "
-                           "document.querySelector('.geo-popup-name').textContent === 'Town 2500'", timeout=5_000)
+                           "document.querySelector('.geo-popup-name').textContent === 'Town 2500'", timeout=30_000)
     assert page.evaluate("geoMap.active()") == 2500
     # dropping it in the review tools takes its circle off the map
     page.locator(".geo-leaflet-popup .geo-drop").dispatch_event("click")  # the popup of a 3,000-place page may still be panning
-    page.wait_for_function("!geoMap.markers[2500]._map", timeout=5_000)
+    page.wait_for_function("!geoMap.markers[2500]._map", timeout=30_000)
     assert errors == []
