@@ -181,8 +181,11 @@ def test_signal_during_parse_removes_the_temporary_file_and_says_so(geo_exe, env
     src.write_text(_docs(3000))  # many more than it parses in the second it is given: the signal comes mid-run
     out = tmp_path / "out.jsonl"
     out.write_text(EARLIER)
+    # as from a terminal: a test run started in the background (SIGINT ignored, which a child inherits)
+    # must not make geo ignore Ctrl-C
     proc = subprocess.Popen([geo_exe, "parse", str(src), "-o", str(out), "-q"], env=env,
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert _wait_for(lambda: _temps(tmp_path) or proc.poll() is not None)
     time.sleep(1.0)
     proc.send_signal(sig)
