@@ -37,6 +37,20 @@ def lone_outlier(resolved: Sequence[PlaceRecord]) -> PlaceRecord | None:
     return nearest[0][2] if far > 2500 and far > 4 * rest else None
 
 
+def fit_now(fmap: Any, bounds: Sequence[Sequence[float]], *, padding: tuple[int, int], max_zoom: int) -> None:
+    """Fit the map to ``bounds`` at once, with no zoom animation.
+
+    Folium creates the map at its starting view and fits it afterwards; Leaflet animates that
+    change, so the page would still be zooming after its script has run (a click then lands on a
+    marker still moving, and the page's ready mark comes before the view it describes).
+    """
+    from folium.map import FitBounds
+
+    fit = FitBounds(bounds, padding=padding, max_zoom=max_zoom)
+    fit.options["animate"] = False
+    fmap.add_child(fit)
+
+
 def fit_view(fmap: Any, resolved: Sequence[PlaceRecord], outline_features: Sequence[dict]) -> None:
     """Fit the map to the places (a lone far outlier left out); one place: a zoom fitting its kind."""
     if not resolved:
@@ -46,7 +60,7 @@ def fit_view(fmap: Any, resolved: Sequence[PlaceRecord], outline_features: Seque
         if outline_features:
             bounds = _geometry_bounds(outline_features[0]["geometry"])
             if bounds is not None:
-                fmap.fit_bounds(bounds, padding=(20, 20), max_zoom=SINGLE_PLACE_ZOOM["country"] + 2)
+                fit_now(fmap, bounds, padding=(20, 20), max_zoom=SINGLE_PLACE_ZOOM["country"] + 2)
                 return
         fmap.location = [only.lat, only.lon]
         fmap.options["zoom"] = SINGLE_PLACE_ZOOM.get(only.kind, 8)
@@ -55,11 +69,7 @@ def fit_view(fmap: Any, resolved: Sequence[PlaceRecord], outline_features: Seque
     shown = [r for r in resolved if r is not outlier]
     lats = [r.point.lat for r in shown]
     lons = [r.point.lon for r in shown]
-    fmap.fit_bounds(
-        [[min(lats), min(lons)], [max(lats), max(lons)]],
-        padding=(30, 30),
-        max_zoom=_FIT_MAX_ZOOM,
-    )
+    fit_now(fmap, [[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30), max_zoom=_FIT_MAX_ZOOM)
 
 
 # --------------------------------------------------------------------------- outlines

@@ -23,6 +23,7 @@ from typing import Any, Mapping
 from geo._corpus_data import TOP_DOCUMENTS, UNPLACED_LISTED, corpus_data  # noqa: F401  (UNPLACED_LISTED: re-exported)
 from geo._render_assets import _script_safe, head_assets
 from geo._render_data import KINDS, kinds_shown, script_json
+from geo._render_geometry import fit_now
 from geo._render_tiles import API_KEY_ENV, TileSpec, resolve_tiles
 from geo.errors import GeoError
 
@@ -204,7 +205,7 @@ geoCorpusMap({{ this._parent.get_name() }}, {{ this.tiles_name }});
 def _fit_places(fmap, lats: list[float], lons: list[float]) -> None:
     """Fit the view to the places (a closer look at a single one; the world when none)."""
     if len(lats) > 1:
-        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20), max_zoom=8)
+        fit_now(fmap, [[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20), max_zoom=8)
     elif lats:
         fmap.location, fmap.options["zoom"] = [lats[0], lons[0]], 6
 

@@ -73,12 +73,14 @@ class Opened:
 def open_map(browser, tmp_path):
     contexts = []
 
-    def opener(document, *, tiles="blank", width=1280, height=800):
+    def opener(document, *, tiles="blank", width=1280, height=800, init_script=None):
         path = tmp_path / "map.html"
         path.write_text(document, encoding="utf-8")
         context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
+        if init_script:
+            page.add_init_script(init_script)
         errors, console, requests = [], [], []
         page.on("pageerror", lambda err: errors.append(str(err)))
         page.on("console", lambda message: console.append(message))
@@ -159,6 +161,36 @@ def test_seed_map_loads_cleanly_with_one_marker_per_place(seed, open_map):
     assert page.evaluate("Object.keys(geoMap.markers).length") == resolved
     page.wait_for_timeout(300)
     _screenshot(page, "seed-map.png")
+
+
+# Counts the zoom animations of every Leaflet map of the page, from its creation (Leaflet sets
+# window.L when it loads; the hook is added then, before folium makes the map).
+COUNT_ZOOM_ANIMATIONS = """
+window.__zoomAnimations = 0;
+Object.defineProperty(window, "L", {configurable: true, get() { return this.__leaflet; }, set(value) {
+  this.__leaflet = value;
+  if (value && value.Map && !value.__counted) {
+    value.__counted = true;
+    value.Map.addInitHook(function () { this.on("zoomanim", () => { window.__zoomAnimations += 1; }); });
+  }
+}});
+"""
+
+
+def test_the_map_is_still_when_it_says_it_is_ready(seed, open_map):
+    """The fitted view is reached at once: no zoom animating after the page marks itself ready
+    (a click at that moment landed where a marker no longer was)."""
+    frame, _text, document = seed
+    page = open_map(document, init_script=COUNT_ZOOM_ANIMATIONS).page
+    iraq = _index(frame, "Iraq")
+    box = f"() => {{ const b = document.querySelector('path.geo-place-{iraq}').getBoundingClientRect(); " \
+          "return [b.left, b.top, b.width, b.height]; }"
+    at_ready = page.evaluate(box)
+    page.wait_for_timeout(800)
+    assert page.evaluate("window.__zoomAnimations") == 0
+    assert page.evaluate(box) == at_ready
+    page.locator(".leaflet-control-zoom-in").click()  # the hook counts: a zoom the user asks for is animated
+    page.wait_for_function("window.__zoomAnimations > 0", timeout=10_000)
 
 
 def test_clicking_syria_in_the_text_opens_its_popup(seed, open_map):
