@@ -16,7 +16,7 @@ import math
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from geo._distance import EARTH_RADIUS_KM, haversine_km
+from geo._distance import EARTH_RADIUS_KM, KM_PER_DEGREE_AT_LEAST, cos_lat, haversine_cos_km
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo._resolve_context import Group
@@ -30,17 +30,22 @@ _FEW = 24  # anchors a scan of all is quicker for
 _LON_CELLS = int(360 / _CELL)
 #: the farthest distance asked (km), as an angle in degrees, with a margin for rounding
 _REACH_DEG = math.degrees(500.0 / EARTH_RADIUS_KM) + 0.1
+_REACH_KM = 500.0
+
+#: a point with the cosine of its latitude (:func:`geo._distance.cos_lat`)
+_Point = tuple[float, float, float, "Candidate"]
 
 
 class _Grid:
-    """Points (``Candidate`` objects) by 5-degree cell."""
+    """Points (``Candidate`` objects) by 5-degree cell, each with the cosine of its latitude."""
 
     def __init__(self, points: Iterable[Candidate]):
-        self.cells: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
-        for p in points:
-            self.cells[(math.floor(p.lat / _CELL), math.floor(p.lon / _CELL) % _LON_CELLS)].append(p)
+        self.cells: dict[tuple[int, int], list[_Point]] = defaultdict(list)
+        self.points: list[_Point] = [(p.lat, p.lon, cos_lat(p.lat), p) for p in points]
+        for pt in self.points:
+            self.cells[(math.floor(pt[0] / _CELL), math.floor(pt[1] / _CELL) % _LON_CELLS)].append(pt)
 
-    def around(self, lat: float, lon: float) -> Iterable[Candidate]:
+    def around(self, lat: float, lon: float) -> Iterable[_Point]:
         """Every point that may lie within 500 km of (lat, lon) (and others): the cells of the
         latitudes within reach, and of the longitudes within reach at those latitudes."""
         rows = range(math.floor((lat - _REACH_DEG) / _CELL), math.floor((lat + _REACH_DEG) / _CELL) + 1)
@@ -73,13 +78,21 @@ class Anchors(list):
         return _Grid(points)
 
     def nearest_km(self, lat: float, lon: float) -> float:
-        """The distance to the nearest anchor when it is under 500 km (beyond: that distance or
-        infinity): the minimum of :func:`haversine_km` from (lat, lon) to each anchor within reach."""
-        if len(self) <= _FEW:  # a short text: the scan is quicker than the cells
-            return min((haversine_km(lat, lon, a.lat, a.lon) for a in self), default=math.inf)
-        without = self._without
-        return min((haversine_km(lat, lon, a.lat, a.lon) for a in self._grid.around(lat, lon) if a is not without),
-                   default=math.inf)
+        """The distance to the nearest anchor when it is under 500 km (beyond: a distance over 500 km
+        or infinity): the minimum of :func:`~geo._distance.haversine_km` from (lat, lon) to each
+        anchor within reach. An anchor farther in latitude alone than that reach, or than the nearest
+        so far, is passed over without a distance (it cannot be the nearest within reach)."""
+        points = self._grid.points if len(self) <= _FEW else self._grid.around(lat, lon)  # few: a scan
+        without, cos1 = self._without, cos_lat(lat)
+        limit, nearest = _REACH_KM, math.inf
+        for la, lo, cos2, a in points:
+            if abs(la - lat) * KM_PER_DEGREE_AT_LEAST > limit or a is without:
+                continue
+            d = haversine_cos_km(lat, lon, cos1, la, lo, cos2)
+            if d < nearest:
+                nearest = d
+                limit = min(limit, d)
+        return nearest
 
 
 class Shares:

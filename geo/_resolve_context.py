@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from geo._distance import cos_lat
 from geo._features_resolve import ArticleFeatures, treated_as_feature
 from geo.gazetteer import Gazetteer
 from geo.types import FEATURE_KINDS, Alternative, Candidate, Match, Mention
@@ -39,6 +40,10 @@ class Group:
     names_a_country: bool = False  # the name is a country's own name ("Mexico", "Lebanon")
     names_a_division: bool = False  # ... or a first-level division's ("California", "Odesa")
     ranked: tuple[Alternative, ...] = ()  # every candidate of the last pass, best first
+    # what does not change between the passes, per match (set by the resolver when it groups the name):
+    priors: tuple[float, ...] = ()  # the population, kind and name terms of a town's or a division's score
+    penalties: tuple[float, ...] = ()  # what a division named after its large city loses ("Aleppo")
+    divisions: tuple[Candidate | None, ...] | None = None  # a town's first-level division, once asked
 
 
 @dataclass
@@ -50,7 +55,7 @@ class Article:
     text: str
     contained: dict[str, list[Group]] = field(default_factory=lambda: defaultdict(list))
     in_sentence: dict[str, list[Group]] = field(default_factory=dict)
-    cells: dict[tuple[int, int], list[tuple[str, float, float, float]]] = field(default_factory=dict)
+    cells: dict[tuple[int, int], list[tuple[str, float, float, float, float]]] = field(default_factory=dict)
     features: ArticleFeatures = field(default_factory=lambda: ArticleFeatures(None))  # the features it names
 
 
@@ -117,10 +122,11 @@ def sentence_containers(ordered: Sequence[Mention], by_start: dict, text: str) -
                 into.setdefault(id(gb), gb)
     return defaultdict(list, {k: list(v.values()) for k, v in found.items() if v})
 
-def local_cells(groups: dict[str, Group]) -> dict[tuple[int, int], list[tuple[str, float, float, float]]]:
+def local_cells(groups: dict[str, Group]) -> dict[tuple[int, int], list[tuple[str, float, float, float, float]]]:
     """The local candidates (towns, counties) of every name after pass 1, by 1-degree cell, each
-    weighted by how likely pass 1 found it next to the name's best reading (1 for the best)."""
-    cells: dict[tuple[int, int], list[tuple[str, float, float, float]]] = defaultdict(list)
+    weighted by how likely pass 1 found it next to the name's best reading (1 for the best):
+    (group key, latitude, longitude, cosine of the latitude, weight)."""
+    cells: dict[tuple[int, int], list[tuple[str, float, float, float, float]]] = defaultdict(list)
     for g in groups.values():
         if not g.probs:
             continue
@@ -129,5 +135,5 @@ def local_cells(groups: dict[str, Group]) -> dict[tuple[int, int], list[tuple[st
         if len(local) > 60:  # "Springfield", "Franklin": says nothing about where
             continue
         for c, p in local:
-            cells[(math.floor(c.lat), math.floor(c.lon))].append((g.key, c.lat, c.lon, p))
+            cells[(math.floor(c.lat), math.floor(c.lon))].append((g.key, c.lat, c.lon, cos_lat(c.lat), p))
     return cells

@@ -23,8 +23,10 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Sequence
 
+from geo._distance import KM_PER_DEGREE_AT_LEAST, cos_lat, haversine_cos_km
 from geo._distance import haversine_km as _haversine
 from geo._features_resolve import ArticleFeatures, feature_point, feature_score, restrict
 from geo._nearby import Anchors, Shares
@@ -40,7 +42,7 @@ from geo._resolve_context import containers as find_containers
 from geo._text import variant_key
 from geo.calibration import calibrated
 from geo.gazetteer import Gazetteer
-from geo.types import FEATURE_KINDS, Alternative, Candidate, Mention, Place
+from geo.types import FEATURE_KINDS, Alternative, Candidate, Match, Mention, Place
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.candidates import Fallback, Name
@@ -128,6 +130,31 @@ def _abroad(art: Article, choice: Candidate, g: Group, countries: Counter) -> bo
     return sum(countries.values()) - own >= enough and all(countries.get(cc, 0) - own <= 0 for cc in codes)
 
 
+@dataclass
+class _Pass:
+    """What one pass scores the candidates of one name against (built per name and pass, never kept)."""
+
+    countries: Counter
+    admin1s: Counter
+    total: float  # ``sum(countries.values()) or 1.0``
+    anchors: Sequence[Candidate]
+    beside: list[list[Candidate]]  # the readings of the names next to it that may contain it ("X, Y", "X in Y")
+    later: list[list[Candidate]]  # ... of the later names of its sentence after "in", "of" or a comma
+    inside: list[list[Candidate]]  # ... of the names it may contain ("Goma, Congo": Congo's)
+
+
+def _readings(g: Group) -> list[Candidate]:
+    """A name's choice so far, else every candidate of it."""
+    return [g.choice] if g.choice is not None else [m.candidate for m in g.matches]
+
+
+def _city_of_division(c: Candidate, g: Group) -> bool:
+    """A division named after its large city ("Paris", "Aleppo"): the name means the city (unless
+    the text says it is the division, :func:`_names_a_division`)."""
+    return c.kind == "admin1" and any(m.candidate.kind == "city" and m.candidate.country_code == c.country_code
+                                      and m.candidate.population >= 0.1 * c.population for m in g.matches)
+
+
 class Resolver:
     """Chooses one entry per distinct name of an article. Re-entrant: what it learns of an
     article lives in an :class:`Article` built by :meth:`resolve`, so one Resolver may resolve
@@ -137,6 +164,7 @@ class Resolver:
         self.gazetteer = gazetteer
         self.w = weights or Weights()
         self._kind_bonus = dict(self.w.kind)
+        self._city_penalty = self._kind_bonus["admin1"] + self.w.primary_name + 0.3
 
     # -- public -----------------------------------------------------------------------------
     def resolve(self, names: Sequence[Name], text: str = "", fallback: Fallback | None = None) -> list[Place]:
@@ -158,7 +186,7 @@ class Resolver:
         # Pass 1: priors and the document's countries; pass 2: add containment, proximity to pass 1's
         # confident choices and to the other names' likely namesakes.
         for g in groups.values():
-            self._choose(art, g, countries, admin1s, containers.get(g.key, ()), anchors=())
+            self._choose(art, g, countries, admin1s, containers.get(g.key, ()), anchors=(), final=False)
         anchors = [g.choice for g in groups.values() if g.choice is not None and g.confidence >= 0.6]
         art.cells = local_cells(groups)
         art.features.note((g.key, g.choice) for g in groups.values())
@@ -175,12 +203,26 @@ class Resolver:
         return self._places(groups)
 
     # -- grouping and context ---------------------------------------------------------------
-    @staticmethod
-    def _group(name: Name) -> Group:
+    def _group(self, name: Name) -> Group:
         g = Group(key=name.key, query=name.query, mentions=list(name.mentions),
                   matches=restrict(name.matches, name.mentions))
         g.names_a_country = any(m.primary and m.candidate.kind in ("country", "continent") for m in g.matches)
         g.names_a_division = any(m.primary and m.candidate.kind == "admin1" for m in g.matches)
+        w, bonus = self.w, self._kind_bonus
+        priors = []
+        for m in g.matches:
+            c = m.candidate
+            s = 0.0
+            if c.kind not in FEATURE_KINDS:  # (a feature's score is feature_score's)
+                s = w.population * math.log10(c.population + 1) + bonus.get(c.kind, 0.0)
+                if m.primary:
+                    s += w.primary_name
+            priors.append(s)
+        g.priors = tuple(priors)
+        said = any(_names_a_division(m) for m in g.mentions) if any(
+            m.candidate.kind == "admin1" for m in g.matches) else True  # "Raqqa province": the division
+        g.penalties = tuple(self._city_penalty if not said and _city_of_division(m.candidate, g) else 0.0
+                            for m in g.matches)
         return g
 
     def _namesakes_near(self, art: Article, c: Candidate, g: Group) -> float:
@@ -192,12 +234,13 @@ class Resolver:
         best: dict[str, float] = {}
         la, lo = math.floor(c.lat), math.floor(c.lon)
         w = self.w
+        cos1, own = cos_lat(c.lat), g.key
         for dla in (-1, 0, 1):
             for dlo in (-1, 0, 1):
-                for key, lat, lon, weight in art.cells.get((la + dla, lo + dlo), ()):
-                    if key == g.key:
-                        continue
-                    d = _haversine(c.lat, c.lon, lat, lon)
+                for key, lat, lon, cos2, weight in art.cells.get((la + dla, lo + dlo), ()):
+                    if key == own or abs(lat - c.lat) * KM_PER_DEGREE_AT_LEAST > 120:
+                        continue  # (farther than 120 km in latitude alone: no support)
+                    d = haversine_cos_km(c.lat, c.lon, cos1, lat, lon, cos2)
                     v = weight * (w.namesake_50km if d < 50 else (w.namesake_120km if d < 120 else 0.0))
                     if v > best.get(key, 0.0):
                         best[key] = v
@@ -222,38 +265,37 @@ class Resolver:
             return bool(info and info.continent == outer.admin1_code)
         return False
 
-    def _score(self, art: Article, c: Candidate, primary: bool, g: Group, countries: Counter, admin1s: Counter,
-               containers: Sequence[Group], anchors: Sequence[Candidate], total: float) -> float:
-        """``total``: ``sum(countries.values()) or 1.0``, the same for every candidate of a name."""
-        w = self.w
+    def _score(self, art: Article, i: int, m: Match, g: Group, p: _Pass) -> float:
+        """The score of ``g``'s ``i``-th candidate ``m`` in a pass: its priors (``g.priors``) and what
+        the pass knows of the article."""
+        w, c = self.w, m.candidate
         if c.kind in FEATURE_KINDS:
-            return feature_score(w, art.features, c, primary, g, countries, anchors)
-        s = w.population * math.log10(c.population + 1) + self._kind_bonus.get(c.kind, 0.0)
-        if primary:
-            s += w.primary_name
-        own = g.own_country[1] if g.own_country[0] == c.country_code else 0.0
+            return feature_score(w, art.features, c, m.primary, g, p.countries, p.anchors)
+        s = g.priors[i]
         if c.country_code and c.kind != "continent":
-            share = max(0.0, countries.get(c.country_code, 0) - own) / total
+            own = g.own_country[1] if g.own_country[0] == c.country_code else 0.0
+            share = max(0.0, p.countries.get(c.country_code, 0) - own) / p.total
             s += w.country_context * min(1.0, 2 * share)
+        admin1s = p.admin1s
         if c.kind in ("city", "admin2") and admin1s:
-            a = self.gazetteer.admin1_of(c)
+            a = g.divisions[i]  # type: ignore[index]  # (asked in _choose when admin1s is not empty)
             if a is not None and a.pid in admin1s:
                 # a division the text names outright counts fully; one guessed in pass 1 by its weight
                 s += w.admin1_context * min(1.0, admin1s[a.pid])
         elif c.kind == "admin1" and admin1s.get(c.pid, 0) > 0:
             s += w.admin1_context  # places of the article lie in this division
-        s += self._container_bonus(art, c, g, containers)
+        if p.beside or p.later:
+            s += self._container_bonus(c, p)
         if art.features.chosen and c.kind == "city" and not (g.names_a_division or g.names_a_country):
             s += w.feature_on * art.features.on_a_feature(c, g.key)
-        for ig in art.contained.get(g.key, ()):
+        for inners in p.inside:
             # "Goma, Congo": the Congo that contains Goma
-            inners = [ig.choice] if ig.choice is not None else [m.candidate for m in ig.matches]
-            if any(self._contains(c, i) for i in inners):
+            if any(self._contains(c, x) for x in inners):
                 s += w.container / 2
                 break
         near = 0.0
-        if anchors and c.kind in ("city", "admin2", "admin1", "place"):
-            d = anchors.nearest_km(c.lat, c.lon)  # type: ignore[attr-defined]  # pass 2's Anchors
+        if p.anchors and c.kind in ("city", "admin2", "admin1", "place"):
+            d = p.anchors.nearest_km(c.lat, c.lon)  # type: ignore[attr-defined]  # pass 2's Anchors
             near = w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)
         if c.kind in LOCAL_KINDS and art.cells and not g.names_a_country:
             # the same neighbours, counted once: confident choices or likely namesakes
@@ -263,44 +305,40 @@ class Resolver:
             s += w.user_source
         return s
 
-    def _container_bonus(self, art: Article, c: Candidate, g: Group, containers: Sequence[Group]) -> float:
+    def _container_bonus(self, c: Candidate, p: _Pass) -> float:
         """"Marietta, Ga.", "X in Y": a name next to it that contains the candidate; else a later
         name of the sentence that does."""
-        for cg in containers:
-            outers = [cg.choice] if cg.choice is not None else [m.candidate for m in cg.matches]
+        for outers in p.beside:
             if any(self._contains(o, c) for o in outers):
                 return self.w.container
         best = 0.0
-        for cg in art.in_sentence.get(g.key, ()):
-            outers = [cg.choice] if cg.choice is not None else [m.candidate for m in cg.matches]
+        for outers in p.later:
             for o in outers:
                 if self._contains(o, c):
                     # a country contains every namesake; only a division tells them apart
                     best = max(best, self.w.sentence_container * (0.25 if o.kind == "country" else 1.0))
         return best
 
-    def _city_of_division(self, c: Candidate, g: Group) -> bool:
-        """A division named after its large city ("Paris", "Aleppo"): the name means the city."""
-        if c.kind != "admin1" or any(_names_a_division(m) for m in g.mentions):
-            return False
-        return any(m.candidate.kind == "city" and m.candidate.country_code == c.country_code
-                   and m.candidate.population >= 0.1 * c.population for m in g.matches)
-
     def _choose(self, art: Article, g: Group, countries: Counter, admin1s: Counter,
-                containers: Sequence[Group], anchors: Sequence[Candidate]) -> None:
+                containers: Sequence[Group], anchors: Sequence[Candidate], final: bool = True) -> None:
+        """``g``'s choice, confidence and probabilities; its ranked readings in the ``final`` pass."""
         if not g.matches:
             return
-        total = sum(countries.values()) or 1.0
-        scored = sorted(((self._score(art, m.candidate, m.primary, g, countries, admin1s, containers, anchors, total)
-                          - (self._kind_bonus["admin1"] + self.w.primary_name + 0.3
-                             if self._city_of_division(m.candidate, g) else 0.0),
-                          i, m.candidate)
-                         for i, m in enumerate(g.matches)), key=lambda t: (-t[0], t[1]))
+        if admin1s and g.divisions is None:
+            g.divisions = tuple(self.gazetteer.admin1_of(m.candidate) for m in g.matches)
+        p = _Pass(countries, admin1s, sum(countries.values()) or 1.0, anchors, [_readings(cg) for cg in containers],
+                  [_readings(cg) for cg in art.in_sentence.get(g.key, ())],
+                  [_readings(ig) for ig in art.contained.get(g.key, ())])
+        penalties = g.penalties
+        scored = sorted([(self._score(art, i, m, g, p) - penalties[i], m.candidate) for i, m in enumerate(g.matches)],
+                        key=itemgetter(0), reverse=True)  # (stable: ties keep the order of the candidates)
         best = scored[0][0]
-        z = sum(math.exp(2.0 * (s - best)) for s, _, _ in scored)
-        g.probs = tuple((c, math.exp(2.0 * (s - best)) / z) for s, _, c in scored)
-        g.ranked = tuple(Alternative(c, sc, p) for (sc, _, c), (_, p) in zip(scored, g.probs))
-        choice = scored[0][2]
+        weights = [math.exp(2.0 * (s - best)) for s, _ in scored]
+        z = sum(weights)
+        g.probs = tuple((c, e / z) for (_, c), e in zip(scored, weights))
+        if final:
+            g.ranked = tuple(Alternative(c, sc, pr) for (sc, c), (_, pr) in zip(scored, g.probs))
+        choice = scored[0][1]
         if _abroad(art, choice, g, countries):
             # A village abroad that nothing else in the article points to: better unplaced than misplaced.
             g.choice, g.confidence = None, 0.0
