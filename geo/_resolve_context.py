@@ -18,7 +18,7 @@ from geo._features_resolve import ArticleFeatures, treated_as_feature
 from geo.gazetteer import Gazetteer
 from geo.types import FEATURE_KINDS, Alternative, Candidate, Match, Mention
 
-__all__ = ["Group", "Article", "document_context", "containers", "sentence_containers",
+__all__ = ["Group", "Article", "Pass", "readings", "document_context", "containers", "sentence_containers",
            "local_cells", "LOCAL_KINDS"]
 
 LOCAL_KINDS = ("city", "admin2", "place")
@@ -58,6 +58,23 @@ class Article:
     cells: dict[tuple[int, int], list[tuple[str, float, float, float, float]]] = field(default_factory=dict)
     features: ArticleFeatures = field(default_factory=lambda: ArticleFeatures(None))  # the features it names
 
+
+@dataclass
+class Pass:
+    """What one pass scores the candidates of one name against (built per name and pass, never kept)."""
+
+    countries: Counter
+    admin1s: Counter
+    total: float  # ``sum(countries.values()) or 1.0``
+    anchors: Sequence[Candidate]
+    beside: list[list[Candidate]]  # the readings of the names next to it that may contain it ("X, Y", "X in Y")
+    later: list[list[Candidate]]  # ... of the later names of its sentence after "in", "of" or a comma
+    inside: list[list[Candidate]]  # ... of the names it may contain ("Goma, Congo": Congo's)
+
+
+def readings(g: Group) -> list[Candidate]:
+    """A name's choice so far, else every candidate of it."""
+    return [g.choice] if g.choice is not None else [m.candidate for m in g.matches]
 
 
 def document_context(gazetteer: Gazetteer, groups: dict[str, Group]) -> tuple[Counter, Counter]:

@@ -34,8 +34,10 @@ from geo._resolve_context import (
     LOCAL_KINDS,
     Article,
     Group,
+    Pass,
     document_context,
     local_cells,
+    readings,
     sentence_containers,
 )
 from geo._resolve_context import containers as find_containers
@@ -130,29 +132,15 @@ def _abroad(art: Article, choice: Candidate, g: Group, countries: Counter) -> bo
     return sum(countries.values()) - own >= enough and all(countries.get(cc, 0) - own <= 0 for cc in codes)
 
 
-@dataclass
-class _Pass:
-    """What one pass scores the candidates of one name against (built per name and pass, never kept)."""
-
-    countries: Counter
-    admin1s: Counter
-    total: float  # ``sum(countries.values()) or 1.0``
-    anchors: Sequence[Candidate]
-    beside: list[list[Candidate]]  # the readings of the names next to it that may contain it ("X, Y", "X in Y")
-    later: list[list[Candidate]]  # ... of the later names of its sentence after "in", "of" or a comma
-    inside: list[list[Candidate]]  # ... of the names it may contain ("Goma, Congo": Congo's)
-
-
-def _readings(g: Group) -> list[Candidate]:
-    """A name's choice so far, else every candidate of it."""
-    return [g.choice] if g.choice is not None else [m.candidate for m in g.matches]
-
-
 def _city_of_division(c: Candidate, g: Group) -> bool:
     """A division named after its large city ("Paris", "Aleppo"): the name means the city (unless
     the text says it is the division, :func:`_names_a_division`)."""
     return c.kind == "admin1" and any(m.candidate.kind == "city" and m.candidate.country_code == c.country_code
                                       and m.candidate.population >= 0.1 * c.population for m in g.matches)
+
+
+#: the kinds of place :meth:`Resolver._contains` finds other places in
+_CONTAINING_KINDS = frozenset({"country", "admin2", "admin1", "continent"})
 
 
 class Resolver:
@@ -265,7 +253,7 @@ class Resolver:
             return bool(info and info.continent == outer.admin1_code)
         return False
 
-    def _score(self, art: Article, i: int, m: Match, g: Group, p: _Pass) -> float:
+    def _score(self, art: Article, i: int, m: Match, g: Group, p: Pass) -> float:
         """The score of ``g``'s ``i``-th candidate ``m`` in a pass: its priors (``g.priors``) and what
         the pass knows of the article."""
         w, c = self.w, m.candidate
@@ -288,7 +276,7 @@ class Resolver:
             s += self._container_bonus(c, p)
         if art.features.chosen and c.kind == "city" and not (g.names_a_division or g.names_a_country):
             s += w.feature_on * art.features.on_a_feature(c, g.key)
-        for inners in p.inside:
+        for inners in p.inside if c.kind in _CONTAINING_KINDS else ():
             # "Goma, Congo": the Congo that contains Goma
             if any(self._contains(c, x) for x in inners):
                 s += w.container / 2
@@ -305,7 +293,7 @@ class Resolver:
             s += w.user_source
         return s
 
-    def _container_bonus(self, c: Candidate, p: _Pass) -> float:
+    def _container_bonus(self, c: Candidate, p: Pass) -> float:
         """"Marietta, Ga.", "X in Y": a name next to it that contains the candidate; else a later
         name of the sentence that does."""
         for outers in p.beside:
@@ -326,9 +314,9 @@ class Resolver:
             return
         if admin1s and g.divisions is None:
             g.divisions = tuple(self.gazetteer.admin1_of(m.candidate) for m in g.matches)
-        p = _Pass(countries, admin1s, sum(countries.values()) or 1.0, anchors, [_readings(cg) for cg in containers],
-                  [_readings(cg) for cg in art.in_sentence.get(g.key, ())],
-                  [_readings(ig) for ig in art.contained.get(g.key, ())])
+        p = Pass(countries, admin1s, sum(countries.values()) or 1.0, anchors, [readings(cg) for cg in containers],
+                  [readings(cg) for cg in art.in_sentence.get(g.key, ())],
+                  [readings(ig) for ig in art.contained.get(g.key, ())])
         penalties = g.penalties
         scored = sorted([(self._score(art, i, m, g, p) - penalties[i], m.candidate) for i, m in enumerate(g.matches)],
                         key=itemgetter(0), reverse=True)  # (stable: ties keep the order of the candidates)
