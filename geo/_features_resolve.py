@@ -125,13 +125,19 @@ def the_share(mentions: Sequence[Mention]) -> float:
     return sum(1 for m in mentions if after_the(m)) / len(mentions) if mentions else 0.0
 
 
-def feature_matches(index: FeatureIndex, query: str, mentions: Sequence[Mention]) -> tuple[Match, ...]:
+def _kinds_of(mentions: Sequence[Mention], kinds: Sequence[frozenset[str]] | None) -> Iterable[frozenset[str]]:
+    """The :func:`mention_kinds` of each mention: ``kinds`` when given (found by the candidates stage)."""
+    return kinds if kinds is not None else map(mention_kinds, mentions)
+
+
+def feature_matches(index: FeatureIndex, query: str, mentions: Sequence[Mention],
+                    known_kinds: Sequence[frozenset[str]] | None = None) -> tuple[Match, ...]:
     """The features known under ``query`` as candidates (primary: found under its own name). A
     feature found under its name without the generic word competes only when a mention is named
-    as a feature of its kind."""
+    as a feature of its kind. ``known_kinds``: the mentions' :func:`mention_kinds`, when known."""
     kinds: set[str] = set()
-    for m in mentions:
-        kinds |= mention_kinds(m)
+    for mk in _kinds_of(mentions, known_kinds):
+        kinds |= mk
     if the_share(mentions) > 0.5:
         kinds |= _THE_KINDS  # "the Bagmati", "the Kosi": the river (Bagmati River), not the province
     found = tuple(Match(fm.feature.candidate(), fm.form == "name") for fm in index.matches(query)
@@ -154,16 +160,17 @@ def _the_named(x: Match) -> bool:
     return x.candidate.kind in _THE_KINDS and (x.primary or x.candidate.kind == "river")
 
 
-def restrict(matches: tuple[Match, ...], mentions: Sequence[Mention]) -> tuple[Match, ...]:
+def restrict(matches: tuple[Match, ...], mentions: Sequence[Mention],
+             known_kinds: Sequence[frozenset[str]] | None = None) -> tuple[Match, ...]:
     """The candidates the text leaves a name: with feature kinds named ("the Scioto River",
     "crossed the X"), the features of those kinds, else anything but a town; with a country
-    named for it ("the Venezuelan states of Zulia"), that country's entries when it has some."""
+    named for it ("the Venezuelan states of Zulia"), that country's entries when it has some.
+    ``known_kinds``: the mentions' :func:`mention_kinds`, when known."""
     from geo.gazetteer._features import generic_core
 
     kinds: set[str] = set()
     hinted = 0
-    for m in mentions:
-        mk = mention_kinds(m)
+    for mk in _kinds_of(mentions, known_kinds):
         kinds |= mk
         hinted += bool(mk)
     if kinds and 2 * hinted >= len(mentions):  # most mentions: "the strait of Dover" once is not Dover

@@ -45,12 +45,19 @@ class Name:
     """A distinct name of the article (or a country its demonyms stand for), with its candidates.
 
     ``key`` is ``"country:CC"`` for the demonyms of a country, else the name's look-up key.
+    ``kinds``: for each mention, the feature kinds the text names it as
+    (:func:`geo._features_resolve.mention_kinds`), found once for both stages (empty: not found).
     """
 
     key: str
     query: str
     mentions: tuple[Mention, ...]
     matches: tuple[Match, ...]
+    kinds: tuple[frozenset[str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kinds and len(self.kinds) != len(self.mentions):
+            raise ValueError(f"{len(self.kinds)} mention kinds for {len(self.mentions)} mentions of {self.query!r}")
 
     @property
     def is_country_of_demonyms(self) -> bool:
@@ -96,11 +103,13 @@ class Features:
     def lookup(self, norm: str) -> tuple[Match, ...]:
         return self.for_mentions(norm, ())
 
-    def for_mentions(self, query: str, mentions: Sequence[Mention]) -> tuple[Match, ...]:
+    def for_mentions(self, query: str, mentions: Sequence[Mention],
+                     kinds: Sequence[frozenset[str]] | None = None) -> tuple[Match, ...]:
+        """``kinds``: the mentions' :func:`~geo._features_resolve.mention_kinds`, when known."""
         from geo._features_resolve import feature_matches
         from geo.gazetteer._features import feature_index
 
-        return feature_matches(feature_index(self.gazetteer), query, mentions)
+        return feature_matches(feature_index(self.gazetteer), query, mentions, kinds)
 
 
 def _other_places(matches: tuple[Match, ...], norm: str) -> tuple[Match, ...]:
@@ -136,23 +145,31 @@ class CandidateGenerator:
                 if key.startswith("the "):
                     key = key[4:]
             grouped.setdefault(key, (query, []))[1].append(m)
-        return tuple(Name(key, query, tuple(ms), self._matches(key, query, pins, ms))
-                     for key, (query, ms) in grouped.items())
+        from geo._features_resolve import mention_kinds
 
-    def _lookup(self, name: str, pins: Pins | None, mentions: Sequence[Mention] | None = None) -> tuple[Match, ...]:
-        """The entries of ``name``; with ``mentions`` (the name as written), its features too."""
+        names = []
+        for key, (query, ms) in grouped.items():
+            kinds = tuple(mention_kinds(m) for m in ms)  # (the resolver asks them too)
+            names.append(Name(key, query, tuple(ms), self._matches(key, query, pins, ms, kinds), kinds))
+        return tuple(names)
+
+    def _lookup(self, name: str, pins: Pins | None, mentions: Sequence[Mention] | None = None,
+                kinds: Sequence[frozenset[str]] | None = None) -> tuple[Match, ...]:
+        """The entries of ``name``; with ``mentions`` (the name as written, the feature ``kinds``
+        of each), its features too."""
         if pins:
             pinned = pins.lookup(name_key(name))
             if pinned:
                 return pinned
         places = _other_places(self.gazetteer.lookup(name), name_key(name))
-        return places + self.features.for_mentions(name, mentions) if mentions is not None else places
+        return places + self.features.for_mentions(name, mentions, kinds) if mentions is not None else places
 
-    def _matches(self, key: str, query: str, pins: Pins | None, mentions: Sequence[Mention]) -> tuple[Match, ...]:
+    def _matches(self, key: str, query: str, pins: Pins | None, mentions: Sequence[Mention],
+                 kinds: Sequence[frozenset[str]]) -> tuple[Match, ...]:
         if key.startswith("country:"):
             info = self.gazetteer.country(query)
             return (Match(info.candidate, True),) if info else ()
-        matches = self._lookup(query, pins, mentions)
+        matches = self._lookup(query, pins, mentions, kinds)
         if not matches and (m := _QUALIFIED.match(query)):
             # "North Texas", "Northern California", "Greater Manchester": the region named
             matches = self._lookup(m.group(1), pins)

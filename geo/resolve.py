@@ -193,7 +193,7 @@ class Resolver:
     # -- grouping and context ---------------------------------------------------------------
     def _group(self, name: Name) -> Group:
         g = Group(key=name.key, query=name.query, mentions=list(name.mentions),
-                  matches=restrict(name.matches, name.mentions))
+                  matches=restrict(name.matches, name.mentions, name.kinds or None))
         g.names_a_country = any(m.primary and m.candidate.kind in ("country", "continent") for m in g.matches)
         g.names_a_division = any(m.primary and m.candidate.kind == "admin1" for m in g.matches)
         w, bonus = self.w, self._kind_bonus

@@ -349,3 +349,19 @@ def test_a_country_is_not_a_town_of_its_name_on_a_feature_of_the_story(stages):
 def test_a_bare_name_is_the_town_where_the_text_names_no_feature(stages, text, names, town, expected):
     got = _resolve(stages, text, *names, hints={"Aldan River": ("river",)})
     assert _where(got[town]) == expected
+
+
+# -- issue 16: the feature kinds of each mention, found once for both stages -----------------------
+
+def test_names_carry_each_mention_s_kinds_and_the_resolver_reads_them_as_its_own(stages):
+    from geo._features_resolve import mention_kinds
+
+    text = ("Barges on the Kosi river reached Saharsa. Villagers near lake Chad and the Kosi said the "
+            "Chad government sent boats; Kosi district officials met in Saharsa.")
+    names = stages.candidates.generate(mentions_of(text, "Kosi", "Chad", "Saharsa"))
+    assert all(n.kinds == tuple(mention_kinds(m) for m in n.mentions) for n in names)
+    assert any(k for n in names for k in n.kinds)  # the text names some of them as features
+    bare = [dataclasses.replace(n, kinds=()) for n in names]  # a Name built without them: asked again
+    assert stages.resolver.resolve(names, text) == stages.resolver.resolve(bare, text)
+    with pytest.raises(ValueError, match="mention kinds"):
+        dataclasses.replace(names[0], kinds=names[0].kinds + (frozenset(),))
