@@ -16,7 +16,7 @@ from typing import Sequence
 from geo._distance import cos_lat
 from geo._features_resolve import ArticleFeatures, treated_as_feature
 from geo.gazetteer import Gazetteer
-from geo.types import FEATURE_KINDS, Alternative, Candidate, Match, Mention
+from geo.types import FEATURE_KINDS, Candidate, Match, Mention
 
 __all__ = ["Group", "Article", "Pass", "readings", "document_context", "containers", "sentence_containers",
            "local_cells", "LOCAL_KINDS"]
@@ -39,7 +39,7 @@ class Group:
     probs: tuple[tuple[Candidate, float], ...] = ()  # each candidate's probability after a pass
     names_a_country: bool = False  # the name is a country's own name ("Mexico", "Lebanon")
     names_a_division: bool = False  # ... or a first-level division's ("California", "Odesa")
-    ranked: tuple[Alternative, ...] = ()  # every candidate of the last pass, best first
+    ranked: tuple[tuple[Candidate, float, float], ...] = ()  # the last pass's (candidate, score, probability), best first
     # what does not change between the passes, per match (set by the resolver when it groups the name):
     priors: tuple[float, ...] = ()  # the population, kind and name terms of a town's or a division's score
     penalties: tuple[float, ...] = ()  # what a division named after its large city loses ("Aleppo")

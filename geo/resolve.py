@@ -54,15 +54,17 @@ __all__ = ["Resolver", "Weights"]
 _ALTERNATIVES = 4  # other readings kept per place (shown in the map for review)
 
 
-def _others(ranked: Sequence[Alternative], chosen: Candidate | None) -> tuple[Alternative, ...]:
+def _others(ranked: Sequence[tuple[Candidate, float, float]], chosen: Candidate | None) -> tuple[Alternative, ...]:
     """The best few other readings, best first: never the chosen entry, each entry once."""
     seen = {chosen.key} if chosen is not None else set()
     fid = chosen.fid if chosen is not None else None
     out: list[Alternative] = []
-    for alt in ranked:
-        if alt.candidate.key not in seen and len(out) < _ALTERNATIVES and (fid is None or alt.candidate.fid != fid):
-            seen.add(alt.candidate.key)
-            out.append(alt)
+    for c, score, probability in ranked:
+        if len(out) == _ALTERNATIVES:
+            break
+        if (key := c.key) not in seen and (fid is None or c.fid != fid):
+            seen.add(key)
+            out.append(Alternative(c, score, probability))
     return tuple(out)
 
 _DIVISION_WORDS = {"province", "governorate", "county", "district", "region", "state", "parish", "oblast",
@@ -325,7 +327,7 @@ class Resolver:
         z = sum(weights)
         g.probs = tuple((c, e / z) for (_, c), e in zip(scored, weights))
         if final:
-            g.ranked = tuple(Alternative(c, sc, pr) for (sc, c), (_, pr) in zip(scored, g.probs))
+            g.ranked = tuple((c, sc, pr) for (sc, c), (_, pr) in zip(scored, g.probs))
         choice = scored[0][1]
         if _abroad(art, choice, g, countries):
             # A village abroad that nothing else in the article points to: better unplaced than misplaced.
