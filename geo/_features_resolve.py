@@ -246,17 +246,25 @@ class ArticleFeatures:
                 best = weight
         return best
 
-    def km_to(self, c: Candidate, anchors: Sequence[Candidate]) -> float | None:
+    def km_to(self, c: Candidate, anchors: Sequence[Candidate], enough: float = 0.0) -> float | None:
         """How far a feature candidate lies from the nearest of ``anchors`` within 500 km of its
-        bounding box (None when none is)."""
+        bounding box (None when none is); with ``enough``, the first distance found under it, if
+        any (all that a caller asking "under ``enough`` km?" needs: a river's shape is costly)."""
         from geo._distance import haversine_km
         from geo.gazetteer._features import nearest_point
 
         f = self.feature(c)
         if f is None:
             return min((haversine_km(c.lat, c.lon, a.lat, a.lon) for a in anchors), default=None)
-        near = [a for a in anchors if a.fid != c.fid and _bbox_near(f, a.lat, a.lon, 500.0)]  # not itself
-        return min((nearest_point(f, a.lat, a.lon).km for a in near), default=None)
+        found = None
+        for a in anchors:
+            if a.fid != c.fid and _bbox_near(f, a.lat, a.lon, 500.0):  # (not itself)
+                km = nearest_point(f, a.lat, a.lon).km
+                if found is None or km < found:
+                    found = km
+                    if km < enough:
+                        break
+        return found
 
 
 def feature_point(features: ArticleFeatures, c: Candidate, others: Sequence[Candidate]) -> Candidate:
@@ -308,7 +316,7 @@ def feature_score(w: Weights, features: ArticleFeatures, c: Candidate, primary: 
         # "the Scioto" after "the Scioto River": the river, not a village of that name (a bare "Aldan"
         # after "the Aldan River" is the town named after it: English names a river with "the")
         s += w.feature_named
-    d = features.km_to(c, anchors)
+    d = features.km_to(c, anchors, enough=100.0)
     if d is not None:  # half the weight of a town's: a long river passes near many places
         s += 0.5 * (w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0))
     if f is not None and f.kind in _AREA_KINDS and any(_within(f, a) for a in anchors):

@@ -355,12 +355,11 @@ class Resolver:
             if g.choice is not None:
                 merged.setdefault(f"c:{g.choice.key}", []).append(g)
         resolved_variants: dict[str, str] = {}
-        for key, gs in merged.items():
+        unresolved = [g for g in groups.values() if g.choice is None]
+        for key, gs in merged.items() if unresolved else ():  # (no name to join to a resolved one: no keys)
             for g in gs:
                 resolved_variants.setdefault(variant_key(g.query), key)
-        for g in groups.values():
-            if g.choice is not None:
-                continue
+        for g in unresolved:
             vk = variant_key(g.query)
             target = resolved_variants.get(vk) or unresolved_by_variant.get(vk)
             if target is None:
