@@ -90,8 +90,11 @@ class Context:
 
     @classmethod
     def of(cls, doc: Doc, gazetteer: Gazetteer, thresholds: Thresholds, abbreviations: Abbreviations,
-           stop_words: AbstractSet[str], features: FeatureIndex | None = None) -> Context:
-        text = doc.text
+           stop_words: AbstractSet[str], features: FeatureIndex | None = None, *, text: str | None = None
+           ) -> Context:
+        """``text``: the text ``doc`` was made from (spaCy joins ``doc.text`` anew from the tokens)."""
+        if text is None:
+            text = doc.text
         sentences = sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))])
         ents = tuple(doc.ents)  # spaCy builds this tuple anew on every access: read it once
         words = _words(doc, text)

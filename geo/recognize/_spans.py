@@ -41,12 +41,14 @@ class Source(Enum):
 
     rank: int
     traits: Trait
+    _bits: int  # traits as an int: tested per span by every filter (Flag's & is a Python call)
 
     def __new__(cls, label: str, rank: int, traits: Trait) -> Self:
         member = object.__new__(cls)
         member._value_ = label
         member.rank = rank
         member.traits = traits
+        member._bits = traits.value
         return member
 
     NER = ("ner", 0, Trait.ENTITY | Trait.UNBLOCKED | Trait.PROPAGATES_IF_KNOWN | Trait.SURNAME_CHECKED)
@@ -64,7 +66,7 @@ class Source(Enum):
     PROPAGATED = ("propagated", 9, Trait.NONE)
 
     def has(self, trait: Trait) -> bool:
-        return bool(self.traits & trait)
+        return bool(self._bits & trait._value_)
 
 
 @dataclass(frozen=True, slots=True)
