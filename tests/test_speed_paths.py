@@ -289,3 +289,33 @@ def test_feature_names_read_once_answer_as_the_query_did(gazetteer):
         con.close()
         index.close()
     assert len(keys) > 1000
+
+
+# The token arrays the rules read (geo.recognize._doc.Tokens) against spaCy's own token objects: our
+# own text, with sentence starts, entities of several tokens, capitals, hyphens, quotes and accents.
+_TOKEN_TEXT = """\
+CÚCUTA, Colombia — Venezuelan migrants crossed the Táchira River on Monday. "We walked from San Cristóbal,"
+said María Fernanda López, 34. The U.S.-backed aid hub near Villa del Rosario opened!  Officials in
+Bogotá and the Norte de Santander department said 1,200 people arrived; more came via Route 55 ...
+Deir ez-Zor's farmers? Not this year.
+
+NEW YORK (AP) - The Hudson River Park Trust said nothing."""
+
+
+def test_token_arrays_read_what_spacy_s_tokens_say(geoparser):
+    from geo.recognize._doc import Tokens
+
+    doc = geoparser.nlp(_TOKEN_TEXT)
+    t = Tokens.of(doc, _TOKEN_TEXT)
+    assert len(t) == len(doc) > 80
+    assert list(t.words) == [x.text for x in doc]
+    assert list(t.lowers) == [x.lower_ for x in doc]
+    assert list(t.starts) == [x.idx for x in doc]
+    assert list(t.ent_types) == [x.ent_type_ for x in doc]
+    assert list(t.iobs) == [x.ent_iob_ for x in doc]
+    assert list(t.sent_starts) == [x.is_sent_start for x in doc]
+    assert list(t.stops) == [x.is_stop for x in doc]
+    assert [t.title(i) for i in range(len(t))] == [x.is_title for x in doc]
+    assert {"B", "I", "O"} <= set(t.iobs) and sum(map(bool, t.sent_starts)) >= 5  # the text has both
+    empty = geoparser.nlp("")
+    assert len(Tokens.of(empty, "")) == 0
