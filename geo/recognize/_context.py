@@ -46,8 +46,10 @@ class Abbreviations:
                 (state if a.kind == "admin1" else country).append(a.name)
         alts = sorted(set(country + state), key=len, reverse=True)
         body = "|".join(re.escape(n).replace(r"\ ", r"\s?") for n in alts)
+        # The first letters, looked at first: most places in a text start none of the names.
+        first = "".join(sorted({re.escape(n[0]) for n in alts}))
         # Not glued to a preceding letter; a following letter only after a hyphen ("U.S.-backed").
-        pattern = re.compile(rf"(?<![\w.])(?:{body})(?![A-Za-z])")
+        pattern = re.compile(rf"(?<![\w.])(?=[{first}])(?:{body})(?![A-Za-z])" if alts else "(?!)")
         return cls(pattern, frozenset(n for n in state if n.count(".") == 1))
 
 
