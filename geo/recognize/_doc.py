@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from geo.recognize._words import JOINERS, ORG_HEADS, PARTICLES, VERBS
 
@@ -30,6 +31,14 @@ def sentence_spans(text: str, spans: list[tuple[int, int]]) -> tuple[tuple[int, 
 
 
 _IOB = ("", "I", "O", "B")  # spaCy's ENT_IOB values
+
+
+@cache
+def _iob_table() -> Any:
+    """:data:`_IOB` as a numpy array, to map a column of tags at once."""
+    import numpy as np
+
+    return np.array(_IOB, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -58,19 +67,34 @@ class Tokens:
     @classmethod
     def of(cls, doc: Doc, text: str) -> Tokens:
         """The tokens of ``doc``, made from ``text``; their strings cut from it at their offsets."""
+        import numpy as np
         from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_STOP, LENGTH, SENT_START
 
         if not len(doc):
             return cls((), (), (), (), (), (), ())
         table = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE, SENT_START, IS_STOP])
         starts = table[:, 0].tolist()
-        words = [text[a:b] for a, b in zip(starts, (table[:, 0] + table[:, 1]).tolist())]
-        strings, labels = doc.vocab.strings, {0: ""}
-        ent_types = [labels[h] if h in labels else labels.setdefault(h, strings[h]) for h in table[:, 3].tolist()]
-        return cls(words=tuple(words), lowers=tuple([w.lower() for w in words]), starts=tuple(starts),
-                   ent_types=tuple(ent_types), iobs=tuple([_IOB[v] for v in table[:, 2].tolist()]),
-                   sent_starts=tuple([None if v == 0 else v == 1 for v in table[:, 4].tolist()]),
-                   stops=tuple([v == 1 for v in table[:, 5].tolist()]))
+        ends = (table[:, 0] + table[:, 1]).tolist()
+        words = tuple([text[a:b] for a, b in zip(starts, ends)])
+        if text.isascii():  # (an ASCII text lower-cases letter by letter: its tokens' are its slices)
+            low = text.lower()
+            lowers = tuple([low[a:b] for a, b in zip(starts, ends)])
+        else:
+            lowers = tuple([w.lower() for w in words])
+        # the columns of hashes and flags are read in numpy: made Python ints one by one, 64-bit
+        # hashes and SENT_START's -1 (stored as 2**64 - 1) are big ints
+        inside = np.flatnonzero(table[:, 3])  # the tokens of entities: their labels' hashes
+        ent_types = [""] * len(starts)
+        strings, labels = doc.vocab.strings, dict[int, str]()
+        for i, h in zip(inside.tolist(), table[inside, 3].tolist()):
+            ent_types[i] = labels[h] if h in labels else labels.setdefault(h, strings[h])
+        sent = table[:, 4]
+        sent_starts: tuple[bool | None, ...] = tuple((sent == 1).tolist())
+        if (sent == 0).any():  # unknown: None, as spaCy's Token.is_sent_start says
+            sent_starts = tuple([None if v == 0 else v == 1 for v in sent.tolist()])
+        return cls(words=words, lowers=lowers, starts=tuple(starts), ent_types=tuple(ent_types),
+                   iobs=tuple(_iob_table()[table[:, 2]].tolist()), sent_starts=sent_starts,
+                   stops=tuple((table[:, 5] == 1).tolist()))
 
     def __len__(self) -> int:
         return len(self.words)
