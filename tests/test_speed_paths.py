@@ -147,12 +147,17 @@ def test_lookup_through_the_filter_gives_what_the_query_gives(gazetteer):
     fresh = Gazetteer(gazetteer.path)
     con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
     try:
-        for word in words:
-            norm = normalize(word)
+        # names of many places, and names a place holds twice (as its main name and as an alias)
+        many = [n for (n,) in con.execute("SELECT norm FROM names GROUP BY norm HAVING COUNT(*) > 3 "
+                                          "ORDER BY norm LIMIT 400")]
+        twice = [n for (n,) in con.execute("SELECT norm FROM names GROUP BY norm, pid HAVING COUNT(*) > 1 "
+                                           "AND MIN(primary_name) < MAX(primary_name) ORDER BY norm LIMIT 200")]
+        assert len(many) == 400 and twice
+        for norm in [normalize(w) for w in words] + many + twice:
             rows = con.execute(f"SELECT {_COLS}, MAX(n.primary_name) FROM names n JOIN places p ON p.pid = n.pid "
                                "WHERE n.norm = ? GROUP BY p.pid ORDER BY p.population DESC, p.pid", (norm,)).fetchall()
-            expected = [(_candidate(r), bool(r[10])) for r in rows]
-            assert [(m.candidate, m.primary) for m in fresh.lookup_key(norm)] == expected, word
+            expected = [(_candidate(r), r[0], bool(r[10])) for r in rows]
+            assert [(m.candidate, m.candidate.pid, m.primary) for m in fresh.lookup_key(norm)] == expected, norm
     finally:
         con.close()
         fresh.close()

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Source", "Span", "Thresholds", "Trait"]
 
+_FEATURE_KINDS = frozenset(FEATURE_KINDS)
+
 
 class Trait(Flag):
     """What a source's spans are exempt from, or lend to the rest of the text."""
@@ -89,7 +91,7 @@ class Span:
             raise ValueError(f"bad span {self.start}:{self.end}")
         if self.kind not in MENTION_KINDS:
             raise ValueError(f"bad span kind {self.kind!r}")
-        if any(k not in FEATURE_KINDS for k in self.feature_hint):
+        if self.feature_hint and not _FEATURE_KINDS.issuperset(self.feature_hint):
             raise ValueError(f"bad feature hint {self.feature_hint!r}")
 
     @property
