@@ -65,6 +65,7 @@ _ROAD_NUMBER = re.compile(r" \d{1,4}[A-Z]?(?=[,.;:)/]|$|\s+(?:north|south|east|w
 _ROAD_NAME = re.compile(r"(?:[A-Z]{1,2}-?\d{1,4}|(?:State |County |U\.S\. )?(?:Route|Highway|Hwy|Interstate|Road|"
                         r"Ruta|Autoroute|Autobahn)\s+\d{1,4}[A-Z]?)")
 _OPENER_BEFORE = re.compile(r"\b(\w+) (?:of|de|del|do|da) (?:the |la |el )?$")
+_OPENER_ENDS = (" of ", " de ", " del ", " do ", " da ", " the ", " la ", " el ")
 _DIVISIONS = re.compile(rf"\b([A-Z][\w\-]+) (?:{'|'.join(DEMONYM_DIVISIONS)}) of ((?:{ITEM})(?:, (?:{ITEM}))*"
                         rf"(?:,? (?:and|or) (?:{ITEM}))?)")
 
@@ -220,6 +221,8 @@ def _within_a_name(span: Span, doc: Doc, ctx: Context) -> bool:
     toks = doc.char_span(span.start, span.end, alignment_mode="expand")
     if toks is not None and heads_an_institution(ctx.tokens, toks.end):
         return True
+    if not text.endswith(_OPENER_ENDS, max(0, span.start - 30), span.start):
+        return False  # (what _OPENER_BEFORE needs, tested first: most names follow none of these)
     m = _OPENER_BEFORE.search(text, max(0, span.start - 30), span.start)
     return m is not None and m.group(1)[:1].isupper() and m.group(1).lower() in ORG_OPENERS
 
