@@ -207,9 +207,12 @@ def ner_alone(name: str):
 
 def forget_shared_caches() -> None:
     """Empty what geo keeps for the whole process rather than per Geoparser: the feature index of a
-    gazetteer file (and its answers by name), shared by every Geoparser of the file."""
+    gazetteer file (and its answers by name), shared by every Geoparser of the file, and the
+    remembered look-up keys of names (``geo._text.name_key``)."""
+    from geo import _text
     from geo.gazetteer import _features
 
+    _text.name_key.cache_clear()
     with _features._INDEX_LOCK:
         for index in _features._INDEXES.values():
             index.close()

@@ -11,15 +11,27 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Sequence
+from typing import Any, Sequence
 
 from geo.corrections._apply import MentionEdits
 from geo.types import Mention
 
-__all__ = ["PIECE_CHARS", "piece_spans", "shifted", "shifted_edits", "joined_edits"]
+__all__ = ["PIECE_CHARS", "Piece", "piece_spans", "shifted", "shifted_edits", "joined_edits"]
 
 #: the longest piece recognised in one spaCy call (characters)
 PIECE_CHARS = 60_000
+
+
+
+@dataclasses.dataclass(frozen=True)
+class Piece:
+    """One piece of a text as spaCy parsed it: where it starts in the text, its own text (spaCy's
+    ``doc.text`` is the same string, joined anew from the tokens on every access) and the doc."""
+
+    start: int
+    text: str
+    doc: Any
+
 
 _PARAGRAPH = re.compile(r"\n[^\S\n]*\n\s*")
 _SENTENCE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+")

@@ -22,7 +22,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from geo._pieces import joined_edits, piece_spans, shifted, shifted_edits
+from geo._pieces import Piece, joined_edits, piece_spans, shifted, shifted_edits
 from geo.candidates import CandidateGenerator, Fallback
 from geo.config import GeoparserConfig
 from geo.corrections import Change, Corrections, load_corrections
@@ -105,7 +105,7 @@ class Geoparser:
     def mentions(self, text: str) -> list[Mention]:
         """Stage 1: the place mentions in ``text``, with offsets and sentences."""
         text = _check(text)
-        return [m for start, doc in self._parsed(text) for m in shifted(self.recognizer.mentions_of_doc(doc), start)]
+        return [m for p in self._parsed(text) for m in shifted(self.recognizer.mentions_of_doc(p.doc, p.text), p.start)]
 
     def places(self, text: str, *, corrections: Corrections | None = None,
                changes: list[Change] | None = None) -> list[Place]:
@@ -123,29 +123,29 @@ class Geoparser:
 
         return to_frame(self.places(text, corrections=corrections, changes=changes))
 
-    def _parsed(self, text: str) -> Iterator[tuple[int, Any]]:
-        """``(offset, spaCy doc)`` of each piece of ``text``, parsed as it is asked for."""
-        return ((start, self.nlp(text[start:end])) for start, end in piece_spans(text))
+    def _parsed(self, text: str) -> Iterator[Piece]:
+        """Each piece of ``text``, parsed as it is asked for."""
+        return (Piece(start, text[start:end], self.nlp(text[start:end])) for start, end in piece_spans(text))
 
-    def _recognise(self, doc: Any, corrections: Corrections) -> MentionEdits:
+    def _recognise(self, piece: Piece, corrections: Corrections) -> MentionEdits:
         """Stages 1-3 on one parsed piece of a text."""
-        mentions = self.recognizer.mentions_of_doc(doc)                     # 1. recognise
-        mentions = spot_user_places(self.user_places, doc, mentions)         # 2. the user's places
-        return edit_mentions(corrections, doc, mentions)                     # 3. drops and adds
+        mentions = self.recognizer.mentions_of_doc(piece.doc, piece.text)   # 1. recognise
+        mentions = spot_user_places(self.user_places, piece.doc, mentions)   # 2. the user's places
+        return edit_mentions(corrections, piece.doc, mentions)               # 3. drops and adds
 
-    def _stages(self, text: str, docs: Iterable[tuple[int, Any]], corrections: Corrections
+    def _stages(self, text: str, pieces: Iterable[Piece], corrections: Corrections
                 ) -> tuple[list[Place], list[Change]]:
-        """The stages after spaCy, in order, on the parsed pieces ``(offset, doc)`` of ``text``."""
-        edits = joined_edits([shifted_edits(self._recognise(doc, corrections), start)  # 1-3, piece by piece
-                              for start, doc in docs])
+        """The stages after spaCy, in order, on the parsed pieces of ``text``."""
+        edits = joined_edits([shifted_edits(self._recognise(p, corrections), p.start)  # 1-3, piece by piece
+                              for p in pieces])
         pins = pin_candidates(corrections, self.gazetteer)                   # the pins
         names = self.candidates.generate(edits.mentions, pins.source)        # 4. candidates
         places = self.resolver.resolve(names, text, self.fallback)           # 5. resolve
         return finish_places(corrections, places, edits, pins)               # drops of places, report
 
-    def _finish(self, text: str, docs: Iterable[tuple[int, Any]], corrections: Corrections | None = None,
+    def _finish(self, text: str, pieces: Iterable[Piece], corrections: Corrections | None = None,
                 changes: list[Change] | None = None, *, within_names: bool = False) -> list[Place]:
-        places, log = self._stages(text, docs, self.corrections + corrections)
+        places, log = self._stages(text, pieces, self.corrections + corrections)
         if changes is not None:
             changes.extend(log)
         if within_names:
@@ -174,7 +174,7 @@ class Geoparser:
         docs = iter(self.nlp.pipe(pieces(), batch_size=batch_size))
         for first in docs:
             text, spans = waiting.popleft()  # the text whose first piece this is
-            parsed = ((s, first if i == 0 else next(docs)) for i, (s, _e) in enumerate(spans))
+            parsed = (Piece(s, text[s:e], first if i == 0 else next(docs)) for i, (s, e) in enumerate(spans))
             yield self._finish(text, parsed, within_names=within_names)
 
 

@@ -147,12 +147,17 @@ def test_lookup_through_the_filter_gives_what_the_query_gives(gazetteer):
     fresh = Gazetteer(gazetteer.path)
     con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
     try:
-        for word in words:
-            norm = normalize(word)
+        # names of many places, and names a place holds twice (as its main name and as an alias)
+        many = [n for (n,) in con.execute("SELECT norm FROM names GROUP BY norm HAVING COUNT(*) > 3 "
+                                          "ORDER BY norm LIMIT 400")]
+        twice = [n for (n,) in con.execute("SELECT norm FROM names GROUP BY norm, pid HAVING COUNT(*) > 1 "
+                                           "AND MIN(primary_name) < MAX(primary_name) ORDER BY norm LIMIT 200")]
+        assert len(many) == 400 and twice
+        for norm in [normalize(w) for w in words] + many + twice:
             rows = con.execute(f"SELECT {_COLS}, MAX(n.primary_name) FROM names n JOIN places p ON p.pid = n.pid "
                                "WHERE n.norm = ? GROUP BY p.pid ORDER BY p.population DESC, p.pid", (norm,)).fetchall()
-            expected = [(_candidate(r), bool(r[10])) for r in rows]
-            assert [(m.candidate, m.primary) for m in fresh.lookup_key(norm)] == expected, word
+            expected = [(_candidate(r), r[0], bool(r[10])) for r in rows]
+            assert [(m.candidate, m.candidate.pid, m.primary) for m in fresh.lookup_key(norm)] == expected, norm
     finally:
         con.close()
         fresh.close()
@@ -289,3 +294,33 @@ def test_feature_names_read_once_answer_as_the_query_did(gazetteer):
         con.close()
         index.close()
     assert len(keys) > 1000
+
+
+# The token arrays the rules read (geo.recognize._doc.Tokens) against spaCy's own token objects: our
+# own text, with sentence starts, entities of several tokens, capitals, hyphens, quotes and accents.
+_TOKEN_TEXT = """\
+CÚCUTA, Colombia — Venezuelan migrants crossed the Táchira River on Monday. "We walked from San Cristóbal,"
+said María Fernanda López, 34. The U.S.-backed aid hub near Villa del Rosario opened!  Officials in
+Bogotá and the Norte de Santander department said 1,200 people arrived; more came via Route 55 ...
+Deir ez-Zor's farmers? Not this year.
+
+NEW YORK (AP) - The Hudson River Park Trust said nothing."""
+
+
+def test_token_arrays_read_what_spacy_s_tokens_say(geoparser):
+    from geo.recognize._doc import Tokens
+
+    doc = geoparser.nlp(_TOKEN_TEXT)
+    t = Tokens.of(doc, _TOKEN_TEXT)
+    assert len(t) == len(doc) > 80
+    assert list(t.words) == [x.text for x in doc]
+    assert list(t.lowers) == [x.lower_ for x in doc]
+    assert list(t.starts) == [x.idx for x in doc]
+    assert list(t.ent_types) == [x.ent_type_ for x in doc]
+    assert list(t.iobs) == [x.ent_iob_ for x in doc]
+    assert list(t.sent_starts) == [x.is_sent_start for x in doc]
+    assert list(t.stops) == [x.is_stop for x in doc]
+    assert [t.title(i) for i in range(len(t))] == [x.is_title for x in doc]
+    assert {"B", "I", "O"} <= set(t.iobs) and sum(map(bool, t.sent_starts)) >= 5  # the text has both
+    empty = geoparser.nlp("")
+    assert len(Tokens.of(empty, "")) == 0

@@ -242,9 +242,17 @@ class Gazetteer:
             self._filter_read = True
         if self._filter is not None and not self._filter.may_hold(norm):
             return ()  # most names asked are no place: no query for those
-        rows = self._con.execute(
-            f"SELECT {_COLS}, MAX(n.primary_name) FROM names n JOIN places p ON p.pid = n.pid "
-            "WHERE n.norm = ? GROUP BY p.pid ORDER BY p.population DESC, p.pid", (norm,)).fetchall()
+        # One row per name of a place; the places are grouped and ordered here (most populous first,
+        # then by pid), as "GROUP BY p.pid ORDER BY p.population DESC, p.pid" would, without the
+        # two temporary B-trees SQLite builds for that on every query.
+        rows = self._con.execute(f"SELECT {_COLS}, n.primary_name FROM names n JOIN places p ON p.pid = n.pid "
+                                 "WHERE n.norm = ?", (norm,)).fetchall()
+        if len(rows) > 1:
+            primary: dict[int, Any] = {}
+            for r in rows:
+                if r[0] not in primary or r[10] > primary[r[0]][10]:
+                    primary[r[0]] = r
+            rows = sorted(primary.values(), key=lambda r: (-r[8], r[0]))
         return tuple(Match(_candidate(r), bool(r[10])) for r in rows)
 
     def knows(self, name: str) -> bool:

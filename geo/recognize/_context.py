@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from geo.gazetteer._sources import read_aliases
-from geo.recognize._doc import sentence_spans
+from geo.recognize._doc import Tokens, sentence_spans
 from geo.recognize._spans import Source, Span, Thresholds
 from geo.recognize._words import BLOCKING_LABELS, ORG_HEADS, PLACE_LABELS, POSSESSIVE
 
@@ -46,8 +46,10 @@ class Abbreviations:
                 (state if a.kind == "admin1" else country).append(a.name)
         alts = sorted(set(country + state), key=len, reverse=True)
         body = "|".join(re.escape(n).replace(r"\ ", r"\s?") for n in alts)
+        # The first letters, looked at first: most places in a text start none of the names.
+        first = "".join(sorted({re.escape(n[0]) for n in alts}))
         # Not glued to a preceding letter; a following letter only after a hyphen ("U.S.-backed").
-        pattern = re.compile(rf"(?<![\w.])(?:{body})(?![A-Za-z])")
+        pattern = re.compile(rf"(?<![\w.])(?=[{first}])(?:{body})(?![A-Za-z])" if alts else "(?!)")
         return cls(pattern, frozenset(n for n in state if n.count(".") == 1))
 
 
@@ -79,10 +81,8 @@ class Context:
     facilities: frozenset[tuple[int, int]]
     #: the words the text writes in lower case
     lower_words: frozenset[str]
-    #: every token in lower case, by index (scanning these strings creates no spaCy token objects)
-    lowers: tuple[str, ...]
-    #: every token's text, by index (its ``istitle()``, ``isupper()`` … are the token's ``is_title`` …)
-    words: tuple[str, ...] = ()
+    #: the tokens' attributes, by token index (reading these creates no spaCy token objects)
+    tokens: Tokens
     found: tuple[Span, ...] = ()
     diseases: frozenset[str] = field(default_factory=frozenset)
     #: the physical and regional features of the gazetteer (None: a gazetteer file without them)
@@ -90,11 +90,14 @@ class Context:
 
     @classmethod
     def of(cls, doc: Doc, gazetteer: Gazetteer, thresholds: Thresholds, abbreviations: Abbreviations,
-           stop_words: AbstractSet[str], features: FeatureIndex | None = None) -> Context:
-        text = doc.text
+           stop_words: AbstractSet[str], features: FeatureIndex | None = None, *, text: str | None = None
+           ) -> Context:
+        """``text``: the text ``doc`` was made from (spaCy joins ``doc.text`` anew from the tokens)."""
+        if text is None:
+            text = doc.text
         sentences = sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))])
         ents = tuple(doc.ents)  # spaCy builds this tuple anew on every access: read it once
-        words = _words(doc, text)
+        tokens = Tokens.of(doc, text)
         persons = [e for e in ents if e.label_ == "PERSON"]
         places = {e.start: _read_place_entity(e, text, gazetteer) for e in ents if e.label_ in PLACE_LABELS}
         blocked = [(e.start_char, e.end_char) for e in ents if e.label_ in BLOCKING_LABELS]
@@ -110,8 +113,18 @@ class Context:
             full_name_words=frozenset(t.text for e in persons if len(e) > 1 for t in e),
             person_words=frozenset(t.text for e in persons for t in e if t.is_title),
             facilities=frozenset((e.start_char, e.end_char) for e in ents if e.label_ == "FAC"),
-            lower_words=frozenset([w for w in words if w.islower() and w.isalpha()]),  # Token.is_lower, .is_alpha
-            lowers=tuple([w.lower() for w in words]), words=tuple(words), features=features)  # Token.lower_
+            lower_words=frozenset([w for w in tokens.words if w.islower() and w.isalpha()]),  # Token.is_lower, .is_alpha
+            tokens=tokens, features=features)
+
+    @property
+    def lowers(self) -> tuple[str, ...]:
+        """Every token in lower case, by index (spaCy's ``Token.lower_``)."""
+        return self.tokens.lowers
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every token's text, by index (its ``istitle()``, ``isupper()`` … are the token's ``is_title`` …)."""
+        return self.tokens.words
 
     @cached_property
     def demonym_divisions(self) -> list[tuple[int, int, str]]:
@@ -189,16 +202,6 @@ class Context:
             return True
         t = self.thresholds
         return best.primary and c.population >= t.known_primary or c.population >= t.known_any
-
-
-def _words(doc: Doc, text: str) -> list[str]:
-    """The text of each token, cut from ``text`` at the tokens' offsets (no spaCy token object is
-    made: its attributes are these strings' ``lower()``, ``islower()``, ``isalpha()``)."""
-    from spacy.attrs import IDX, LENGTH
-
-    if not len(doc):
-        return []
-    return [text[a:a + n] for a, n in doc.to_array([IDX, LENGTH]).tolist()]
 
 
 @dataclass(frozen=True)

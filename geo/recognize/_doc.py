@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from geo.recognize._words import JOINERS, ORG_HEADS, PARTICLES, VERBS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
 _LINE = re.compile(r"[^\n]+")
 
@@ -28,73 +30,149 @@ def sentence_spans(text: str, spans: list[tuple[int, int]]) -> tuple[tuple[int, 
     return tuple(out) or ((0, len(text)),)
 
 
-def entity_at(doc: Doc, i: int) -> tuple[int, int] | None:
+_IOB = ("", "I", "O", "B")  # spaCy's ENT_IOB values
+
+
+@cache
+def _iob_table() -> Any:
+    """:data:`_IOB` as a numpy array, to map a column of tags at once."""
+    import numpy as np
+
+    return np.array(_IOB, dtype=object)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The tokens of a document as the rules read them: one tuple per attribute, by token index,
+    read at once from spaCy's arrays. (A spaCy token object is made anew on every ``doc[i]``, and
+    reading its strings looks them up in the vocabulary: the rules read some 1,200 per article.)
+
+    A token's ``is_title``, ``is_upper``, ``is_lower`` and ``is_alpha`` are the ``str`` methods of
+    its text in :attr:`words`, as spaCy computes them.
+    """
+
+    words: tuple[str, ...]
+    lowers: tuple[str, ...]
+    #: character offset of each token in the text (spaCy's ``Token.idx``)
+    starts: tuple[int, ...]
+    #: entity label of each token ("" outside entities)
+    ent_types: tuple[str, ...]
+    #: "B", "I", "O" or "" (spaCy's ``Token.ent_iob_``)
+    iobs: tuple[str, ...]
+    #: spaCy's ``Token.is_sent_start``: True, False or None (unknown)
+    sent_starts: tuple[bool | None, ...]
+    #: spaCy's ``Token.is_stop``
+    stops: tuple[bool, ...]
+
+    @classmethod
+    def of(cls, doc: Doc, text: str) -> Tokens:
+        """The tokens of ``doc``, made from ``text``; their strings cut from it at their offsets."""
+        import numpy as np
+        from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_STOP, LENGTH, SENT_START
+
+        if not len(doc):
+            return cls((), (), (), (), (), (), ())
+        table = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE, SENT_START, IS_STOP])
+        starts = table[:, 0].tolist()
+        ends = (table[:, 0] + table[:, 1]).tolist()
+        words = tuple([text[a:b] for a, b in zip(starts, ends)])
+        if text.isascii():  # (an ASCII text lower-cases letter by letter: its tokens' are its slices)
+            low = text.lower()
+            lowers = tuple([low[a:b] for a, b in zip(starts, ends)])
+        else:
+            lowers = tuple([w.lower() for w in words])
+        # the columns of hashes and flags are read in numpy: made Python ints one by one, 64-bit
+        # hashes and SENT_START's -1 (stored as 2**64 - 1) are big ints
+        inside = np.flatnonzero(table[:, 3])  # the tokens of entities: their labels' hashes
+        ent_types = [""] * len(starts)
+        strings, labels = doc.vocab.strings, dict[int, str]()
+        for i, h in zip(inside.tolist(), table[inside, 3].tolist()):
+            ent_types[i] = labels[h] if h in labels else labels.setdefault(h, strings[h])
+        sent = table[:, 4]
+        sent_starts: tuple[bool | None, ...] = tuple((sent == 1).tolist())
+        if (sent == 0).any():  # unknown: None, as spaCy's Token.is_sent_start says
+            sent_starts = tuple([None if v == 0 else v == 1 for v in sent.tolist()])
+        return cls(words=words, lowers=lowers, starts=tuple(starts), ent_types=tuple(ent_types),
+                   iobs=tuple(_iob_table()[table[:, 2]].tolist()), sent_starts=sent_starts,
+                   stops=tuple((table[:, 5] == 1).tolist()))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def title(self, i: int) -> bool:
+        return self.words[i].istitle()
+
+
+def entity_at(t: Tokens, i: int) -> tuple[int, int] | None:
     """The token span of the entity token ``i`` is in, from the IOB tags (``doc.ents`` is rebuilt on
     every access, so scanning it for each token would be quadratic in the length of the text)."""
-    if not doc[i].ent_type_:
+    if not t.ent_types[i]:
         return None
+    iobs = t.iobs
     start = i
-    while start > 0 and doc[start].ent_iob_ == "I":
+    while start > 0 and iobs[start] == "I":
         start -= 1
     end = i + 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
+    while end < len(iobs) and iobs[end] == "I":
         end += 1
     return start, end
 
 
-def whole_entity(doc: Doc, i: int) -> bool:
+def whole_entity(t: Tokens, i: int) -> bool:
     """The entity at token i is a short name on its own ("near al-Bab"), not a longer organisation name."""
-    ent = entity_at(doc, i)
-    return ent is not None and ent[0] == i and ent[1] - i <= 3 and doc[ent[1] - 1].lower_ not in ORG_HEADS
+    ent = entity_at(t, i)
+    return ent is not None and ent[0] == i and ent[1] - i <= 3 and t.lowers[ent[1] - 1] not in ORG_HEADS
 
 
-def looks_like_noun(tok: Token) -> bool:
-    """A lower-case content word that is not an obvious verb form ("man", "residents", "police")."""
-    w = tok.lower_
-    return (tok.is_lower and tok.is_alpha and not tok.is_stop and w not in VERBS and len(w) > 2
+def looks_like_noun(t: Tokens, j: int) -> bool:
+    """Token j is a lower-case content word that is not an obvious verb form ("man", "residents", "police")."""
+    text, w = t.words[j], t.lowers[j]
+    return (text.islower() and text.isalpha() and not t.stops[j] and w not in VERBS and len(w) > 2
             and not w.endswith(("ed", "ly", "ing")))
 
 
-def org_follows(doc: Doc, i: int) -> bool:
+def org_follows(t: Tokens, i: int) -> bool:
     """'Syrian Democratic Forces': a capitalised run after an adjective makes it part of a name."""
-    j = i
-    while j < len(doc) and doc[j].is_title and not doc[j].is_sent_start:
+    j, n = i, len(t)
+    while j < n and t.words[j].istitle() and not t.sent_starts[j]:
         j += 1
-    if j > i and doc[j - 1].lower_ in ORG_HEADS:
+    if j > i and t.lowers[j - 1] in ORG_HEADS:
         return True
-    return j < len(doc) and j > i and doc[j].ent_type_ == "ORG"
+    return j < n and j > i and t.ent_types[j] == "ORG"
 
 
-def _joins(doc: Doc, j: int, step: int, toks: list[int]) -> bool:
+def _joins(t: Tokens, j: int, step: int, toks: list[int]) -> bool:
     """Token j belongs to a run of capitalised words: capitalised itself, or a particle between two."""
-    t = doc[j]
-    return bool(t.is_title or t.is_upper and len(t) > 1
-                or (t.text in JOINERS and toks and 0 <= j + step < len(doc) and doc[j + step].is_title)
+    words = t.words
+    w = words[j]
+    return bool(w.istitle() or w.isupper() and len(w) > 1
+                or (w in JOINERS and toks and 0 <= j + step < len(words) and words[j + step].istitle())
                 # "Shatt al-Arab", "Deir ez-Zor": a particle, a hyphen and a capitalised word
-                or (step == 1 and toks and t.lower_ in PARTICLES and j + 2 < len(doc) and doc[j + 1].text == "-"
-                    and doc[j + 2].is_title))
+                or (step == 1 and toks and t.lowers[j] in PARTICLES and j + 2 < len(words) and words[j + 1] == "-"
+                    and words[j + 2].istitle()))
 
 
-def name_run(doc: Doc, i: int, step: int) -> tuple[int, int] | None:
+def name_run(t: Tokens, i: int, step: int) -> tuple[int, int] | None:
     """The token span of the run of capitalised tokens starting at token i, reading forwards
     (step 1) or backwards (step -1); at most five tokens, ending on a word."""
+    words, n = t.words, len(t)
     toks: list[int] = []
     j = i
-    if step == 1 and j + 2 < len(doc) and doc[j].lower_ in PARTICLES and doc[j + 1].text == "-" and doc[j + 2].is_title:
+    if step == 1 and j + 2 < n and t.lowers[j] in PARTICLES and words[j + 1] == "-" and words[j + 2].istitle():
         toks, j = [j, j + 1], j + 2
-    while 0 <= j < len(doc) and _joins(doc, j, step, toks):
+    while 0 <= j < n and _joins(t, j, step, toks):
         toks.append(j)
         j += step
         if len(toks) >= 5:
             break
-    if not toks or not (doc[toks[0]].is_title or doc[toks[0]].is_upper or doc[toks[0]].lower_ in PARTICLES):
+    if not toks or not (words[toks[0]].istitle() or words[toks[0]].isupper() or t.lowers[toks[0]] in PARTICLES):
         return None
     a, b = min(toks), max(toks)
-    if not doc[b].is_alpha:
+    if not words[b].isalpha():
         return None
     return a, b + 1
 
 
-def char_span(doc: Doc, a: int, b: int) -> tuple[int, int]:
+def char_span(t: Tokens, a: int, b: int) -> tuple[int, int]:
     """The character offsets of tokens a to b (exclusive)."""
-    return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+    return t.starts[a], t.starts[b - 1] + len(t.words[b - 1])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from geo.recognize._doc import org_follows
+from geo.recognize._doc import char_span, org_follows
 from geo.recognize._spans import Source, Span
 from geo.recognize._words import LOCATIVE, PLACE_LABELS, RELABEL_LABELS
 
@@ -38,9 +38,9 @@ def _group(doc: Doc, ent: Entity, ctx: Context) -> Iterator[Span]:
     """"Syrian" as an adjectival mention of Syria, unless it opens a name ("Syrian Democratic
     Forces"); "fighting in Aleppo" when the model took the city for a group of people."""
     d = ctx.demonym(ent.text)
-    if d and not org_follows(doc, ent.end):
+    if d and not org_follows(ctx.tokens, ent.end):
         yield Span(ent.start_char, ent.end_char, "adjectival", Source.DEMONYM, ent.text, d[0])
-    elif not d and ent.start > 0 and doc[ent.start - 1].lower_ in LOCATIVE and ctx.looks_like_place(ent.text):
+    elif not d and ent.start > 0 and ctx.lowers[ent.start - 1] in LOCATIVE and ctx.looks_like_place(ent.text):
         yield Span(ent.start_char, ent.end_char, "literal", Source.LOCATIVE, ent.text)
 
 
@@ -50,32 +50,31 @@ def _mislabelled_place(doc: Doc, ent: Entity, ctx: Context) -> bool:
     person's surname."""
     if not ent.text[:1].isupper() or ent.text.isupper() or not ctx.is_place_name(ent.text, ctx.thresholds.mislabelled):
         return False
-    before = doc[ent.start - 1] if ent.start > 0 else None
-    after = doc[ent.end] if ent.end < len(doc) else None
-    if before is not None and not ent[0].is_sent_start and (before.is_title or before.lower_ == "&"):
+    t, a, b = ctx.tokens, ent.start, ent.end
+    if a > 0 and not t.sent_starts[a] and (t.title(a - 1) or t.lowers[a - 1] == "&"):
         return False
-    if before is not None and before.lower_ == "of" and ent.start > 1 and doc[ent.start - 2].is_title \
-            and not doc[ent.start - 2].is_sent_start:
+    if a > 0 and t.lowers[a - 1] == "of" and a > 1 and t.title(a - 2) and not t.sent_starts[a - 2]:
         return False  # "the Bank of Harare"
-    if after is not None and (after.is_title and not after.is_sent_start or after.lower_ in ("&",)):
+    if b < len(t) and (t.title(b) and not t.sent_starts[b] or t.lowers[b] in ("&",)):
         return False
     return ent.text.removesuffix("'s").removesuffix("’s") not in ctx.full_name_ends
 
 
 def organisation_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
     """A major place leading an organisation's name: "Ohio State University", "the Texas Fire Service"."""
-    text = ctx.text
+    text, t = ctx.text, ctx.tokens
+    words = t.words
     for ent in ctx.ents:
         if ent.label_ != "ORG":
             continue
-        toks = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+        toks = [k for k in range(ent.start, ent.end) if not (k == ent.start and t.lowers[k] == "the")]
         for n in (3, 2, 1):
             if len(toks) <= n:
                 continue
             head = toks[:n]
-            if not all(t.is_title or t.is_upper or t.text in ".-" for t in head):
+            if not all(words[k].istitle() or words[k].isupper() or words[k] in ".-" for k in head):
                 continue
-            s, e = head[0].idx, head[-1].idx + len(head[-1].text)
+            s, e = char_span(t, head[0], head[-1] + 1)
             name = text[s:e]
             if ctx.demonym(name):
                 break

@@ -65,6 +65,7 @@ _ROAD_NUMBER = re.compile(r" \d{1,4}[A-Z]?(?=[,.;:)/]|$|\s+(?:north|south|east|w
 _ROAD_NAME = re.compile(r"(?:[A-Z]{1,2}-?\d{1,4}|(?:State |County |U\.S\. )?(?:Route|Highway|Hwy|Interstate|Road|"
                         r"Ruta|Autoroute|Autobahn)\s+\d{1,4}[A-Z]?)")
 _OPENER_BEFORE = re.compile(r"\b(\w+) (?:of|de|del|do|da) (?:the |la |el )?$")
+_OPENER_ENDS = (" of ", " de ", " del ", " do ", " da ", " the ", " la ", " el ")
 _DIVISIONS = re.compile(rf"\b([A-Z][\w\-]+) (?:{'|'.join(DEMONYM_DIVISIONS)}) of ((?:{ITEM})(?:, (?:{ITEM}))*"
                         rf"(?:,? (?:and|or) (?:{ITEM}))?)")
 
@@ -125,9 +126,9 @@ def feature_hint(span: Span, doc: Doc, ctx: Context) -> tuple[str, ...]:
 def _a_person(span: Span, toks, ctx: Context) -> bool:
     """"Robin Lake, a senior at ...": exactly what the model took for a person's name, without an
     article before it, and no feature's name."""
-    doc = toks.doc
-    exact = (doc[toks.start].ent_iob_ == "B" and (toks.end == len(doc) or doc[toks.end].ent_iob_ != "I"))
-    return (exact and all(t.ent_type_ == "PERSON" for t in toks)
+    t, a, b = ctx.tokens, toks.start, toks.end
+    exact = t.iobs[a] == "B" and (b == len(t) or t.iobs[b] != "I")
+    return (exact and all(label == "PERSON" for label in t.ent_types[a:b])
             and _ARTICLE_BEFORE.search(ctx.text, max(0, span.start - 4), span.start) is None
             and not ctx.feature_kinds(ctx.text[span.start:span.end]))  # "under Bass Strait" is the strait
 
@@ -157,13 +158,13 @@ def _own_kinds(name: str, span: Span, ctx: Context) -> frozenset[str]:
 
 def _word_kinds(name: str, toks, ctx: Context) -> frozenset[str]:
     """"the Kosi river", "the Donbas region", "the river Oder": a lower-case generic word beside the name."""
-    doc = toks.doc
+    t, a, b = ctx.tokens, toks.start, toks.end
     word = None
-    if toks.end < len(doc) and doc[toks.end].is_lower and doc[toks.end].lower_ in LOWER_GENERIC:
-        word = doc[toks.end].lower_
+    if b < len(t) and t.words[b].islower() and t.lowers[b] in LOWER_GENERIC:
+        word = t.lowers[b]
         known = ctx.feature_kinds(f"{name} {word}")
-    elif toks.start > 0 and doc[toks.start - 1].lower_ in ("river", "lake") and doc[toks.start - 1].is_lower:
-        word = doc[toks.start - 1].lower_
+    elif a > 0 and t.lowers[a - 1] in ("river", "lake") and t.words[a - 1].islower():
+        word = t.lowers[a - 1]
         known = ctx.feature_kinds(f"{word} {name}")
     if word is None:
         return frozenset()
@@ -178,14 +179,15 @@ def _context_kinds(name: str, span: Span, toks, ctx: Context) -> frozenset[str]:
     known = ctx.bare_feature_kinds(name)
     if not known:
         return frozenset()
-    doc = toks.doc
-    nxt = doc[toks.end] if toks.end < len(doc) else None
-    if nxt is not None and (nxt.is_title or nxt.text == "-" and not nxt.whitespace_):
+    t, b = ctx.tokens, toks.end
+    nxt = b if b < len(t) else None
+    if nxt is not None and (t.title(nxt) or t.words[nxt] == "-" and not toks.doc[nxt].whitespace_):
         # "the Ohio Department of Transportation", "the Minnesota House": a longer name; "the
         # Arkansas-Oklahoma border": a compound of two states
         return frozenset()
-    if (nxt is not None and (toks[0].ent_type_ in ("ORG", "PRODUCT") or ctx.is_major(name)) and looks_like_noun(nxt)
-            and nxt.lower_ not in FEATURE_NOUNS and nxt.lower_ not in LOCATIVE and nxt.lower_ not in _PREPOSITIONS):
+    if (nxt is not None and (t.ent_types[toks.start] in ("ORG", "PRODUCT") or ctx.is_major(name))
+            and looks_like_noun(t, nxt) and t.lowers[nxt] not in FEATURE_NOUNS and t.lowers[nxt] not in LOCATIVE
+            and t.lowers[nxt] not in _PREPOSITIONS):
         return frozenset()  # "the Amazon deal", "the Kentucky border", "the Georgia state line"
     allowed = _context(ctx.text, span.start)
     if allowed and known & allowed:
@@ -217,8 +219,10 @@ def _within_a_name(span: Span, doc: Doc, ctx: Context) -> bool:
     if _ROAD_NAME.fullmatch(name) or _ROAD_NUMBER.match(text, span.end) and len(name.split()) <= 2:
         return True
     toks = doc.char_span(span.start, span.end, alignment_mode="expand")
-    if toks is not None and heads_an_institution(doc, toks.end):
+    if toks is not None and heads_an_institution(ctx.tokens, toks.end):
         return True
+    if not text.endswith(_OPENER_ENDS, max(0, span.start - 30), span.start):
+        return False  # (what _OPENER_BEFORE needs, tested first: most names follow none of these)
     m = _OPENER_BEFORE.search(text, max(0, span.start - 30), span.start)
     return m is not None and m.group(1)[:1].isupper() and m.group(1).lower() in ORG_OPENERS
 

@@ -19,7 +19,11 @@ if TYPE_CHECKING:
 # ("Rio Grande do Sul", "Democratic Republic of the Congo", "Côte d'Ivoire").
 _WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
 ITEM = rf"{_WORD}(?:[ \-](?:{_WORD}|de|del|do|da|dos|das|du|des|la|le|el|al|of the|of|d['’]\w+)){{0,4}}"
-_LIST = re.compile(rf"(?<![\w'’\-])({ITEM})((?:, {ITEM})*,? (?:and|or) {ITEM}|(?:, {ITEM}){{2,}})(?![\w'’\-])")
+# The first name of a list, not glued to a word before it. The test of the character before comes
+# after the capital (as "(?<![\w'’\-])" before it would), so that the regular expression engine can
+# skip to the capitals of the text instead of trying the whole pattern at every character.
+_FIRST_ITEM = ITEM.replace(_WORD, r"[A-ZÀ-ÖØ-Þ](?<![\w'’\-].)[\w'’\-]*", 1)
+_LIST = re.compile(rf"({_FIRST_ITEM})((?:, {ITEM})*,? (?:and|or) {ITEM}|(?:, {ITEM}){{2,}})(?![\w'’\-])")
 _SEP = re.compile(r",? (?:and|or) |, ")
 _APOSTROPHE_END = re.compile(r"['’]\w{0,2}$")
 _NAME_BEFORE = re.compile(r"[A-Z][\w.]*['’\"”]? $")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from geo.recognize._context import Context
+
+#: the verb and article every sentence :data:`DEFINITION` matches has ("... is a town ...")
+_DEFINING = re.compile(r"\s(?:is|was|are)\s+(?:a|an|the|one)\s", re.IGNORECASE)
 
 
 def abbreviations(doc: Doc, ctx: Context) -> Iterator[Span]:
@@ -41,6 +45,8 @@ def definitions(doc: Doc, ctx: Context) -> Iterator[Span]:
     (opening the text or a line, or a name the gazetteer knows)."""
     text = ctx.text
     for ss, se in ctx.sentences:
+        if not _DEFINING.search(text, ss, se):
+            continue  # (what DEFINITION needs, looked for first: most sentences define nothing)
         m = DEFINITION.match(text, ss, se)
         if not m:
             continue

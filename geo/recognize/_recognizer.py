@@ -82,17 +82,18 @@ class Recognizer:
 
     def mentions(self, text: str) -> list[Mention]:
         """The mentions of places in ``text``, in text order."""
-        return self.mentions_of_doc(self.nlp(text))
+        return self.mentions_of_doc(self.nlp(text), text)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 32) -> Iterator[list[Mention]]:
         """The mentions of each text, the texts batched through spaCy."""
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            yield self.mentions_of_doc(doc)
+        for doc, text in self.nlp.pipe(((t, t) for t in texts), batch_size=batch_size, as_tuples=True):
+            yield self.mentions_of_doc(doc, text)
 
-    def mentions_of_doc(self, doc: Doc) -> list[Mention]:
-        """The mentions of a document the pipeline (:attr:`nlp`) made, in text order."""
+    def mentions_of_doc(self, doc: Doc, text: str | None = None) -> list[Mention]:
+        """The mentions of a document the pipeline (:attr:`nlp`) made, in text order. ``text``:
+        the text the document was made from, when the caller has it (else it is read from the doc)."""
         ctx = Context.of(doc, self.gazetteer, self.thresholds, self._abbreviations, self.nlp.Defaults.stop_words,
-                         self.features)
+                         self.features, text=text)
         found = annotate([span for rule in RULES for span in rule(doc, ctx)], doc, ctx)
         found = [span for span in found if not dropped(span, ctx, ENTITY_FILTERS)]
         for rule in EXTENDING_RULES:

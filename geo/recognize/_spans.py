@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Source", "Span", "Thresholds", "Trait"]
 
+_FEATURE_KINDS = frozenset(FEATURE_KINDS)
+
 
 class Trait(Flag):
     """What a source's spans are exempt from, or lend to the rest of the text."""
@@ -41,12 +43,14 @@ class Source(Enum):
 
     rank: int
     traits: Trait
+    _bits: int  # traits as an int: tested per span by every filter (Flag's & is a Python call)
 
     def __new__(cls, label: str, rank: int, traits: Trait) -> Self:
         member = object.__new__(cls)
         member._value_ = label
         member.rank = rank
         member.traits = traits
+        member._bits = traits.value
         return member
 
     NER = ("ner", 0, Trait.ENTITY | Trait.UNBLOCKED | Trait.PROPAGATES_IF_KNOWN | Trait.SURNAME_CHECKED)
@@ -64,7 +68,7 @@ class Source(Enum):
     PROPAGATED = ("propagated", 9, Trait.NONE)
 
     def has(self, trait: Trait) -> bool:
-        return bool(self.traits & trait)
+        return bool(self._bits & trait._value_)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +91,7 @@ class Span:
             raise ValueError(f"bad span {self.start}:{self.end}")
         if self.kind not in MENTION_KINDS:
             raise ValueError(f"bad span kind {self.kind!r}")
-        if any(k not in FEATURE_KINDS for k in self.feature_hint):
+        if self.feature_hint and not _FEATURE_KINDS.issuperset(self.feature_hint):
             raise ValueError(f"bad feature hint {self.feature_hint!r}")
 
     @property
