@@ -145,6 +145,12 @@ def _city_of_division(c: Candidate, g: Group) -> bool:
 _CONTAINING_KINDS = frozenset({"country", "admin2", "admin1", "continent"})
 
 
+def _containing(groups: Sequence[Group]) -> list[list[Candidate]]:
+    """Of each group, the readings that may contain a place (:meth:`Resolver._contains` finds none
+    in the others), for the groups that have some."""
+    return [outers for cg in groups if (outers := [o for o in readings(cg) if o.kind in _CONTAINING_KINDS])]
+
+
 class Resolver:
     """Chooses one entry per distinct name of an article. Re-entrant: what it learns of an
     article lives in an :class:`Article` built by :meth:`resolve`, so one Resolver may resolve
@@ -316,9 +322,8 @@ class Resolver:
             return
         if admin1s and g.divisions is None:
             g.divisions = tuple(self.gazetteer.admin1_of(m.candidate) for m in g.matches)
-        p = Pass(countries, admin1s, sum(countries.values()) or 1.0, anchors, [readings(cg) for cg in containers],
-                  [readings(cg) for cg in art.in_sentence.get(g.key, ())],
-                  [readings(ig) for ig in art.contained.get(g.key, ())])
+        p = Pass(countries, admin1s, sum(countries.values()) or 1.0, anchors, _containing(containers),
+                 _containing(art.in_sentence.get(g.key, ())), [readings(ig) for ig in art.contained.get(g.key, ())])
         penalties = g.penalties
         scored = sorted([(self._score(art, i, m, g, p) - penalties[i], m.candidate) for i, m in enumerate(g.matches)],
                         key=itemgetter(0), reverse=True)  # (stable: ties keep the order of the candidates)
