@@ -31,13 +31,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_pipeline import DEFAULT_CORPUS, WARMUP, load_corpus  # noqa: E402
+from bench_pipeline import DEFAULT_CORPUS, WARMUP, forget_shared_caches, load_corpus  # noqa: E402
 
 
 def fresh(nlp):
     """A new Geoparser sharing ``nlp``, warmed up on :data:`WARMUP` (its name caches hold only that)."""
     from geo.pipeline import Geoparser
 
+    forget_shared_caches()
     gp = Geoparser(nlp=nlp, progress=False)
     list(gp.pipe([WARMUP] * 8))
     return gp

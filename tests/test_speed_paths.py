@@ -308,7 +308,7 @@ NEW YORK (AP) - The Hudson River Park Trust said nothing."""
 
 
 def test_token_arrays_read_what_spacy_s_tokens_say(geoparser):
-    from geo.recognize._doc import Tokens
+    from geo.recognize._doc import Entity, Tokens
 
     doc = geoparser.nlp(_TOKEN_TEXT)
     t = Tokens.of(doc, _TOKEN_TEXT)
@@ -320,7 +320,12 @@ def test_token_arrays_read_what_spacy_s_tokens_say(geoparser):
     assert list(t.iobs) == [x.ent_iob_ for x in doc]
     assert list(t.sent_starts) == [x.is_sent_start for x in doc]
     assert list(t.stops) == [x.is_stop for x in doc]
+    assert list(t.puncts) == [x.is_punct for x in doc]
     assert [t.title(i) for i in range(len(t))] == [x.is_title for x in doc]
     assert {"B", "I", "O"} <= set(t.iobs) and sum(map(bool, t.sent_starts)) >= 5  # the text has both
+    ents = Entity.all_of(doc, _TOKEN_TEXT)
+    assert [(e.start, e.end, e.start_char, e.end_char, e.label, e.text) for e in ents] == \
+        [(e.start, e.end, e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
+    assert len(ents) >= 8 and any(len(e) > 1 for e in ents)
     empty = geoparser.nlp("")
-    assert len(Tokens.of(empty, "")) == 0
+    assert len(Tokens.of(empty, "")) == 0 and Entity.all_of(empty, "") == ()

@@ -12,13 +12,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from geo.gazetteer._sources import read_aliases
-from geo.recognize._doc import Tokens, sentence_spans
+from geo.recognize._doc import Entity, Tokens, sentence_spans
 from geo.recognize._spans import Source, Span, Thresholds
 from geo.recognize._words import BLOCKING_LABELS, ORG_HEADS, PLACE_LABELS, POSSESSIVE
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-    from spacy.tokens import Span as Entity
 
     from geo.gazetteer import Gazetteer
     from geo.gazetteer._features import FeatureIndex
@@ -96,11 +95,12 @@ class Context:
         if text is None:
             text = doc.text
         sentences = sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))])
-        ents = tuple(doc.ents)  # spaCy builds this tuple anew on every access: read it once
+        ents = Entity.all_of(doc, text)  # (spaCy builds doc.ents anew on every access: read once)
         tokens = Tokens.of(doc, text)
-        persons = [e for e in ents if e.label_ == "PERSON"]
-        places = {e.start: _read_place_entity(e, text, gazetteer) for e in ents if e.label_ in PLACE_LABELS}
-        blocked = [(e.start_char, e.end_char) for e in ents if e.label_ in BLOCKING_LABELS]
+        words = tokens.words
+        persons = [e for e in ents if e.label == "PERSON"]
+        places = {e.start: _read_place_entity(e, tokens, text, gazetteer) for e in ents if e.label in PLACE_LABELS}
+        blocked = [(e.start_char, e.end_char) for e in ents if e.label in BLOCKING_LABELS]
         blocked += [(r.start, r.end) for r in places.values() if r is not None and r.span is None]
         return cls(
             text=text,
@@ -108,12 +108,12 @@ class Context:
             gazetteer=gazetteer, thresholds=thresholds, abbreviations=abbreviations, stop_words=stop_words,
             ents=ents, blocked=tuple(blocked),
             place_entities={k: r.span for k, r in places.items() if r is not None and r.span is not None},
-            full_name_ends=frozenset(e[-1].text for e in persons if len(e) > 1),
-            surnames=frozenset(e[-1].text for e in persons if len(e) > 1 and e[-1].is_title),
-            full_name_words=frozenset(t.text for e in persons if len(e) > 1 for t in e),
-            person_words=frozenset(t.text for e in persons for t in e if t.is_title),
-            facilities=frozenset((e.start_char, e.end_char) for e in ents if e.label_ == "FAC"),
-            lower_words=frozenset([w for w in tokens.words if w.islower() and w.isalpha()]),  # Token.is_lower, .is_alpha
+            full_name_ends=frozenset(words[e.end - 1] for e in persons if len(e) > 1),
+            surnames=frozenset(words[e.end - 1] for e in persons if len(e) > 1 and words[e.end - 1].istitle()),
+            full_name_words=frozenset(w for e in persons if len(e) > 1 for w in words[e.start:e.end]),
+            person_words=frozenset(w for e in persons for w in words[e.start:e.end] if w.istitle()),
+            facilities=frozenset((e.start_char, e.end_char) for e in ents if e.label == "FAC"),
+            lower_words=frozenset([w for w in words if w.islower() and w.isalpha()]),  # Token.is_lower, .is_alpha
             tokens=tokens, features=features)
 
     @property
@@ -211,26 +211,26 @@ class _PlaceEntity:
     span: Span | None  # None: named like an organisation ("Syrian Democratic Forces")
 
 
-def trim(ent: Entity, text: str) -> tuple[int, int] | None:
+def trim(ent: Entity, tokens: Tokens, text: str) -> tuple[int, int] | None:
     """An entity's span without a leading article and a trailing possessive or punctuation."""
-    toks = list(ent)
-    while toks and toks[0].lower_ in ("the", "a", "an"):
-        toks = toks[1:]
-    while toks and toks[-1].is_punct and toks[-1].text not in (".",):
-        toks = toks[:-1]
-    if not toks:
+    a, b = ent.start, ent.end
+    while a < b and tokens.lowers[a] in ("the", "a", "an"):
+        a += 1
+    while a < b and tokens.puncts[b - 1] and tokens.words[b - 1] not in (".",):
+        b -= 1
+    if a == b:
         return None
-    s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    s, e = tokens.starts[a], tokens.starts[b - 1] + len(tokens.words[b - 1])
     m = POSSESSIVE.search(text[s:e])
     if m and e - s > len(m.group(0)) + 1:
         e -= len(m.group(0))
     return (s, e) if e > s else None
 
 
-def _read_place_entity(ent: Entity, text: str, gazetteer: Gazetteer) -> _PlaceEntity | None:
+def _read_place_entity(ent: Entity, tokens: Tokens, text: str, gazetteer: Gazetteer) -> _PlaceEntity | None:
     """A GPE/LOC/FAC entity read as a demonym ("Syrian" tagged as a place), an organisation's
     name ("... Forces") or a place name."""
-    trimmed = trim(ent, text)
+    trimmed = trim(ent, tokens, text)
     if trimmed is None:
         return None
     s, e = trimmed

@@ -43,7 +43,7 @@ def propagate(ctx: Context, kept: Sequence[Span]) -> Iterator[Span]:
     names = {text[m.start:m.end] for m in kept if _lends_its_sense(m, ctx)}
     if not names:
         return
-    persons = [(e.start_char, e.end_char) for e in ctx.ents if e.label_ == "PERSON"]
+    persons = [(e.start_char, e.end_char) for e in ctx.ents if e.label == "PERSON"]
     taken = [(m.start, m.end) for m in kept]
     for s, e in whole_words(text, names, before="_.-"):  # (?<![\w.\-])(?:NAME|…)(?![\w\-]), longest first
         if any(s < b and a < e for a, b in taken) or any(s < b and a < e and (a, b) != (s, e) for a, b in persons):

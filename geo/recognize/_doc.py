@@ -63,16 +63,18 @@ class Tokens:
     sent_starts: tuple[bool | None, ...]
     #: spaCy's ``Token.is_stop``
     stops: tuple[bool, ...]
+    #: spaCy's ``Token.is_punct``
+    puncts: tuple[bool, ...]
 
     @classmethod
     def of(cls, doc: Doc, text: str) -> Tokens:
         """The tokens of ``doc``, made from ``text``; their strings cut from it at their offsets."""
         import numpy as np
-        from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_STOP, LENGTH, SENT_START
+        from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_PUNCT, IS_STOP, LENGTH, SENT_START
 
         if not len(doc):
-            return cls((), (), (), (), (), (), ())
-        table = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE, SENT_START, IS_STOP])
+            return cls((), (), (), (), (), (), (), ())
+        table = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE, SENT_START, IS_STOP, IS_PUNCT])
         starts = table[:, 0].tolist()
         ends = (table[:, 0] + table[:, 1]).tolist()
         words = tuple([text[a:b] for a, b in zip(starts, ends)])
@@ -94,13 +96,36 @@ class Tokens:
             sent_starts = tuple([None if v == 0 else v == 1 for v in sent.tolist()])
         return cls(words=words, lowers=lowers, starts=tuple(starts), ent_types=tuple(ent_types),
                    iobs=tuple(_iob_table()[table[:, 2]].tolist()), sent_starts=sent_starts,
-                   stops=tuple((table[:, 5] == 1).tolist()))
+                   stops=tuple((table[:, 5] == 1).tolist()), puncts=tuple((table[:, 6] == 1).tolist()))
 
     def __len__(self) -> int:
         return len(self.words)
 
     def title(self, i: int) -> bool:
         return self.words[i].istitle()
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One of spaCy's entities, read once: its tokens ``start:end``, its characters
+    ``start_char:end_char``, its label and its text (spaCy's ``Span`` joins its text anew from the
+    tokens, and looks its label up, on every access)."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    label: str
+    text: str
+
+    @classmethod
+    def all_of(cls, doc: Doc, text: str) -> tuple[Entity, ...]:
+        """The entities of ``doc``, made from ``text``."""
+        return tuple(cls(e.start, e.end, e.start_char, e.end_char, e.label_, text[e.start_char:e.end_char])
+                     for e in doc.ents)
+
+    def __len__(self) -> int:
+        return self.end - self.start
 
 
 def entity_at(t: Tokens, i: int) -> tuple[int, int] | None:

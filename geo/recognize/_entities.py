@@ -12,16 +12,16 @@ from geo.recognize._words import LOCATIVE, PLACE_LABELS, RELABEL_LABELS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-    from spacy.tokens import Span as Entity
 
     from geo.recognize._context import Context
+    from geo.recognize._doc import Entity
 
 
 def entities(doc: Doc, ctx: Context) -> Iterator[Span]:
     """spaCy's GPE/LOC/FAC entities, ORG/PRODUCT entities that are major places standing alone,
     and NORP entities that are demonyms (or places the model took for a group), in text order."""
     for ent in ctx.ents:
-        label = ent.label_
+        label = ent.label
         if label in PLACE_LABELS:
             span = ctx.place_entities.get(ent.start)
             if span is not None:
@@ -65,7 +65,7 @@ def organisation_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
     text, t = ctx.text, ctx.tokens
     words = t.words
     for ent in ctx.ents:
-        if ent.label_ != "ORG":
+        if ent.label != "ORG":
             continue
         toks = [k for k in range(ent.start, ent.end) if not (k == ent.start and t.lowers[k] == "the")]
         for n in (3, 2, 1):

@@ -26,6 +26,7 @@ _PUBLICATION = re.compile(r"(?:['’]s)?(?: (?:[A-Z][\w\-]*|&)){0,3}? (?:" + "|"
                           + r")\b\.?(?! ?[A-Z&])")
 # Before the place name: a broadcaster's or a newspaper's opening word ("Radio Springfield", "the Times of Ruritania").
 _PUBLICATION_BEFORE = re.compile(r"\b(?:Radio|Television|TV|(?:" + "|".join(PUBLICATION_HEADS) + r") of(?: the)?) $")
+_PUBLICATION_BEFORE_ENDS = ("Radio ", "Television ", "TV ", " of ", " the ")
 #: words after a name that make it the name of a disease ("Marburg virus", "Lassa fever")
 DISEASE_AFTER = re.compile(r"[\s\-]+(?:virus|viruses|viral|fever|flu|influenza|disease|syndrome|strain|variant|"
                            r"encephalitis|virion|ebolavirus|hemorrhagic|haemorrhagic)\b", re.IGNORECASE)
@@ -46,7 +47,8 @@ def names_a_publication(text: str, start: int, end: int) -> bool:
     """The name at ``start:end`` is part of a newspaper's or broadcaster's title ("the Springfield
     Daily Courier", "Radio Springfield")."""
     return (_PUBLICATION.match(text, end) is not None
-            or _PUBLICATION_BEFORE.search(text, max(0, start - 20), start) is not None)
+            or text.endswith(_PUBLICATION_BEFORE_ENDS, max(0, start - 20), start)  # (what it needs, first)
+            and _PUBLICATION_BEFORE.search(text, max(0, start - 20), start) is not None)
 
 
 def disease_names(text: str, names: Iterable[str]) -> frozenset[str]:

@@ -66,7 +66,8 @@ _ROAD_NAME = re.compile(r"(?:[A-Z]{1,2}-?\d{1,4}|(?:State |County |U\.S\. )?(?:R
                         r"Ruta|Autoroute|Autobahn)\s+\d{1,4}[A-Z]?)")
 _OPENER_BEFORE = re.compile(r"\b(\w+) (?:of|de|del|do|da) (?:the |la |el )?$")
 _OPENER_ENDS = (" of ", " de ", " del ", " do ", " da ", " the ", " la ", " el ")
-_DIVISIONS = re.compile(rf"\b([A-Z][\w\-]+) (?:{'|'.join(DEMONYM_DIVISIONS)}) of ((?:{ITEM})(?:, (?:{ITEM}))*"
+# (the word boundary before the demonym is tested after its capital, so that the engine skips to capitals)
+_DIVISIONS = re.compile(rf"([A-Z](?<!\w.)[\w\-]+) (?:{'|'.join(DEMONYM_DIVISIONS)}) of ((?:{ITEM})(?:, (?:{ITEM}))*"
                         rf"(?:,? (?:and|or) (?:{ITEM}))?)")
 
 
