@@ -55,14 +55,14 @@ def stages(nlp, texts: list[str], batch: int) -> list[tuple[str, float]]:
         docs = list(proc.pipe(docs, batch_size=batch)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
         out.append((f"spaCy {name}", time.process_time() - t))
     t = time.process_time()
-    mentions = [gp.recognizer.mentions_of_doc(d) for d in docs]
+    mentions = [gp.recognizer.mentions_of_doc(d, x) for d, x in zip(docs, texts)]  # the texts, as the pipeline does
     out.append(("geo recognition (mentions_of_doc)", time.process_time() - t))
     t = time.process_time()
     names = [gp.candidates.generate(ms) for ms in mentions]
     out.append(("geo candidates (CandidateGenerator.generate)", time.process_time() - t))
     t = time.process_time()
-    for d, ns in zip(docs, names):
-        gp.resolver.resolve(ns, d.text, gp.fallback)
+    for x, ns in zip(texts, names):
+        gp.resolver.resolve(ns, x, gp.fallback)
     out.append(("geo resolution (Resolver.resolve)", time.process_time() - t))
     return out
 
