@@ -125,7 +125,9 @@ class Geoparser:
 
     def _parsed(self, text: str) -> Iterator[Piece]:
         """Each piece of ``text``, parsed as it is asked for."""
-        return (Piece(start, text[start:end], self.nlp(text[start:end])) for start, end in piece_spans(text))
+        for start, end in piece_spans(text):
+            part = text[start:end]
+            yield Piece(start, part, self.nlp(part))
 
     def _recognise(self, piece: Piece, corrections: Corrections) -> MentionEdits:
         """Stages 1-3 on one parsed piece of a text."""
