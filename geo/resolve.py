@@ -14,7 +14,7 @@ the gazetteer are ranked by what the text says, with population and feature type
   article's other places.
 
 Spelling variants (Baghuz / Baghouz) that resolve to one entry, or that stay unresolved with the
-same transliteration key, become one place with every mention.
+same transliteration key, become one place with every mention (:mod:`geo._resolve_places`).
 """
 
 from __future__ import annotations
@@ -41,31 +41,14 @@ from geo._resolve_context import (
     sentence_containers,
 )
 from geo._resolve_context import containers as find_containers
-from geo._text import variant_key
-from geo.calibration import calibrated
+from geo._resolve_places import places_of
 from geo.gazetteer import Gazetteer
-from geo.types import FEATURE_KINDS, Alternative, Candidate, Match, Mention, Place
+from geo.types import FEATURE_KINDS, Candidate, Match, Mention, Place
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.candidates import Fallback, Name
 
 __all__ = ["Resolver", "Weights"]
-
-_ALTERNATIVES = 4  # other readings kept per place (shown in the map for review)
-
-
-def _others(ranked: Sequence[tuple[Candidate, float, float]], chosen: Candidate | None) -> tuple[Alternative, ...]:
-    """The best few other readings, best first: never the chosen entry, each entry once."""
-    seen = {chosen.key} if chosen is not None else set()
-    fid = chosen.fid if chosen is not None else None
-    out: list[Alternative] = []
-    for c, score, probability in ranked:
-        if len(out) == _ALTERNATIVES:
-            break
-        if (key := c.key) not in seen and (fid is None or c.fid != fid):
-            seen.add(key)
-            out.append(Alternative(c, score, probability))
-    return tuple(out)
 
 _DIVISION_WORDS = {"province", "governorate", "county", "district", "region", "state", "parish", "oblast",
                    "prefecture", "department"}
@@ -196,7 +179,7 @@ class Resolver:
         _place_features(art)
         if fallback:
             self._fallback(groups, countries, fallback)
-        return self._places(groups)
+        return places_of(self.gazetteer, groups)
 
     # -- grouping and context ---------------------------------------------------------------
     def _group(self, name: Name) -> Group:
@@ -315,15 +298,23 @@ class Resolver:
                     best = max(best, self.w.sentence_container * (0.25 if o.kind == "country" else 1.0))
         return best
 
+    def _pass(self, art: Article, g: Group, countries: Counter, admin1s: Counter, containers: Sequence[Group],
+              anchors: Sequence[Candidate]) -> Pass:
+        """What a pass scores ``g``'s candidates against (their divisions asked once, when needed)."""
+        if admin1s and g.divisions is None:
+            g.divisions = tuple(self.gazetteer.admin1_of(m.candidate) for m in g.matches)
+        return Pass(countries, admin1s, sum(countries.values()) or 1.0, anchors, _containing(containers),
+                    _containing(art.in_sentence.get(g.key, ())), [readings(ig) for ig in art.contained.get(g.key, ())])
+
     def _choose(self, art: Article, g: Group, countries: Counter, admin1s: Counter,
                 containers: Sequence[Group], anchors: Sequence[Candidate], final: bool = True) -> None:
         """``g``'s choice, confidence and probabilities; its ranked readings in the ``final`` pass."""
         if not g.matches:
             return
-        if admin1s and g.divisions is None:
-            g.divisions = tuple(self.gazetteer.admin1_of(m.candidate) for m in g.matches)
-        p = Pass(countries, admin1s, sum(countries.values()) or 1.0, anchors, _containing(containers),
-                 _containing(art.in_sentence.get(g.key, ())), [readings(ig) for ig in art.contained.get(g.key, ())])
+        if len(g.matches) == 1:
+            self._choose_only(art, g, countries, admin1s, containers, anchors, final)
+            return
+        p = self._pass(art, g, countries, admin1s, containers, anchors)
         penalties = g.penalties
         scored = sorted([(self._score(art, i, m, g, p) - penalties[i], m.candidate) for i, m in enumerate(g.matches)],
                         key=itemgetter(0), reverse=True)  # (stable: ties keep the order of the candidates)
@@ -341,6 +332,22 @@ class Resolver:
         g.choice = choice
         g.confidence = round(1.0 / z, 3)
 
+    def _choose_only(self, art: Article, g: Group, countries: Counter, admin1s: Counter,
+                     containers: Sequence[Group], anchors: Sequence[Candidate], final: bool) -> None:
+        """:meth:`_choose` for a name with one reading (four names in ten): its probability is 1
+        whatever its score, which is worked out only when the map shows it (left unplaced, abroad)."""
+        c = g.matches[0].candidate
+        g.probs = ((c, 1.0),)
+        if _abroad(art, c, g, countries):
+            if final:
+                p = self._pass(art, g, countries, admin1s, containers, anchors)
+                g.ranked = ((c, self._score(art, 0, g.matches[0], g, p) - g.penalties[0], 1.0),)
+            g.choice, g.confidence = None, 0.0
+            return
+        if final:
+            g.ranked = ()  # (what the map shows of a place is its other readings: none)
+        g.choice, g.confidence = c, 1.0
+
     @staticmethod
     def _fallback(groups: dict[str, Group], countries: Counter, fallback: Fallback) -> None:
         """Ask the fallback source (online geocoders) for the names still unresolved."""
@@ -351,43 +358,3 @@ class Resolver:
         for g in groups.values():
             if g.choice is None and not g.key.startswith("country:") and g.query in found:
                 g.choice, g.confidence, g.ranked = found[g.query], 0.5, ()
-
-    # -- places -------------------------------------------------------------------------------
-    def _places(self, groups: dict[str, Group]) -> list[Place]:
-        merged: dict[str, list[Group]] = {}
-        unresolved_by_variant: dict[str, str] = {}
-        for g in groups.values():
-            if g.choice is not None:
-                merged.setdefault(f"c:{g.choice.key}", []).append(g)
-        resolved_variants: dict[str, str] = {}
-        unresolved = [g for g in groups.values() if g.choice is None]
-        for key, gs in merged.items() if unresolved else ():  # (no name to join to a resolved one: no keys)
-            for g in gs:
-                resolved_variants.setdefault(variant_key(g.query), key)
-        for g in unresolved:
-            vk = variant_key(g.query)
-            target = resolved_variants.get(vk) or unresolved_by_variant.get(vk)
-            if target is None:
-                target = unresolved_by_variant[vk] = f"u:{vk}"
-            merged.setdefault(target, []).append(g)
-        places = []
-        for gs in merged.values():
-            mentions = tuple(sorted((m for g in gs for m in g.mentions), key=lambda m: m.start))
-            chosen = next((g for g in gs if g.choice is not None), None)
-            if chosen is not None and chosen.choice is not None:
-                c = chosen.choice
-                info = self.gazetteer.country(c.country_code)
-                conf = max(g.confidence for g in gs if g.choice is not None)
-                if c.source not in ("correction", "user") and "correction" not in (c.raw or {}):
-                    conf = calibrated(conf, c.kind, c.population)
-                others = _others(chosen.ranked, c)
-                places.append(Place(name=c.name, mentions=mentions, candidate=c, confidence=conf,
-                                    country_name=info.name if info else None, alternatives=others))
-            else:
-                forms = Counter(m.text for m in mentions if m.kind == "literal") or Counter(m.text for m in mentions)
-                name = sorted(forms.items(), key=lambda kv: (-kv[1], mentions.index(next(m for m in mentions if m.text == kv[0]))))[0][0]
-                considered = _others(next((g.ranked for g in gs if g.ranked), ()), None)
-                places.append(Place(name=name, mentions=mentions, candidate=None, confidence=0.0,
-                                    alternatives=considered))
-        places.sort(key=lambda p: p.mentions[0].start)
-        return places
