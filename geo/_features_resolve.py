@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from geo._text import name_key
+from geo.gazetteer._features import generic_core
 from geo.types import FEATURE_KINDS, Candidate, Match, Mention
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,8 +54,12 @@ _LINE_KINDS = frozenset({"river", "range"})
 #: farther than this from every other place of the article, a feature keeps its representative point
 _NEAR_ENOUGH_KM = 400.0
 _WORD_AFTER = re.compile(r"\s+([A-Za-z]+)")
-_WORDS_BEFORE = re.compile(r"((?:[A-Za-z]+\s+){1,2})$")
-_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+# the one or two words just before a mention ("lake", "the Kosi"), as a search for
+# r"((?:[A-Za-z]+\s+){1,2})$" finds them: matched from the start of the reversed text (a search for
+# the pattern tries it at every position of the text before the mention)
+_WORDS_BEFORE_REVERSED = re.compile(r"\s+[A-Za-z]+(?:\s+[A-Za-z]+)?")
+# "the" just before a mention (r"\bthe\s+$"), matched from the start of the reversed text too
+_THE_BEFORE_REVERSED = re.compile(r"\s+eht\b", re.I)
 # what may follow "the X" when X names a feature: anything but a capitalised word ("the Nile Valley")
 # or a noun "the X" modifies when X is a division or a town ("the Ohio governor", "the White Nile state")
 _NOT_A_NAME_AFTER = re.compile(
@@ -81,16 +86,14 @@ def mention_kinds(m: Mention) -> frozenset[str]:
     """The feature kinds the text names ``m`` as: its ``feature_hint``, and the kind of a generic
     word just before or after it ("the Kosi river", "lake Chad"). (A generic word in the name
     itself does not count here: "Mount Pleasant" and "Laguna Hills" are towns.)"""
-    from geo.gazetteer._features import generic_core
-
     kinds = set(m.feature_hint)
     own = name_key(m.text)
     before, after = _context(m)
     forms = []
     if w := _WORD_AFTER.match(after):
         forms.append(f"{m.text} {w.group(1)}")
-    if w := _WORDS_BEFORE.search(before):
-        words = w.group(1).split()
+    if w := _WORDS_BEFORE_REVERSED.match(before[::-1]):
+        words = w.group(0)[::-1].split()
         forms.extend(f"{' '.join(words[i:])} {m.text}" for i in range(len(words)))
     for form in forms:
         core = generic_core(name_key(form))
@@ -103,7 +106,7 @@ def after_the(m: Mention) -> bool:
     """"the Danube", "the Andes": the name follows "the" and is not the modifier of a longer name
     ("the Hudson Valley")."""
     before, after = _context(m)
-    return bool(_THE_BEFORE.search(before)) and not _NOT_A_NAME_AFTER.match(after)
+    return bool(_THE_BEFORE_REVERSED.match(before[::-1])) and not _NOT_A_NAME_AFTER.match(after)
 
 
 def treated_as_feature(mentions: Sequence[Mention], matches: Sequence[Match]) -> bool:
@@ -151,7 +154,7 @@ def feature_matches(index: FeatureIndex, query: str, mentions: Sequence[Mention]
 
 def _the_sea(m: Mention) -> bool:
     before, after = _context(m)
-    return bool(_THE_BEFORE.search(before)) and not _NOT_A_SEA_AFTER.match(after)
+    return bool(_THE_BEFORE_REVERSED.match(before[::-1])) and not _NOT_A_SEA_AFTER.match(after)
 
 
 def _the_named(x: Match) -> bool:
@@ -166,8 +169,6 @@ def restrict(matches: tuple[Match, ...], mentions: Sequence[Mention],
     "crossed the X"), the features of those kinds, else anything but a town; with a country
     named for it ("the Venezuelan states of Zulia"), that country's entries when it has some.
     ``known_kinds``: the mentions' :func:`mention_kinds`, when known."""
-    from geo.gazetteer._features import generic_core
-
     kinds: set[str] = set()
     hinted = 0
     for mk in _kinds_of(mentions, known_kinds):

@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from geo._text import name_key as _key  # the one look-up key of names (the gazetteer's too)
 from geo.gazetteer._features_geonames import GeoNamesKind, kind_for_geonames
 from geo.types import FEATURE_KINDS, Candidate
 
@@ -92,12 +93,6 @@ def _bare_lake(f: Feature) -> bool:
     """A lake whose name has its generic word ("Lago di Como", "Lough Allen"): an alias without
     the word is the name's core, used only where the text names a lake."""
     return f.kind == "lake" and generic_core(_key(f.name)) is not None
-
-
-def _key(name: str) -> str:
-    from geo._text import name_key  # the one look-up key of names (the gazetteer's too)
-
-    return name_key(name)
 
 
 def name_forms(name: str, primary: bool) -> list[tuple[str, int]]:

@@ -1,0 +1,35 @@
+"""The fast paths of candidate generation and resolution (issue 16, throughput) answer exactly what
+the plain ones did: each is checked against the definition it replaces."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from geo import _features_resolve as fr
+
+
+def _random_texts(seed: int, count: int):
+    rnd = random.Random(seed)
+    alphabet = list("abcTHEthe  \t\n\u00a0,.-'9\u00e9") + ["the ", "The ", "lake ", "river "]
+    for _ in range(count):
+        yield "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16)))
+
+
+@pytest.mark.parametrize("text", ["", " ", "lake ", "the ", "crossed the ", "9ab cd ", "ab-cd ef ", "x,  y ",
+                                  "Tothe ", "bathe  ", "THE\u00a0", "caf\u00e9 de ", "in the\n"])
+def test_words_before_a_mention_are_those_the_search_found(text):
+    found = re.search(r"((?:[A-Za-z]+\s+){1,2})$", text)
+    reversed_match = fr._WORDS_BEFORE_REVERSED.match(text[::-1])
+    assert (reversed_match.group(0)[::-1] if reversed_match else None) == (found.group(1) if found else None)
+    assert bool(fr._THE_BEFORE_REVERSED.match(text[::-1])) == bool(re.search(r"\bthe\s+$", text, re.I))
+
+
+def test_words_before_a_mention_on_random_text():
+    for text in _random_texts(16, 20_000):
+        found = re.search(r"((?:[A-Za-z]+\s+){1,2})$", text)
+        reversed_match = fr._WORDS_BEFORE_REVERSED.match(text[::-1])
+        assert (reversed_match.group(0)[::-1] if reversed_match else None) == (found.group(1) if found else None), text
+        assert bool(fr._THE_BEFORE_REVERSED.match(text[::-1])) == bool(re.search(r"\bthe\s+$", text, re.I)), text
