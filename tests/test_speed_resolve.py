@@ -33,3 +33,20 @@ def test_words_before_a_mention_on_random_text():
         reversed_match = fr._WORDS_BEFORE_REVERSED.match(text[::-1])
         assert (reversed_match.group(0)[::-1] if reversed_match else None) == (found.group(1) if found else None), text
         assert bool(fr._THE_BEFORE_REVERSED.match(text[::-1])) == bool(re.search(r"\bthe\s+$", text, re.I)), text
+
+
+def test_a_feature_read_by_name_is_the_one_its_id_reads(gazetteer):
+    from geo.gazetteer._features import FeatureIndex
+
+    by_name, by_query = FeatureIndex(gazetteer.path), FeatureIndex(gazetteer.path)
+    try:
+        found = [fm.feature for name in ("Danube", "Black Sea", "Lake Chad", "Andes", "Sahel", "Scioto River", "Nile")
+                 for fm in by_name.matches(name)]
+        assert len({f.fid for f in found}) >= 5
+        for f in found:
+            fresh = by_query.by_id(f.fid)  # (this index has read nothing by name: a query)
+            assert by_name.by_id(f.fid) is f and fresh == f and fresh.geometry_wkb == f.geometry_wkb
+        assert by_name.by_id(-1) is None
+    finally:
+        by_name.close()
+        by_query.close()

@@ -186,6 +186,7 @@ class FeatureIndex:
         self.path = Path(path)
         self._local = threading.local()
         self._cache: dict[str, tuple[FeatureMatch, ...]] = {}
+        self._features: dict[int, Feature] = {}  # the features read so far, by id (the resolver asks by id)
         self._names: frozenset[str] | None = None
 
     @property
@@ -208,7 +209,16 @@ class FeatureIndex:
         rows = self._con.execute(
             f"SELECT {_FCOLS}, MIN(n.form) FROM feature_names n JOIN features f ON f.fid = n.fid "
             "WHERE n.norm = ? GROUP BY f.fid", (norm,)).fetchall()
-        return [(_feature(r[:16]), r[16]) for r in rows if kinds is None or r[2] in kinds]
+        return [(self._read(r), r[16]) for r in rows if kinds is None or r[2] in kinds]
+
+    def _read(self, row) -> Feature:
+        """The feature of a row (the one already read, when it was)."""
+        f = self._features.get(row[0])
+        if f is None:
+            if len(self._features) > 50_000:
+                self._features.clear()
+            f = self._features[row[0]] = _feature(row[:16])
+        return f
 
     def matches(self, name: str) -> tuple[FeatureMatch, ...]:
         """Every feature known under ``name``: exact names and aliases first, then the features
@@ -237,8 +247,12 @@ class FeatureIndex:
         return tuple(m.feature for m in self.matches(name))
 
     def by_id(self, fid: int) -> Feature | None:
+        """The feature with this id (without a query when :meth:`matches` read it already)."""
+        f = self._features.get(fid)
+        if f is not None:
+            return f
         row = self._con.execute(f"SELECT {_FCOLS} FROM features f WHERE f.fid = ?", (fid,)).fetchone()
-        return _feature(row) if row else None
+        return self._read(row) if row else None
 
     def containing(self, lat: float, lon: float, km: float = 0.0) -> tuple[Feature, ...]:
         """The features that contain the point (or lie within ``km`` of it), smallest first."""
