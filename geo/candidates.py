@@ -18,10 +18,12 @@ import warnings
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
+from geo._features_resolve import feature_matches, mention_kinds
 from geo._text import name_key, normalize, variant_key
 from geo._warnings import GeocoderWarning
 from geo.errors import GeocoderError
 from geo.gazetteer import Gazetteer
+from geo.gazetteer._features import feature_index
 from geo.geocoders.base import Geocoder
 from geo.types import Candidate, Match, Mention
 
@@ -106,9 +108,6 @@ class Features:
     def for_mentions(self, query: str, mentions: Sequence[Mention],
                      kinds: Sequence[frozenset[str]] | None = None) -> tuple[Match, ...]:
         """``kinds``: the mentions' :func:`~geo._features_resolve.mention_kinds`, when known."""
-        from geo._features_resolve import feature_matches
-        from geo.gazetteer._features import feature_index
-
         return feature_matches(feature_index(self.gazetteer), query, mentions, kinds)
 
 
@@ -145,8 +144,6 @@ class CandidateGenerator:
                 if key.startswith("the "):
                     key = key[4:]
             grouped.setdefault(key, (query, []))[1].append(m)
-        from geo._features_resolve import mention_kinds
-
         names = []
         for key, (query, ms) in grouped.items():
             kinds = tuple(mention_kinds(m) for m in ms)  # (the resolver asks them too)

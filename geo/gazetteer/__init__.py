@@ -53,6 +53,8 @@ class CountryInfo:
     candidate: Candidate
 
 
+_UNASKED = object()  # a look-up not made yet (None: made, nothing found)
+
 _COLS = "p.pid, p.geonameid, p.name, p.kind, p.cc, p.admin1, p.lat, p.lon, p.population, p.source"
 
 
@@ -298,16 +300,17 @@ class Gazetteer:
 
     def admin1_of(self, candidate: Candidate) -> Candidate | None:
         """The first-level division a place lies in, when known."""
-        if not candidate.country_code or not candidate.admin1_code or candidate.kind not in ("city", "admin2"):
+        cc, code = candidate.country_code, candidate.admin1_code
+        if not cc or not code or candidate.kind not in ("city", "admin2"):
             return None
-        key = (candidate.country_code, candidate.admin1_code)
-        cache = self._admin1_of
-        if key not in cache:
+        key = (cc, code)
+        found = self._admin1_of.get(key, _UNASKED)
+        if found is _UNASKED:
             row = self._con.execute(
                 f"SELECT {_COLS} FROM admin1_codes a JOIN places p ON p.pid = a.pid WHERE a.cc = ? AND a.code = ?",
                 key).fetchone()
-            cache[key] = _candidate(row) if row else None
-        return cache[key]
+            found = self._admin1_of[key] = _candidate(row) if row else None
+        return found  # type: ignore[return-value]
 
     def division(self, country_code: str, admin1_code: str) -> Candidate | None:
         """The first-level division with this GeoNames admin1 code ("US", "OH"), if the gazetteer has it."""
