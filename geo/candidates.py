@@ -115,14 +115,14 @@ def _other_places(matches: tuple[Match, ...], norm: str) -> tuple[Match, ...]:
     """The entries without those that are another place than the one of that name: "Saint Paris"
     (2,000 people) found under "Paris" while a larger place is called Paris. ("Petersburg" may
     still be Saint Petersburg: no Petersburg is as large.)"""
+    tail = " " + norm
+    others = [m for m in matches if not m.primary and (own := name_key(m.candidate.name)).endswith(tail)
+              and _OTHER_PLACE_WORDS.match(own[: -len(norm)])]
+    if not others:
+        return matches  # (most names: no entry is known under it only by its own name's end)
     named = max((m.candidate.population for m in matches if name_key(m.candidate.name) == norm), default=-1)
-
-    def other(m: Match) -> bool:
-        own = name_key(m.candidate.name)
-        return (not m.primary and m.candidate.population <= named and own.endswith(" " + norm)
-                and bool(_OTHER_PLACE_WORDS.match(own[: -len(norm)])))
-
-    return tuple(m for m in matches if not other(m))
+    gone = {id(m) for m in others if m.candidate.population <= named}
+    return tuple(m for m in matches if id(m) not in gone)
 
 
 class CandidateGenerator:
