@@ -185,23 +185,28 @@ class Resolver:
     def _group(self, name: Name) -> Group:
         g = Group(key=name.key, query=name.query, mentions=list(name.mentions),
                   matches=restrict(name.matches, name.mentions, name.kinds or None))
-        g.names_a_country = any(m.primary and m.candidate.kind in ("country", "continent") for m in g.matches)
-        g.names_a_division = any(m.primary and m.candidate.kind == "admin1" for m in g.matches)
         w, bonus = self.w, self._kind_bonus
         priors = []
-        for m in g.matches:
+        divisions = False  # a first-level division among the candidates
+        for m in g.matches:  # (one loop for the priors and the kinds of the candidates)
             c = m.candidate
+            kind = c.kind
             s = 0.0
-            if c.kind not in FEATURE_KINDS:  # (a feature's score is feature_score's)
-                s = w.population * math.log10(c.population + 1) + bonus.get(c.kind, 0.0)
+            if kind not in FEATURE_KINDS:  # (a feature's score is feature_score's)
+                s = w.population * math.log10(c.population + 1) + bonus.get(kind, 0.0)
                 if m.primary:
                     s += w.primary_name
             priors.append(s)
+            if kind == "admin1":
+                divisions = True
+                g.names_a_division = g.names_a_division or m.primary
+            elif m.primary and kind in ("country", "continent"):
+                g.names_a_country = True
         g.priors = tuple(priors)
-        said = any(_names_a_division(m) for m in g.mentions) if any(
-            m.candidate.kind == "admin1" for m in g.matches) else True  # "Raqqa province": the division
-        g.penalties = tuple(self._city_penalty if not said and _city_of_division(m.candidate, g) else 0.0
-                            for m in g.matches)
+        if divisions and not any(_names_a_division(m) for m in g.mentions):  # "Raqqa province": the division
+            g.penalties = tuple(self._city_penalty if _city_of_division(m.candidate, g) else 0.0 for m in g.matches)
+        else:
+            g.penalties = (0.0,) * len(g.matches)
         return g
 
     def _namesakes_near(self, art: Article, c: Candidate, g: Group) -> float:
