@@ -100,19 +100,28 @@ def _place_features(art: Article) -> None:
             g.choice = feature_point(art.features, g.choice, others)
 
 
-def _abroad(art: Article, choice: Candidate, g: Group, countries: Counter) -> bool:
-    """A village (or a river, a lake …) in a country the article says nothing of, while it
-    names others."""
+def _abroad_codes(art: Article, choice: Candidate) -> tuple[tuple[str, ...], float] | None:
+    """For a reading that may lie abroad (a village, a river, a lake …), its countries and the weight
+    of other countries that makes it so; None for the others (a sea, a range, a region is named
+    from abroad too: "the Black Sea", "Darfur"; a town, a division, a country is kept)."""
     if choice.kind in FEATURE_KINDS:
         f = art.features.feature(choice)
         codes = f.countries if f is not None else ((choice.country_code,) if choice.country_code else ())
         if choice.kind not in ("river", "lake", "mountain", "island") or not codes or (f and f.size_km > 500):
-            return False  # a sea, a range, a region: named from abroad too ("the Black Sea", "Darfur")
-        enough = 1.0  # a small river of a country the article never names is another river
-    elif choice.kind == "city" and choice.population < 10_000:
-        codes, enough = (choice.country_code or "",), 2.0
-    else:
+            return None
+        return codes, 1.0  # a small river of a country the article never names is another river
+    if choice.kind == "city" and choice.population < 10_000:
+        return (choice.country_code or "",), 2.0
+    return None
+
+
+def _abroad(art: Article, choice: Candidate, g: Group, countries: Counter) -> bool:
+    """A village (or a river, a lake …) in a country the article says nothing of, while it
+    names others."""
+    found = _abroad_codes(art, choice)
+    if found is None:
         return False
+    codes, enough = found
     own = g.own_country[1] if g.own_country[0] in codes else 0.0
     return sum(countries.values()) - own >= enough and all(countries.get(cc, 0) - own <= 0 for cc in codes)
 
@@ -171,6 +180,8 @@ class Resolver:
         art.features.note((g.key, g.choice) for g in groups.values())
         grid, shares = Anchors.grid(anchors), Shares(self.gazetteer, groups)  # no scan of every name per name
         for g in groups.values():
+            if len(g.matches) == 1 and _abroad_codes(art, g.matches[0].candidate) is None:
+                continue  # one reading, never left abroad: pass 1 chose it for good (probability 1)
             if g.matches:
                 own = Anchors(anchors, grid, without=g.choice)
                 c2, a2 = shares.context(g, countries, admin1s)  # the first pass's choices (and pass 2's so far)
