@@ -114,7 +114,8 @@ class Context:
             full_name_words=frozenset(w for e in persons if len(e) > 1 for w in words[e.start:e.end]),
             person_words=frozenset(w for e in persons for w in words[e.start:e.end] if w.istitle()),
             facilities=frozenset((e.start_char, e.end_char) for e in ents if e.label == "FAC"),
-            lower_words=frozenset([w for w in words if w.islower() and w.isalpha()]),  # Token.is_lower, .is_alpha
+            # Token.is_lower and .is_alpha, tested once per distinct word that is its own lower case
+            lower_words=frozenset([w for w in set(words).intersection(tokens.lowers) if w.islower() and w.isalpha()]),
             tokens=tokens, features=features)
 
     def with_found(self, found: tuple[Span, ...]) -> Context:
