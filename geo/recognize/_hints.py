@@ -231,9 +231,24 @@ def _within_a_name(span: Span, doc: Doc, ctx: Context) -> bool:
 def demonym_divisions(ctx: Context) -> list[tuple[int, int, str]]:
     """The stretches of text that list divisions named with their country's demonym, and the
     country: "the Venezuelan states of Zulia and Apure" -> (start, end, "VE")."""
-    out = []
+    out: list[tuple[int, int, str]] = []
+    if not _names_divisions_of(ctx.text):
+        return out  # (what _DIVISIONS needs, looked for first: most texts list no such divisions)
     for m in _DIVISIONS.finditer(ctx.text):
         d = ctx.demonym(m.group(1))
         if d:
             out.append((m.start(2), m.end(2), d[0]))
     return out
+
+
+_DIVISION_WORDS = frozenset(DEMONYM_DIVISIONS)
+
+
+def _names_divisions_of(text: str) -> bool:
+    """Somewhere a word of :data:`DEMONYM_DIVISIONS` stands after a space and before " of "."""
+    at = text.find(" of ")
+    while at != -1:
+        if text[text.rfind(" ", 0, at) + 1:at] in _DIVISION_WORDS:
+            return True
+        at = text.find(" of ", at + 1)
+    return False
