@@ -323,9 +323,11 @@ def test_token_arrays_read_what_spacy_s_tokens_say(geoparser):
     assert list(t.puncts) == [x.is_punct for x in doc]
     assert [t.title(i) for i in range(len(t))] == [x.is_title for x in doc]
     assert {"B", "I", "O"} <= set(t.iobs) and sum(map(bool, t.sent_starts)) >= 5  # the text has both
-    ents = Entity.all_of(doc, _TOKEN_TEXT)
+    assert t.sentences() == [(x.start_char, x.end_char) for x in doc.sents]
+    ents = Entity.all_of(t, _TOKEN_TEXT)
     assert [(e.start, e.end, e.start_char, e.end_char, e.label, e.text) for e in ents] == \
         [(e.start, e.end, e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
     assert len(ents) >= 8 and any(len(e) > 1 for e in ents)
     empty = geoparser.nlp("")
-    assert len(Tokens.of(empty, "")) == 0 and Entity.all_of(empty, "") == ()
+    assert len(Tokens.of(empty, "")) == 0 and Entity.all_of(Tokens.of(empty, ""), "") == ()
+    assert Tokens.of(empty, "").sentences() == []

@@ -3,6 +3,7 @@ gazetteer tests they put names to. Built afresh for every document; never shared
 
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
@@ -94,9 +95,9 @@ class Context:
         """``text``: the text ``doc`` was made from (spaCy joins ``doc.text`` anew from the tokens)."""
         if text is None:
             text = doc.text
-        sentences = sentence_spans(text, [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(text))])
-        ents = Entity.all_of(doc, text)  # (spaCy builds doc.ents anew on every access: read once)
         tokens = Tokens.of(doc, text)
+        sentences = sentence_spans(text, _sentences(doc, tokens) or [(0, len(text))])
+        ents = Entity.all_of(tokens, text)  # (spaCy makes doc.ents anew, as objects, on every access)
         words = tokens.words
         persons = [e for e in ents if e.label == "PERSON"]
         places = {e.start: _read_place_entity(e, tokens, text, gazetteer) for e in ents if e.label in PLACE_LABELS}
@@ -113,8 +114,24 @@ class Context:
             full_name_words=frozenset(w for e in persons if len(e) > 1 for w in words[e.start:e.end]),
             person_words=frozenset(w for e in persons for w in words[e.start:e.end] if w.istitle()),
             facilities=frozenset((e.start_char, e.end_char) for e in ents if e.label == "FAC"),
-            lower_words=frozenset([w for w in words if w.islower() and w.isalpha()]),  # Token.is_lower, .is_alpha
+            # Token.is_lower and .is_alpha, tested once per distinct word that is its own lower case
+            lower_words=frozenset([w for w in set(words).intersection(tokens.lowers) if w.islower() and w.isalpha()]),
             tokens=tokens, features=features)
+
+    def with_found(self, found: tuple[Span, ...]) -> Context:
+        """This context for the rules that extend ``found`` (:data:`~geo.recognize._rules.EXTENDING_RULES`)."""
+        return self._but("found", found)
+
+    def with_diseases(self, diseases: frozenset[str]) -> Context:
+        """This context for the filters, knowing the names the text uses for diseases."""
+        return self._but("diseases", diseases)
+
+    def _but(self, name: str, value: object) -> Context:
+        # A shallow copy keeps what was worked out once for the text (the cached properties), which
+        # dataclasses.replace would work out again; only ``found`` and ``diseases`` ever change.
+        new = copy.copy(self)
+        object.__setattr__(new, name, value)
+        return new
 
     @property
     def lowers(self) -> tuple[str, ...]:
@@ -209,6 +226,14 @@ class _PlaceEntity:
     start: int
     end: int
     span: Span | None  # None: named like an organisation ("Syrian Democratic Forces")
+
+
+def _sentences(doc: Doc, tokens: Tokens) -> list[tuple[int, int]]:
+    """The character spans of spaCy's sentences: read from the token arrays when every token's
+    start is known (the sentencizer's), else from ``doc.sents`` (which says when none are set)."""
+    if "sents" in doc.user_hooks or None in tokens.sent_starts:
+        return [(s.start_char, s.end_char) for s in doc.sents]
+    return tokens.sentences()
 
 
 def trim(ent: Entity, tokens: Tokens, text: str) -> tuple[int, int] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,15 @@ def _iob_table() -> Any:
     return np.array(_IOB, dtype=object)
 
 
+@cache
+def _arrays() -> tuple[Any, list[int]]:
+    """numpy, and the spaCy attributes :meth:`Tokens.of` reads, imported once."""
+    import numpy as np
+    from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_PUNCT, IS_STOP, LENGTH, SENT_START
+
+    return np, [IDX, LENGTH, ENT_IOB, ENT_TYPE, SENT_START, IS_STOP, IS_PUNCT]
+
+
 @dataclass(frozen=True)
 class Tokens:
     """The tokens of a document as the rules read them: one tuple per attribute, by token index,
@@ -65,16 +75,18 @@ class Tokens:
     stops: tuple[bool, ...]
     #: spaCy's ``Token.is_punct``
     puncts: tuple[bool, ...]
+    #: the first token of each entity (IOB "B" with a label), in order
+    ent_firsts: tuple[int, ...] = ()
+    #: the first token of each sentence after the first (spaCy's ``sent_start == 1``), in order
+    sent_firsts: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, doc: Doc, text: str) -> Tokens:
         """The tokens of ``doc``, made from ``text``; their strings cut from it at their offsets."""
-        import numpy as np
-        from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_PUNCT, IS_STOP, LENGTH, SENT_START
-
+        np, attrs = _arrays()
         if not len(doc):
             return cls((), (), (), (), (), (), (), ())
-        table = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE, SENT_START, IS_STOP, IS_PUNCT])
+        table = doc.to_array(attrs)
         starts = table[:, 0].tolist()
         ends = (table[:, 0] + table[:, 1]).tolist()
         words = tuple([text[a:b] for a, b in zip(starts, ends)])
@@ -94,15 +106,25 @@ class Tokens:
         sent_starts: tuple[bool | None, ...] = tuple((sent == 1).tolist())
         if (sent == 0).any():  # unknown: None, as spaCy's Token.is_sent_start says
             sent_starts = tuple([None if v == 0 else v == 1 for v in sent.tolist()])
+        iob = table[:, 2]
         return cls(words=words, lowers=lowers, starts=tuple(starts), ent_types=tuple(ent_types),
-                   iobs=tuple(_iob_table()[table[:, 2]].tolist()), sent_starts=sent_starts,
-                   stops=tuple((table[:, 5] == 1).tolist()), puncts=tuple((table[:, 6] == 1).tolist()))
+                   iobs=tuple(_iob_table()[iob].tolist()), sent_starts=sent_starts,
+                   stops=tuple((table[:, 5] == 1).tolist()), puncts=tuple((table[:, 6] == 1).tolist()),
+                   ent_firsts=tuple(np.flatnonzero((iob == 3) & (table[:, 3] != 0)).tolist()),
+                   sent_firsts=tuple(np.flatnonzero(sent[1:] == 1).__add__(1).tolist()))
 
     def __len__(self) -> int:
         return len(self.words)
 
     def title(self, i: int) -> bool:
         return self.words[i].istitle()
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """The character spans of spaCy's sentences (``doc.sents``), from :attr:`sent_firsts`."""
+        if not self.words:
+            return []
+        bounds = (0, *self.sent_firsts, len(self.words))
+        return [char_span(self, a, b) for a, b in zip(bounds, bounds[1:])]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +141,18 @@ class Entity:
     text: str
 
     @classmethod
-    def all_of(cls, doc: Doc, text: str) -> tuple[Entity, ...]:
-        """The entities of ``doc``, made from ``text``."""
-        return tuple(cls(e.start, e.end, e.start_char, e.end_char, e.label_, text[e.start_char:e.end_char])
-                     for e in doc.ents)
+    def all_of(cls, t: Tokens, text: str) -> tuple[Entity, ...]:
+        """The entities of a document (spaCy's ``doc.ents``) from its tokens ``t``, made from ``text``:
+        each runs from a "B" token with a label over the "I" tokens after it."""
+        out = []
+        iobs, n = t.iobs, len(t.iobs)
+        for a in t.ent_firsts:
+            b = a + 1
+            while b < n and iobs[b] == "I":
+                b += 1
+            s, e = char_span(t, a, b)
+            out.append(cls(a, b, s, e, t.ent_types[a], text[s:e]))
+        return tuple(out)
 
     def __len__(self) -> int:
         return self.end - self.start
@@ -201,3 +231,17 @@ def name_run(t: Tokens, i: int, step: int) -> tuple[int, int] | None:
 def char_span(t: Tokens, a: int, b: int) -> tuple[int, int]:
     """The character offsets of tokens a to b (exclusive)."""
     return t.starts[a], t.starts[b - 1] + len(t.words[b - 1])
+
+
+def token_span(t: Tokens, doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """The tokens ``a:b`` that cover the characters ``start:end``, as spaCy's ``doc.char_span(start,
+    end, alignment_mode="expand")`` gives them: found in :attr:`Tokens.starts` when the characters
+    are whole tokens (the rules' spans nearly always are), else asked of spaCy."""
+    starts = t.starts
+    a = bisect_left(starts, start)
+    if a < len(starts) and starts[a] == start:
+        b = bisect_left(starts, end, a)  # (the tokens that start before ``end``)
+        if b > a and starts[b - 1] + len(t.words[b - 1]) == end:
+            return a, b
+    toks = doc.char_span(start, end, alignment_mode="expand")
+    return None if toks is None else (toks.start, toks.end)

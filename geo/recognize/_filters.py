@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import TYPE_CHECKING
 
 from geo._text import whole_words
@@ -38,6 +39,9 @@ _DISEASE_BEFORE = re.compile(r"\b(?:(?:died|dies|die|dying|deaths?|suffering|suf
                              r"|(?:vaccines?|vaccinated|vaccination|treatment|treated|immunity|immuni[sz]ed)"
                              r"\s+(?:for|against)"
                              r"|combat|combating|combatting|contracted|contracting)\s+$", re.IGNORECASE)
+# The words _DISEASE_BEFORE ends with: one of these ends the text before the name (tested first).
+_DISEASE_BEFORE_ENDS = ("of", "from", "with", "for", "against", "combat", "combating", "combatting", "contracted",
+                        "contracting")
 _ROAD = re.compile(r"\b(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Highway|Hwy|Route|Interstate|Lane|Drive|"
                    r"Parkway|Pkwy|Way|Place|Square)\b")
 
@@ -60,10 +64,23 @@ def disease_names(text: str, names: Iterable[str]) -> frozenset[str]:
     out = set()
     for name in names:
         for s, e in whole_words(text, (name,)):
-            if DISEASE_AFTER.match(text, e) or _DISEASE_BEFORE.search(text, max(0, s - 40), s):
+            if DISEASE_AFTER.match(text, e) or _disease_before(text, s):
                 out.add(name)
                 break
     return frozenset(out)
+
+
+def _disease_before(text: str, s: int) -> bool:
+    """:data:`_DISEASE_BEFORE` ends the 40 characters before ``s``: searched for only when they end
+    in white space after one of its last words (an ASCII text's lower case is what IGNORECASE
+    matches; any other is searched for as it is)."""
+    window = text[max(0, s - 40):s]
+    if not window[-1:].isspace():
+        return False
+    tail = window.rstrip()
+    if tail.isascii() and not tail.lower().endswith(_DISEASE_BEFORE_ENDS):
+        return False
+    return _DISEASE_BEFORE.search(text, max(0, s - 40), s) is not None
 
 
 def numbered_non_place(name: str) -> bool:
@@ -185,4 +202,13 @@ FEATURE_FILTERS: tuple[Filter, ...] = (disease, publication, aged)
 
 def dropped(span: Span, ctx: Context, filters: tuple[Filter, ...]) -> bool:
     """Whether one of ``filters`` drops the span (only :data:`FEATURE_FILTERS` for a feature's)."""
-    return any(drop(span, ctx) for drop in filters if not span.feature_hint or drop in FEATURE_FILTERS)
+    for drop in _for_features(filters) if span.feature_hint else filters:
+        if drop(span, ctx):
+            return True
+    return False
+
+
+@cache
+def _for_features(filters: tuple[Filter, ...]) -> tuple[Filter, ...]:
+    """Those of ``filters`` that apply to a feature's span, in their order (asked per span)."""
+    return tuple(f for f in filters if f in FEATURE_FILTERS)

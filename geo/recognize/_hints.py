@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from geo._text import name_key
 from geo.gazetteer._features import generic_core
-from geo.recognize._doc import looks_like_noun
+from geo.recognize._doc import looks_like_noun, token_span
 from geo.recognize._features import heads_an_institution
 from geo.recognize._lists import ITEM
 from geo.recognize._spans import Source, Span
@@ -117,17 +117,17 @@ def lend_hints(propagated: list[Span], kept: list[Span], doc: Doc, ctx: Context)
 def feature_hint(span: Span, doc: Doc, ctx: Context) -> tuple[str, ...]:
     """The kinds of feature the text names the span as, in the order of :data:`FEATURE_KINDS`."""
     name = ctx.text[span.start:span.end]
-    toks = doc.char_span(span.start, span.end, alignment_mode="expand")
+    toks = token_span(ctx.tokens, doc, span.start, span.end)
     if toks is None or _a_person(span, toks, ctx):
         return ()
-    kinds = _own_kinds(name, span, ctx) or _word_kinds(name, toks, ctx) or _context_kinds(name, span, toks, ctx)
+    kinds = _own_kinds(name, span, ctx) or _word_kinds(name, toks, ctx) or _context_kinds(name, span, toks, doc, ctx)
     return tuple(k for k in FEATURE_KINDS if k in kinds)
 
 
-def _a_person(span: Span, toks, ctx: Context) -> bool:
+def _a_person(span: Span, toks: tuple[int, int], ctx: Context) -> bool:
     """"Robin Lake, a senior at ...": exactly what the model took for a person's name, without an
     article before it, and no feature's name."""
-    t, a, b = ctx.tokens, toks.start, toks.end
+    t, (a, b) = ctx.tokens, toks
     exact = t.iobs[a] == "B" and (b == len(t) or t.iobs[b] != "I")
     return (exact and all(label == "PERSON" for label in t.ent_types[a:b])
             and _ARTICLE_BEFORE.search(ctx.text, max(0, span.start - 4), span.start) is None
@@ -157,9 +157,9 @@ def _own_kinds(name: str, span: Span, ctx: Context) -> frozenset[str]:
     return known
 
 
-def _word_kinds(name: str, toks, ctx: Context) -> frozenset[str]:
+def _word_kinds(name: str, toks: tuple[int, int], ctx: Context) -> frozenset[str]:
     """"the Kosi river", "the Donbas region", "the river Oder": a lower-case generic word beside the name."""
-    t, a, b = ctx.tokens, toks.start, toks.end
+    t, (a, b) = ctx.tokens, toks
     word = None
     if b < len(t) and t.words[b].islower() and t.lowers[b] in LOWER_GENERIC:
         word = t.lowers[b]
@@ -173,20 +173,20 @@ def _word_kinds(name: str, toks, ctx: Context) -> frozenset[str]:
     return (known & kinds) or (kinds if strong and not ctx.is_major(name) else frozenset())
 
 
-def _context_kinds(name: str, span: Span, toks, ctx: Context) -> frozenset[str]:
+def _context_kinds(name: str, span: Span, toks: tuple[int, int], doc: Doc, ctx: Context) -> frozenset[str]:
     """"crossed the Oder", "downstream of the Scioto", "the Bosporus": a name the feature index
     knows, named as the object of a context (the kinds the context allows) or with an article
     (unless its main sense is a major place), and not as a modifier of a noun ("the Amazon deal")."""
     known = ctx.bare_feature_kinds(name)
     if not known:
         return frozenset()
-    t, b = ctx.tokens, toks.end
+    t, (a, b) = ctx.tokens, toks
     nxt = b if b < len(t) else None
-    if nxt is not None and (t.title(nxt) or t.words[nxt] == "-" and not toks.doc[nxt].whitespace_):
+    if nxt is not None and (t.title(nxt) or t.words[nxt] == "-" and not doc[nxt].whitespace_):
         # "the Ohio Department of Transportation", "the Minnesota House": a longer name; "the
         # Arkansas-Oklahoma border": a compound of two states
         return frozenset()
-    if (nxt is not None and (t.ent_types[toks.start] in ("ORG", "PRODUCT") or ctx.is_major(name))
+    if (nxt is not None and (t.ent_types[a] in ("ORG", "PRODUCT") or ctx.is_major(name))
             and looks_like_noun(t, nxt) and t.lowers[nxt] not in FEATURE_NOUNS and t.lowers[nxt] not in LOCATIVE
             and t.lowers[nxt] not in _PREPOSITIONS):
         return frozenset()  # "the Amazon deal", "the Kentucky border", "the Georgia state line"
@@ -219,8 +219,8 @@ def _within_a_name(span: Span, doc: Doc, ctx: Context) -> bool:
     name = text[span.start:span.end]
     if _ROAD_NAME.fullmatch(name) or _ROAD_NUMBER.match(text, span.end) and len(name.split()) <= 2:
         return True
-    toks = doc.char_span(span.start, span.end, alignment_mode="expand")
-    if toks is not None and heads_an_institution(ctx.tokens, toks.end):
+    toks = token_span(ctx.tokens, doc, span.start, span.end)
+    if toks is not None and heads_an_institution(ctx.tokens, toks[1]):
         return True
     if not text.endswith(_OPENER_ENDS, max(0, span.start - 30), span.start):
         return False  # (what _OPENER_BEFORE needs, tested first: most names follow none of these)
@@ -231,9 +231,24 @@ def _within_a_name(span: Span, doc: Doc, ctx: Context) -> bool:
 def demonym_divisions(ctx: Context) -> list[tuple[int, int, str]]:
     """The stretches of text that list divisions named with their country's demonym, and the
     country: "the Venezuelan states of Zulia and Apure" -> (start, end, "VE")."""
-    out = []
+    out: list[tuple[int, int, str]] = []
+    if not _names_divisions_of(ctx.text):
+        return out  # (what _DIVISIONS needs, looked for first: most texts list no such divisions)
     for m in _DIVISIONS.finditer(ctx.text):
         d = ctx.demonym(m.group(1))
         if d:
             out.append((m.start(2), m.end(2), d[0]))
     return out
+
+
+_DIVISION_WORDS = frozenset(DEMONYM_DIVISIONS)
+
+
+def _names_divisions_of(text: str) -> bool:
+    """Somewhere a word of :data:`DEMONYM_DIVISIONS` stands after a space and before " of "."""
+    at = text.find(" of ")
+    while at != -1:
+        if text[text.rfind(" ", 0, at) + 1:at] in _DIVISION_WORDS:
+            return True
+        at = text.find(" of ", at + 1)
+    return False

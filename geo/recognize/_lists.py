@@ -87,10 +87,29 @@ _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _ARTICLE = re.compile(r"(?:The|A|An) ")
 
 
+_PARTICLES = ("of", "the", "and", "de", "del", "da", "do", "du", "la", "el")
+
+
+def _may_join_left(text: str, s: int) -> bool:
+    """What :data:`_LEFT` needs before ``s`` (tested first: most names follow a lower-case word):
+    a space before ``s`` (or before the line break there), after a run of word characters that
+    holds a capital or ends with a particle."""
+    for k in (s, s - 1) if s and text[s - 1] == "\n" else (s,):
+        if k < 2 or text[k - 1] != " ":
+            continue
+        j = k - 1
+        while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "_'’-"):
+            j -= 1
+        run = text[j:k - 1]
+        if run.endswith(_PARTICLES) or _CAPITAL.search(run):
+            return True
+    return False
+
+
 def _longer(text: str, s: int, e: int, knows: Callable[[str], bool]) -> tuple[int, int] | None:
     """The longest known name that the words joined to ``text[s:e]`` make, if any."""
     starts = [s]
-    if (m := _LEFT.search(text, max(0, s - 80), s)) is not None:
+    if _may_join_left(text, s) and (m := _LEFT.search(text, max(0, s - 80), s)) is not None:
         words = [m.start()] + [m.start() + w.end() for w in re.finditer(" ", m.group())][:-1]
         starts += [a for a in words if _CAPITAL.match(text, a) and not _ARTICLE.match(text, a)]
     ends = [e]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from geo.recognize._context import Abbreviations, Context
@@ -97,7 +96,7 @@ class Recognizer:
         found = annotate([span for rule in RULES for span in rule(doc, ctx)], doc, ctx)
         found = [span for span in found if not dropped(span, ctx, ENTITY_FILTERS)]
         for rule in EXTENDING_RULES:
-            found.extend(annotate(list(rule(doc, replace(ctx, found=tuple(found)))), doc, ctx))
+            found.extend(annotate(list(rule(doc, ctx.with_found(tuple(found)))), doc, ctx))
         kept = _choose(found, ctx)
         again = lend_hints(list(propagate(ctx, kept)), kept, doc, ctx)
         kept += [span for span in again if not dropped(span, ctx, (word_of_the_text,))]
@@ -108,7 +107,7 @@ def _choose(found: list[Span], ctx: Context) -> list[Span]:
     """The spans that pass every filter, each taken unless it overlaps one taken before it in
     order of :func:`_precedence`."""
     found = sorted(found, key=_precedence)
-    ctx = replace(ctx, diseases=disease_names(ctx.text, {ctx.text[f.start:f.end] for f in found if f.literal}))
+    ctx = ctx.with_diseases(disease_names(ctx.text, {ctx.text[f.start:f.end] for f in found if f.literal}))
     kept: list[Span] = []
     for span in found:
         if any(span.overlaps(k.start, k.end) for k in kept) or dropped(span, ctx, FILTERS):
