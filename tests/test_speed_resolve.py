@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import sqlite3
 
 import pytest
 
@@ -50,3 +51,19 @@ def test_a_feature_read_by_name_is_the_one_its_id_reads(gazetteer):
     finally:
         by_name.close()
         by_query.close()
+
+
+def test_names_are_one_table_clustered_on_the_look_up_key(gazetteer):
+    con = sqlite3.connect(f"file:{gazetteer.path}?mode=ro", uri=True)
+    try:
+        objects = con.execute("SELECT type, name FROM sqlite_master WHERE tbl_name LIKE 'names%'").fetchall()
+        plan = " ".join(r[-1] for r in con.execute("EXPLAIN QUERY PLAN SELECT pid, primary_name FROM names "
+                                                   "WHERE norm = ?", ("paris",)))
+        free = con.execute("PRAGMA freelist_count").fetchone()[0]
+        rows = con.execute("SELECT COUNT(*), COUNT(DISTINCT norm) FROM names").fetchone()
+    finally:
+        con.close()
+    assert objects == [("table", "names")]  # no index beside it, no table left from the build
+    assert "USING PRIMARY KEY (norm=?)" in plan
+    assert free == 0  # (the temporary table of the build was not in the file)
+    assert rows[0] > rows[1] > 100_000
