@@ -76,7 +76,7 @@ def test_token_span_is_spacy_s_expanded_char_span(geoparser):
     text = ("BAGHDAD \u2014 Iraqi forces entered al-Qaim, near the Syrian border, on Monday.  Officials in "
             "Erbil said 3,000 people had fled to Dohuk\u2019s camps.\n\nThe U.N. said more would come.")
     doc = geoparser.nlp(text)
-    t = Tokens.of(doc, text)
+    t = Tokens.of(doc, text, geoparser.nlp.Defaults.stop_words)
     aligned = 0
     for start in range(len(text)):
         for end in range(start + 1, min(len(text), start + 25) + 1):

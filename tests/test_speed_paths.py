@@ -311,7 +311,7 @@ def test_token_arrays_read_what_spacy_s_tokens_say(geoparser):
     from geo.recognize._doc import Entity, Tokens
 
     doc = geoparser.nlp(_TOKEN_TEXT)
-    t = Tokens.of(doc, _TOKEN_TEXT)
+    t = Tokens.of(doc, _TOKEN_TEXT, geoparser.nlp.Defaults.stop_words)
     assert len(t) == len(doc) > 80
     assert list(t.words) == [x.text for x in doc]
     assert list(t.lowers) == [x.lower_ for x in doc]
@@ -319,8 +319,8 @@ def test_token_arrays_read_what_spacy_s_tokens_say(geoparser):
     assert list(t.ent_types) == [x.ent_type_ for x in doc]
     assert list(t.iobs) == [x.ent_iob_ for x in doc]
     assert list(t.sent_starts) == [x.is_sent_start for x in doc]
-    assert list(t.stops) == [x.is_stop for x in doc]
-    assert list(t.puncts) == [x.is_punct for x in doc]
+    assert [t.stop(i) for i in range(len(t))] == [x.is_stop for x in doc]
+    assert [t.punct(i) for i in range(len(t))] == [x.is_punct for x in doc]
     assert [t.title(i) for i in range(len(t))] == [x.is_title for x in doc]
     assert {"B", "I", "O"} <= set(t.iobs) and sum(map(bool, t.sent_starts)) >= 5  # the text has both
     assert t.sentences() == [(x.start_char, x.end_char) for x in doc.sents]
@@ -329,5 +329,5 @@ def test_token_arrays_read_what_spacy_s_tokens_say(geoparser):
         [(e.start, e.end, e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
     assert len(ents) >= 8 and any(len(e) > 1 for e in ents)
     empty = geoparser.nlp("")
-    assert len(Tokens.of(empty, "")) == 0 and Entity.all_of(Tokens.of(empty, ""), "") == ()
-    assert Tokens.of(empty, "").sentences() == []
+    assert len(Tokens.of(empty, "", geoparser.nlp.Defaults.stop_words)) == 0 and Entity.all_of(Tokens.of(empty, "", geoparser.nlp.Defaults.stop_words), "") == ()
+    assert Tokens.of(empty, "", geoparser.nlp.Defaults.stop_words).sentences() == []

@@ -54,6 +54,17 @@ class Abbreviations:
 
 
 @dataclass(frozen=True)
+class LowerWords:
+    """The words a text writes in lower case (a token that ``is_lower`` and ``is_alpha``), as a set
+    to test names against: made of the set of its tokens at once, each asked word tested alone."""
+
+    words: frozenset[str]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words and isinstance(word, str) and word.islower() and word.isalpha()
+
+
+@dataclass(frozen=True)
 class Context:
     """One document as the rules read it. ``found`` holds the spans of the earlier rules for the
     rules that extend them; ``diseases`` the names the text uses for diseases (see the filters)."""
@@ -80,7 +91,7 @@ class Context:
     person_words: frozenset[str]
     facilities: frozenset[tuple[int, int]]
     #: the words the text writes in lower case
-    lower_words: frozenset[str]
+    lower_words: LowerWords
     #: the tokens' attributes, by token index (reading these creates no spaCy token objects)
     tokens: Tokens
     found: tuple[Span, ...] = ()
@@ -95,7 +106,7 @@ class Context:
         """``text``: the text ``doc`` was made from (spaCy joins ``doc.text`` anew from the tokens)."""
         if text is None:
             text = doc.text
-        tokens = Tokens.of(doc, text)
+        tokens = Tokens.of(doc, text, stop_words)
         sentences = sentence_spans(text, _sentences(doc, tokens) or [(0, len(text))])
         ents = Entity.all_of(tokens, text)  # (spaCy makes doc.ents anew, as objects, on every access)
         words = tokens.words
@@ -114,8 +125,7 @@ class Context:
             full_name_words=frozenset(w for e in persons if len(e) > 1 for w in words[e.start:e.end]),
             person_words=frozenset(w for e in persons for w in words[e.start:e.end] if w.istitle()),
             facilities=frozenset((e.start_char, e.end_char) for e in ents if e.label == "FAC"),
-            # Token.is_lower and .is_alpha, tested once per distinct word that is its own lower case
-            lower_words=frozenset([w for w in set(words).intersection(tokens.lowers) if w.islower() and w.isalpha()]),
+            lower_words=LowerWords(frozenset(words)),
             tokens=tokens, features=features)
 
     def with_found(self, found: tuple[Span, ...]) -> Context:
@@ -241,7 +251,7 @@ def trim(ent: Entity, tokens: Tokens, text: str) -> tuple[int, int] | None:
     a, b = ent.start, ent.end
     while a < b and tokens.lowers[a] in ("the", "a", "an"):
         a += 1
-    while a < b and tokens.puncts[b - 1] and tokens.words[b - 1] not in (".",):
+    while a < b and tokens.punct(b - 1) and tokens.words[b - 1] not in (".",):
         b -= 1
     if a == b:
         return None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -43,12 +44,12 @@ def _iob_table() -> Any:
 
 
 @cache
-def _arrays() -> tuple[Any, list[int]]:
+def _arrays() -> tuple[Any, list[int | str]]:
     """numpy, and the spaCy attributes :meth:`Tokens.of` reads, imported once."""
     import numpy as np
-    from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_PUNCT, IS_STOP, LENGTH, SENT_START
+    from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, SENT_START, SPACY
 
-    return np, [IDX, LENGTH, ENT_IOB, ENT_TYPE, SENT_START, IS_STOP, IS_PUNCT]
+    return np, [IDX, SPACY, ENT_IOB, ENT_TYPE, SENT_START]
 
 
 @dataclass(frozen=True)
@@ -71,24 +72,32 @@ class Tokens:
     iobs: tuple[str, ...]
     #: spaCy's ``Token.is_sent_start``: True, False or None (unknown)
     sent_starts: tuple[bool | None, ...]
-    #: spaCy's ``Token.is_stop``
-    stops: tuple[bool, ...]
-    #: spaCy's ``Token.is_punct``
-    puncts: tuple[bool, ...]
     #: the first token of each entity (IOB "B" with a label), in order
     ent_firsts: tuple[int, ...] = ()
     #: the first token of each sentence after the first (spaCy's ``sent_start == 1``), in order
     sent_firsts: tuple[int, ...] = ()
+    #: the language's stop words (spaCy's ``Token.is_stop`` tests a token's lower case against them)
+    stop_words: AbstractSet[str] = field(default=frozenset(), compare=False, repr=False)
+    #: the document's vocabulary, for what only a few tokens are asked (:meth:`punct`)
+    vocab: Any = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def of(cls, doc: Doc, text: str) -> Tokens:
-        """The tokens of ``doc``, made from ``text``; their strings cut from it at their offsets."""
+    def of(cls, doc: Doc, text: str, stop_words: AbstractSet[str]) -> Tokens:
+        """The tokens of ``doc``, made from ``text``; their strings cut from it at their offsets.
+        ``stop_words``: the language's (``nlp.Defaults.stop_words``, what spaCy's ``is_stop`` tests)."""
         np, attrs = _arrays()
         if not len(doc):
-            return cls((), (), (), (), (), (), (), ())
+            return cls((), (), (), (), (), (), stop_words=stop_words, vocab=doc.vocab)
+        # Only the tokens' own fields are read: a token's length, stop-word flag and punctuation flag
+        # live in its lexeme, one more memory read per token. The tokens tile the text, each followed
+        # by its one trailing space or none (SPACY), so a token ends where the next one starts, less
+        # that space.
         table = doc.to_array(attrs)
-        starts = table[:, 0].tolist()
-        ends = (table[:, 0] + table[:, 1]).tolist()
+        idx = table[:, 0]
+        starts = idx.tolist()
+        following = np.empty_like(idx)  # (where the next token starts; the text's end after the last)
+        following[:-1], following[-1] = idx[1:], len(text)
+        ends = (following - table[:, 1]).tolist()
         words = tuple([text[a:b] for a, b in zip(starts, ends)])
         if text.isascii():  # (an ASCII text lower-cases letter by letter: its tokens' are its slices)
             low = text.lower()
@@ -109,15 +118,23 @@ class Tokens:
         iob = table[:, 2]
         return cls(words=words, lowers=lowers, starts=tuple(starts), ent_types=tuple(ent_types),
                    iobs=tuple(_iob_table()[iob].tolist()), sent_starts=sent_starts,
-                   stops=tuple((table[:, 5] == 1).tolist()), puncts=tuple((table[:, 6] == 1).tolist()),
                    ent_firsts=tuple(np.flatnonzero((iob == 3) & (table[:, 3] != 0)).tolist()),
-                   sent_firsts=tuple(np.flatnonzero(sent[1:] == 1).__add__(1).tolist()))
+                   sent_firsts=tuple(np.flatnonzero(sent[1:] == 1).__add__(1).tolist()), stop_words=stop_words,
+                   vocab=doc.vocab)
 
     def __len__(self) -> int:
         return len(self.words)
 
     def title(self, i: int) -> bool:
         return self.words[i].istitle()
+
+    def stop(self, i: int) -> bool:
+        """spaCy's ``Token.is_stop`` of token ``i`` (asked of a few tokens: not worked out for all)."""
+        return self.lowers[i] in self.stop_words
+
+    def punct(self, i: int) -> bool:
+        """spaCy's ``Token.is_punct`` of token ``i`` (its lexeme's)."""
+        return bool(self.vocab[self.words[i]].is_punct)
 
     def sentences(self) -> list[tuple[int, int]]:
         """The character spans of spaCy's sentences (``doc.sents``), from :attr:`sent_firsts`."""
@@ -182,7 +199,7 @@ def whole_entity(t: Tokens, i: int) -> bool:
 def looks_like_noun(t: Tokens, j: int) -> bool:
     """Token j is a lower-case content word that is not an obvious verb form ("man", "residents", "police")."""
     text, w = t.words[j], t.lowers[j]
-    return (text.islower() and text.isalpha() and not t.stops[j] and w not in VERBS and len(w) > 2
+    return (text.islower() and text.isalpha() and not t.stop(j) and w not in VERBS and len(w) > 2
             and not w.endswith(("ed", "ly", "ing")))
 
 

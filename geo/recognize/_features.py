@@ -61,7 +61,7 @@ def _before_generic(t: Tokens, i: int, ctx: Context) -> Span | None:
     if run is None:
         return None
     a, b = run
-    while a < b and (t.lowers[a] in _ARTICLES or t.stops[a]):
+    while a < b and (t.lowers[a] in _ARTICLES or t.stop(a)):
         a += 1  # "The Hocking River", "In Scioto River ..."
     end = i + 1 if title else b
     if a >= b or heads_an_institution(t, end):

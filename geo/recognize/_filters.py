@@ -4,7 +4,7 @@ the document's context and returns True to drop the span."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -88,7 +88,7 @@ def numbered_non_place(name: str) -> bool:
     return any(ch.isdigit() for ch in name) and _ROAD.search(name) is None
 
 
-def common_word(name: str, lower_words: frozenset[str]) -> bool:
+def common_word(name: str, lower_words: Container[str]) -> bool:
     """A one-word name that is a month or day, or that this very text also uses as a lower-case word."""
     if " " in name or "." in name:
         return False

@@ -52,7 +52,7 @@ def division_names(doc: Doc, ctx: Context) -> Iterator[Span]:
         if low not in DIVISION_WORDS or not (t.title(i) and i > 0 and t.title(i - 1)):
             continue
         run = name_run(t, i - 1, -1)
-        if run and t.lowers[run[0]] not in ("the", "a", "an") and not t.stops[run[0]]:
+        if run and t.lowers[run[0]] not in ("the", "a", "an") and not t.stop(run[0]):
             s, e = t.starts[run[0]], t.starts[i] + len(t.words[i])
             if not any(ch.isdigit() for ch in ctx.text[s:e]):
                 yield Span(s, e, "literal", Source.TRIGGER, ctx.text[s:e])
@@ -121,7 +121,7 @@ def _may_modify(t: Tokens, a: int, b: int, ctx: Context) -> bool:
     """The run of capitalised tokens a:b could modify the noun after it: no stop word, a word after
     it, and no entity other than exactly this name tagged as a person or an organisation (never a
     word of a person's full name)."""
-    if any(t.stops[a:b]) or b >= len(t):
+    if any(t.stop(j) for j in range(a, b)) or b >= len(t):
         return False
     if any(t.ent_types[a:b]):
         # spaCy often takes "a Gainesville man" for a person or an organisation
@@ -147,7 +147,7 @@ def noun_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
         if not words[i].istitle():  # the token's is_title
             i += 1
             continue
-        if t.ent_types[i] not in ("", "ORG", "PERSON") or t.stops[i]:
+        if t.ent_types[i] not in ("", "ORG", "PERSON") or t.stop(i):
             i += 1
             continue
         run = name_run(t, i, 1)
