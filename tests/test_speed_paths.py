@@ -328,6 +328,9 @@ def test_token_arrays_read_what_spacy_s_tokens_say(geoparser):
     assert [(e.start, e.end, e.start_char, e.end_char, e.label, e.text) for e in ents] == \
         [(e.start, e.end, e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
     assert len(ents) >= 8 and any(len(e) > 1 for e in ents)
+    some = Entity.all_of(t, _TOKEN_TEXT, frozenset({"GPE", "PERSON"}))
+    assert [(e.start, e.label) for e in some] == [(e.start, e.label_) for e in doc.ents if e.label_ in ("GPE", "PERSON")]
+    assert 0 < len(some) < len(ents)
     empty = geoparser.nlp("")
     assert len(Tokens.of(empty, "", geoparser.nlp.Defaults.stop_words)) == 0 and Entity.all_of(Tokens.of(empty, "", geoparser.nlp.Defaults.stop_words), "") == ()
     assert Tokens.of(empty, "", geoparser.nlp.Defaults.stop_words).sentences() == []

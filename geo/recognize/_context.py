@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from geo.gazetteer._sources import read_aliases
 from geo.recognize._doc import Entity, Tokens, sentence_spans
 from geo.recognize._spans import Source, Span, Thresholds
-from geo.recognize._words import BLOCKING_LABELS, ORG_HEADS, PLACE_LABELS, POSSESSIVE
+from geo.recognize._words import BLOCKING_LABELS, ORG_HEADS, PLACE_LABELS, POSSESSIVE, RELABEL_LABELS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["Abbreviations", "Context"]
 
 _RIVERS = frozenset({"river"})
+#: the entity labels the rules read (:attr:`Context.ents` holds only these)
+_READ_LABELS = PLACE_LABELS | BLOCKING_LABELS | RELABEL_LABELS | {"NORP"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Context:
     thresholds: Thresholds
     abbreviations: Abbreviations
     stop_words: AbstractSet[str]
+    #: spaCy's entities of the labels the rules read (places, organisations, people, groups, ...; no dates or numbers)
     ents: tuple[Entity, ...]
     #: spans of entities that are no place: organisations, people, ... and place entities named like one
     blocked: tuple[tuple[int, int], ...]
@@ -108,7 +111,8 @@ class Context:
             text = doc.text
         tokens = Tokens.of(doc, text, stop_words)
         sentences = sentence_spans(text, _sentences(doc, tokens) or [(0, len(text))])
-        ents = Entity.all_of(tokens, text)  # (spaCy makes doc.ents anew, as objects, on every access)
+        # (spaCy makes doc.ents anew, as objects, on every access; dates, numbers, amounts are read by no rule)
+        ents = Entity.all_of(tokens, text, _READ_LABELS)
         words = tokens.words
         persons = [e for e in ents if e.label == "PERSON"]
         places = {e.start: _read_place_entity(e, tokens, text, gazetteer) for e in ents if e.label in PLACE_LABELS}

@@ -158,17 +158,20 @@ class Entity:
     text: str
 
     @classmethod
-    def all_of(cls, t: Tokens, text: str) -> tuple[Entity, ...]:
+    def all_of(cls, t: Tokens, text: str, labels: AbstractSet[str] | None = None) -> tuple[Entity, ...]:
         """The entities of a document (spaCy's ``doc.ents``) from its tokens ``t``, made from ``text``:
-        each runs from a "B" token with a label over the "I" tokens after it."""
+        each runs from a "B" token with a label over the "I" tokens after it. ``labels``: only
+        the entities of these labels (None: all)."""
         out = []
-        iobs, n = t.iobs, len(t.iobs)
+        iobs, n, types = t.iobs, len(t.iobs), t.ent_types
         for a in t.ent_firsts:
+            if labels is not None and types[a] not in labels:
+                continue
             b = a + 1
             while b < n and iobs[b] == "I":
                 b += 1
             s, e = char_span(t, a, b)
-            out.append(cls(a, b, s, e, t.ent_types[a], text[s:e]))
+            out.append(cls(a, b, s, e, types[a], text[s:e]))
         return tuple(out)
 
     def __len__(self) -> int:
