@@ -51,7 +51,8 @@ class Abbreviations:
         # The first letters, looked at first: most places in a text start none of the names.
         first = "".join(sorted({re.escape(n[0]) for n in alts}))
         # Not glued to a preceding letter; a following letter only after a hyphen ("U.S.-backed").
-        pattern = re.compile(rf"(?<![\w.])(?=[{first}])(?:{body})(?![A-Za-z])" if alts else "(?!)")
+        # (The first letter is tested before the character before it: the engine then skips to those letters.)
+        pattern = re.compile(rf"(?=[{first}])(?<![\w.])(?:{body})(?![A-Za-z])" if alts else "(?!)")
         return cls(pattern, frozenset(n for n in state if n.count(".") == 1))
 
 
