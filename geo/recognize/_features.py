@@ -28,6 +28,7 @@ NAME_HEADS = INSTITUTION_HEADS | ORG_HEADS
 _NOT_HERE = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "NORP"})
 _LANDS = frozenset({"region", "desert", "range", "island"})
 _MOVING = frozenset({"reach", "reached", "entered", "across", "through", "throughout", "into"})
+_GENERIC_WORDS = GENERIC_AFTER | GENERIC_BEFORE | {"river"}
 
 
 def heads_an_institution(t: Tokens, j: int) -> bool:
@@ -41,6 +42,8 @@ def generic_names(doc: Doc, ctx: Context) -> Iterator[Span]:
     t = ctx.tokens
     lowers = t.lowers
     for i, low in enumerate(lowers):
+        if low not in _GENERIC_WORDS:
+            continue  # (one test for the words of neither kind: most tokens)
         span = None
         if low in GENERIC_AFTER and i > 0 and t.title(i - 1):
             span = _before_generic(t, i, ctx)
@@ -108,8 +111,8 @@ def known_features(doc: Doc, ctx: Context) -> Iterator[Span]:
         return
     t = ctx.tokens
     n = len(t)
-    for i, low in enumerate(t.lowers):
-        if low != "the" or i + 1 >= n or not t.title(i + 1):
+    for i in t.positions("the"):
+        if i + 1 >= n or not t.title(i + 1):
             continue
         run = name_run(t, i + 1, 1)
         if run is None or heads_an_institution(t, run[1]):
