@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
@@ -128,17 +127,6 @@ class Tokens:
 
     def title(self, i: int) -> bool:
         return self.words[i].istitle()
-
-    def positions(self, lower: str) -> Iterator[int]:
-        """The indices of the tokens whose lower case is ``lower``, in order (found by the tuple's own
-        search, not a Python loop over every token)."""
-        lowers, i = self.lowers, -1
-        try:
-            while True:
-                i = lowers.index(lower, i + 1)
-                yield i
-        except ValueError:
-            return
 
     def stop(self, i: int) -> bool:
         """spaCy's ``Token.is_stop`` of token ``i`` (asked of a few tokens: not worked out for all)."""

@@ -111,8 +111,8 @@ def known_features(doc: Doc, ctx: Context) -> Iterator[Span]:
         return
     t = ctx.tokens
     n = len(t)
-    for i in t.positions("the"):
-        if i + 1 >= n or not t.title(i + 1):
+    for i, low in enumerate(t.lowers):
+        if low != "the" or i + 1 >= n or not t.title(i + 1):
             continue
         run = name_run(t, i + 1, 1)
         if run is None or heads_an_institution(t, run[1]):

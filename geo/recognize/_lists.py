@@ -79,15 +79,14 @@ def listed(doc: Doc, ctx: Context) -> Iterator[Span]:
 
 # Words a longer name may add before or after a name found: capitalised words and the particles
 # that join them ("Republic of the Congo", "Bosnia and Herzegovina", "Mexico City").
-_JOIN_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’\-]*|of|the|and|de|del|da|do|du|la|el)"
+#: the lower-case words a longer name may join (what _may_join_left looks for too)
+_PARTICLES = ("of", "the", "and", "de", "del", "da", "do", "du", "la", "el")
+_JOIN_WORD = rf"(?:[A-ZÀ-ÖØ-Þ][\w'’\-]*|{'|'.join(_PARTICLES)})"
 _LEFT = re.compile(rf"(?:{_JOIN_WORD} ){{1,5}}$")
 _RIGHT = re.compile(rf"(?: {_JOIN_WORD}){{1,5}}")
 _JOINED = re.compile(rf" {_JOIN_WORD}")
 _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _ARTICLE = re.compile(r"(?:The|A|An) ")
-
-
-_PARTICLES = ("of", "the", "and", "de", "del", "da", "do", "du", "la", "el")
 
 
 def _may_join_left(text: str, s: int) -> bool:
