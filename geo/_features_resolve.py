@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from geo._text import name_key
-from geo.gazetteer._features import generic_core
+from geo.gazetteer._features import GENERIC_WORDS, generic_core
 from geo.types import FEATURE_KINDS, Candidate, Match, Mention
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,12 +89,19 @@ def mention_kinds(m: Mention) -> frozenset[str]:
     kinds = set(m.feature_hint)
     own = name_key(m.text)
     before, after = _context(m)
+    around = []  # the ASCII words next to the mention, each a form with it
     forms = []
     if w := _WORD_AFTER.match(after):
+        around.append(w.group(1))
         forms.append(f"{m.text} {w.group(1)}")
     if w := _WORDS_BEFORE_REVERSED.match(before[::-1]):
         words = w.group(0)[::-1].split()
+        around.extend(words)
         forms.extend(f"{' '.join(words[i:])} {m.text}" for i in range(len(words)))
+    if forms and GENERIC_WORDS.isdisjoint(own.split()) and GENERIC_WORDS.isdisjoint(x.lower() for x in around):
+        # (a form's key is made of these words, the mention's own and "the": none of them a generic
+        # word, no form has one; most mentions)
+        return frozenset(kinds)
     for form in forms:
         core = generic_core(name_key(form))
         if core and core[0] == own:

@@ -33,7 +33,7 @@ from geo.types import FEATURE_KINDS, Candidate
 
 __all__ = ["Feature", "FeatureMatch", "FeaturePoint", "GeoNamesKind", "FeatureIndex", "feature_index",
            "features_named", "nearest_point", "contains", "geometry_for_map", "kind_for_geonames",
-           "name_forms", "generic_core"]
+           "name_forms", "generic_core", "GENERIC_WORDS"]
 
 #: forms of a name in ``feature_names.form``
 FORM_NAME, FORM_ALIAS, FORM_CORE = 0, 1, 2
@@ -72,6 +72,8 @@ _SUFFIXES: tuple[tuple[str, frozenset[str], bool], ...] = (
 #: the first words of the prefixes and the last words of the suffixes: a name with neither has no generic word
 _PREFIX_FIRST = frozenset(p.split()[0] for p, _k, _s in _PREFIXES)
 _SUFFIX_LAST = frozenset(s.split()[-1] for s, _k, _s in _SUFFIXES)
+#: every word :func:`generic_core` looks for: a key none of whose words is one has no generic word
+GENERIC_WORDS = _PREFIX_FIRST | _SUFFIX_LAST
 
 
 def generic_core(norm: str, *, stored_only: bool = False) -> tuple[str, frozenset[str]] | None:
