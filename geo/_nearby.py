@@ -77,11 +77,13 @@ class Anchors(list):
     def grid(points: Sequence[Candidate]) -> _Grid:
         return _Grid(points)
 
-    def nearest_km(self, lat: float, lon: float) -> float:
+    def nearest_km(self, lat: float, lon: float, enough: float = 0.0) -> float:
         """The distance to the nearest anchor when it is under 500 km (beyond: a distance over 500 km
         or infinity): the minimum of :func:`~geo._distance.haversine_km` from (lat, lon) to each
         anchor within reach. An anchor farther in latitude alone than that reach, or than the nearest
-        so far, is passed over without a distance (it cannot be the nearest within reach)."""
+        so far, is passed over without a distance (it cannot be the nearest within reach). With
+        ``enough``, the first distance found under it, if any (all that a caller asking "under
+        ``enough`` km?" needs)."""
         points = self._grid.points if len(self) <= _FEW else self._grid.around(lat, lon)  # few: a scan
         without, cos1 = self._without, cos_lat(lat)
         limit, nearest = _REACH_KM, math.inf
@@ -90,6 +92,8 @@ class Anchors(list):
                 continue
             d = haversine_cos_km(lat, lon, cos1, la, lo, cos2)
             if d < nearest:
+                if d < enough:
+                    return d
                 nearest = d
                 limit = min(limit, d)
         return nearest

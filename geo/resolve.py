@@ -290,7 +290,7 @@ class Resolver:
                 break
         near = 0.0
         if p.anchors and c.kind in ("city", "admin2", "admin1", "place"):
-            d = p.anchors.nearest_km(c.lat, c.lon)  # type: ignore[attr-defined]  # pass 2's Anchors
+            d = p.anchors.nearest_km(c.lat, c.lon, 100.0)  # type: ignore[attr-defined]  # pass 2's Anchors
             near = w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)
         if c.kind in LOCAL_KINDS and art.cells and not g.names_a_country:
             # the same neighbours, counted once: confident choices or likely namesakes
