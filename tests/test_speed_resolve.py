@@ -67,3 +67,126 @@ def test_names_are_one_table_clustered_on_the_look_up_key(gazetteer):
     assert "USING PRIMARY KEY (norm=?)" in plan
     assert free == 0  # (the temporary table of the build was not in the file)
     assert rows[0] > rows[1] > 100_000
+
+
+def _kinds_by_forms(m):
+    """mention_kinds as it was defined: every form of the mention and the words next to it."""
+    from geo._text import name_key
+    from geo.gazetteer._features import generic_core
+
+    kinds = set(m.feature_hint)
+    own = name_key(m.text)
+    before, after = fr._context(m)
+    forms = []
+    if w := fr._WORD_AFTER.match(after):
+        forms.append(f"{m.text} {w.group(1)}")
+    if w := fr._WORDS_BEFORE_REVERSED.match(before[::-1]):
+        words = w.group(0)[::-1].split()
+        forms.extend(f"{' '.join(words[i:])} {m.text}" for i in range(len(words)))
+    for form in forms:
+        core = generic_core(name_key(form))
+        if core and core[0] == own:
+            kinds.update(core[1])
+    return frozenset(kinds)
+
+
+_KIND_SENTENCES = [
+    ("Boats crossed the Kosi river at dawn.", "Kosi"), ("Herders around lake Chad lost cattle.", "Chad"),
+    ("Mount Pleasant voted on Tuesday.", "Mount Pleasant"), ("Tankers left the Gulf of Oman.", "Oman"),
+    ("Rain fell on Lake Lake overnight.", "Lake"), ("The Mt Mt trail closed.", "Mt"), ("Fog on Sea Sea Sea.", "Sea Sea"),
+    ("Floods along the Río Bravo delta.", "Bravo"), ("Ships in the Strait of Hormuz waited.", "Hormuz"),
+    ("Snow in the Atlas Mountains closed roads.", "Atlas"), ("He flew to Lyon on Monday.", "Lyon"),
+    ("Smoke over the Isle of Skye.", "Skye"), ("Near Pleasant Hills mall.", "Pleasant"), ("Bay of Bengal storms", "Bengal"),
+    ("Crews on the Lake-Erie shore.", "Erie"), ("Kyiv and Odesa were shelled.", "Odesa"), ("The Nile", "Nile"),
+]
+
+
+@pytest.mark.parametrize("sentence, name", _KIND_SENTENCES)
+def test_mention_kinds_are_those_of_every_form(sentence, name):
+    from geo.types import Mention
+
+    start = sentence.index(name)
+    for hint in ((), ("river",)):
+        m = Mention(start=start, end=start + len(name), text=name, sentence=sentence, feature_hint=hint)
+        assert fr.mention_kinds(m) == _kinds_by_forms(m)
+
+
+def test_mention_kinds_on_random_words_around():
+    from geo.types import Mention
+
+    rnd = random.Random(7)
+    words = ["lake", "Lake", "river", "the", "The", "of", "mount", "Mt", "sea", "Bay", "gulf", "Chad", "Kosi", "in",
+             "islands", "Rio", "de", "lago", "range", "Sea", "x"]
+    found = 0
+    for _ in range(3000):
+        name = " ".join(rnd.choice(words) for _ in range(rnd.randint(1, 2)))
+        before = " ".join(rnd.choice(words) for _ in range(rnd.randint(0, 3)))
+        sentence = f"{before} {name} {rnd.choice(words)} here."
+        start = len(before) + 1
+        m = Mention(start=start, end=start + len(name), text=name, sentence=sentence)
+        assert fr.mention_kinds(m) == _kinds_by_forms(m), sentence
+        found += bool(_kinds_by_forms(m))
+    assert 100 < found < 2900  # both kinds of mention were tried
+
+
+def test_nearest_anchor_under_enough_km_is_the_first_found_under_it():
+    from geo._distance import haversine_km
+    from geo._nearby import Anchors
+    from geo.types import Candidate
+
+    rnd = random.Random(11)
+    for count in (6, 300):  # a scan of few anchors; cells for many
+        points = [Candidate(geonameid=i, name=f"P{i}", kind="city", lat=rnd.uniform(30, 50), lon=rnd.uniform(-10, 30))
+                  for i in range(count)]
+        grid = Anchors.grid(points)
+        near = 0
+        for k in range(300):
+            lat, lon = rnd.uniform(28, 52), rnd.uniform(-12, 32)
+            own = Anchors(points, grid, without=points[k % count])
+            full, early = own.nearest_km(lat, lon), own.nearest_km(lat, lon, 100.0)
+            scan = min(haversine_km(lat, lon, a.lat, a.lon) for a in points if a is not points[k % count])
+            assert (early < 100) == (full < 100) == (scan < 100)
+            if scan >= 100:
+                assert early == full
+            near += scan < 100
+        assert 0 < near < 300
+
+
+def test_namesakes_by_rows_of_cells_are_those_of_the_nine_cells(gazetteer):
+    import math
+
+    from geo._distance import cos_lat, haversine_cos_km
+    from geo._resolve_context import Article, Group, local_cells
+    from geo.resolve import Resolver
+    from geo.types import Candidate
+
+    rnd = random.Random(5)
+    groups = {}
+    for i in range(40):
+        g = Group(key=f"g{i}", query=f"g{i}", mentions=[])
+        cands = [Candidate(geonameid=100 * i + j, name="x", kind=rnd.choice(["city", "admin2", "place", "admin1"]),
+                           lat=rnd.uniform(39, 43), lon=rnd.uniform(-90, -84)) for j in range(rnd.randint(1, 5))]
+        g.probs = tuple((c, rnd.uniform(0.05, 1.0)) for c in cands)
+        groups[g.key] = g
+    art = Article(groups, "")
+    art.cells = local_cells(groups)
+    flat = {(la, lo): entries for la, row in art.cells.items() for lo, entries in row.items()}
+    r = Resolver(gazetteer)
+    w = r.w
+    supported = 0
+    for g in groups.values():
+        for c, _ in g.probs:
+            best = {}
+            la, lo = math.floor(c.lat), math.floor(c.lon)
+            for dla in (-1, 0, 1):  # the nine cells around, as the resolver looked them up
+                for dlo in (-1, 0, 1):
+                    for key, lat, lon, cos2, weight in flat.get((la + dla, lo + dlo), ()):
+                        if key == g.key or abs(lat - c.lat) * 111.19 > 120:
+                            continue
+                        d = haversine_cos_km(c.lat, c.lon, cos_lat(c.lat), lat, lon, cos2)
+                        v = weight * (w.namesake_50km if d < 50 else (w.namesake_120km if d < 120 else 0.0))
+                        if v > best.get(key, 0.0):
+                            best[key] = v
+            assert r._namesakes_near(art, c, g) == min(w.namesakes_max, sum(best.values()))
+            supported += bool(best)
+    assert supported > 20 and len(art.cells) > 2  # (names near others, in several rows of cells)
