@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from geo._features_resolve import feature_matches, mention_kinds
-from geo._text import name_key, normalize, variant_key
+from geo._text import name_key, variant_key
 from geo._warnings import GeocoderWarning
 from geo.errors import GeocoderError
 from geo.gazetteer import Gazetteer
@@ -140,9 +140,7 @@ class CandidateGenerator:
                 key, query = f"country:{m.country_hint}", m.country_hint
             else:
                 query = _with_saint(m)
-                key = normalize(query)
-                if key.startswith("the "):
-                    key = key[4:]
+                key = name_key(query)  # (normalised, without a leading "the"; remembered from recognition)
             grouped.setdefault(key, (query, []))[1].append(m)
         names = []
         for key, (query, ms) in grouped.items():
