@@ -55,7 +55,7 @@ class Article:
     text: str
     contained: dict[str, list[Group]] = field(default_factory=lambda: defaultdict(list))
     in_sentence: dict[str, list[Group]] = field(default_factory=dict)
-    cells: dict[int, dict[int, list[tuple[str, float, float, float, float]]]] = field(default_factory=dict)
+    cells: dict[tuple[int, int], list[tuple[str, float, float, float, float]]] = field(default_factory=dict)
     features: ArticleFeatures = field(default_factory=lambda: ArticleFeatures(None))  # the features it names
 
 
@@ -139,12 +139,11 @@ def sentence_containers(ordered: Sequence[Mention], by_start: dict, text: str) -
                 into.setdefault(id(gb), gb)
     return defaultdict(list, {k: list(v.values()) for k, v in found.items() if v})
 
-def local_cells(groups: dict[str, Group]) -> dict[int, dict[int, list[tuple[str, float, float, float, float]]]]:
-    """The local candidates (towns, counties) of every name after pass 1, by 1-degree cell (a row of
-    cells by the floor of the latitude, then by the floor of the longitude: a row with no candidate
-    is passed over at once), each weighted by how likely pass 1 found it next to the name's best
-    reading (1 for the best): (group key, latitude, longitude, cosine of the latitude, weight)."""
-    cells: dict[int, dict[int, list[tuple[str, float, float, float, float]]]] = defaultdict(lambda: defaultdict(list))
+def local_cells(groups: dict[str, Group]) -> dict[tuple[int, int], list[tuple[str, float, float, float, float]]]:
+    """The local candidates (towns, counties) of every name after pass 1, by 1-degree cell, each
+    weighted by how likely pass 1 found it next to the name's best reading (1 for the best):
+    (group key, latitude, longitude, cosine of the latitude, weight)."""
+    cells: dict[tuple[int, int], list[tuple[str, float, float, float, float]]] = defaultdict(list)
     for g in groups.values():
         if not g.probs:
             continue
@@ -153,5 +152,5 @@ def local_cells(groups: dict[str, Group]) -> dict[int, dict[int, list[tuple[str,
         if len(local) > 60:  # "Springfield", "Franklin": says nothing about where
             continue
         for c, p in local:
-            cells[math.floor(c.lat)][math.floor(c.lon)].append((g.key, c.lat, c.lon, cos_lat(c.lat), p))
+            cells[(math.floor(c.lat), math.floor(c.lon))].append((g.key, c.lat, c.lon, cos_lat(c.lat), p))
     return cells

@@ -230,13 +230,9 @@ class Resolver:
         la, lo = math.floor(c.lat), math.floor(c.lon)
         w = self.w
         cos1, own = cos_lat(c.lat), g.key
-        rows = art.cells
         for dla in (-1, 0, 1):
-            row = rows.get(la + dla)
-            if row is None:
-                continue  # (no candidate in that row of cells)
             for dlo in (-1, 0, 1):
-                for key, lat, lon, cos2, weight in row.get(lo + dlo, ()):
+                for key, lat, lon, cos2, weight in art.cells.get((la + dla, lo + dlo), ()):
                     if key == own or abs(lat - c.lat) * KM_PER_DEGREE_AT_LEAST > 120:
                         continue  # (farther than 120 km in latitude alone: no support)
                     d = haversine_cos_km(c.lat, c.lon, cos1, lat, lon, cos2)
