@@ -110,9 +110,8 @@ class Shares:
         ch = g.choice
         if ch is None or ch.kind in ("country", "continent") or g.key.startswith("country:"):
             return None
-        a = self._gazetteer.admin1_of(ch) if ch.kind in ("city", "admin2") else None
-        return (ch.country_code, 0.5 * g.confidence * len(g.mentions), a is not None, a.pid if a is not None else None,
-                0.5 * g.confidence)
+        a = self._gazetteer.admin1_pid(ch) if ch.kind in ("city", "admin2") else None
+        return (ch.country_code, 0.5 * g.confidence * len(g.mentions), a is not None, a, 0.5 * g.confidence)
 
     def update(self, g: Group) -> None:
         """After ``g``'s choice changed."""

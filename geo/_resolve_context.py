@@ -43,7 +43,7 @@ class Group:
     # what does not change between the passes, per match (set by the resolver when it groups the name):
     priors: tuple[float, ...] = ()  # the population, kind and name terms of a town's or a division's score
     penalties: tuple[float, ...] = ()  # what a division named after its large city loses ("Aleppo")
-    divisions: tuple[Candidate | None, ...] | None = None  # a town's first-level division, once asked
+    divisions: tuple[int | None, ...] | None = None  # the pid of a town's first-level division, once asked
 
 
 @dataclass

@@ -274,9 +274,9 @@ class Resolver:
         admin1s = p.admin1s
         if c.kind in ("city", "admin2") and admin1s:
             a = g.divisions[i]  # type: ignore[index]  # (asked in _choose when admin1s is not empty)
-            if a is not None and a.pid in admin1s:
+            if a is not None and a in admin1s:
                 # a division the text names outright counts fully; one guessed in pass 1 by its weight
-                s += w.admin1_context * min(1.0, admin1s[a.pid])
+                s += w.admin1_context * min(1.0, admin1s[a])
         elif c.kind == "admin1" and admin1s.get(c.pid, 0) > 0:
             s += w.admin1_context  # places of the article lie in this division
         if p.beside or p.later:
@@ -318,7 +318,7 @@ class Resolver:
               anchors: Sequence[Candidate]) -> Pass:
         """What a pass scores ``g``'s candidates against (their divisions asked once, when needed)."""
         if admin1s and g.divisions is None:
-            g.divisions = tuple(self.gazetteer.admin1_of(m.candidate) for m in g.matches)
+            g.divisions = tuple(self.gazetteer.admin1_pid(m.candidate) for m in g.matches)
         return Pass(countries, admin1s, sum(countries.values()) or 1.0, anchors, _containing(containers),
                     _containing(art.in_sentence.get(g.key, ())), [readings(ig) for ig in art.contained.get(g.key, ())])
 

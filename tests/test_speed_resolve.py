@@ -151,3 +151,22 @@ def test_nearest_anchor_under_enough_km_is_the_first_found_under_it():
             near += scan < 100
         assert 0 < near < 300
 
+
+
+def test_a_town_s_division_pid_is_that_of_its_division(gazetteer):
+    from geo.gazetteer import Gazetteer
+    from geo.types import Candidate
+
+    plain = Gazetteer(gazetteer.path)  # (a fresh one: every division asked by its query)
+    towns = [m.candidate for name in ("Columbus", "Springfield", "Aleppo", "Lyon", "Toledo", "Ohio", "Paris", "Syria")
+             for m in gazetteer.lookup(name)]
+    traps = [Candidate(geonameid=None, name="x", kind="city", lat=1.0, lon=1.0, country_code=cc, admin1_code=code)
+             for cc, code in (("US", "OH"), ("US", "ZZ"), (None, "OH"), ("US", None), ("", ""), ("XX", "01"))]
+    traps.append(Candidate(geonameid=None, name="x", kind="admin1", lat=1.0, lon=1.0, country_code="US", admin1_code="OH"))
+    traps.append(Candidate(geonameid=None, name="x", kind="admin2", lat=1.0, lon=1.0, country_code="FR", admin1_code="84"))
+    found = 0
+    for c in towns + traps:
+        a = plain.admin1_of(c)
+        assert gazetteer.admin1_pid(c) == (a.pid if a is not None else None), c
+        found += a is not None
+    assert found > 20 and len(towns) > 50

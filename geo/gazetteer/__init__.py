@@ -167,6 +167,7 @@ class Gazetteer:
         self._demonyms: dict[str, tuple[str, str]] | None = None
         self._qualified_divisions: dict[str, tuple[Candidate, ...]] | None = None
         self._admin1_of: dict[tuple[str, str], Candidate | None] = {}
+        self._admin1_pids: dict[tuple[str, str], int] | None = None  # (cc, admin1 code) -> its division's pid
         self._codes_of: dict[int, tuple[str, ...]] | None = None  # admin1 pid -> its admin1 codes
         self._filter: NameFilter | None = None  # the file's Bloom filter of names, read on first use
         self._filter_read = False
@@ -311,6 +312,16 @@ class Gazetteer:
                 key).fetchone()
             found = self._admin1_of[key] = _candidate(row) if row else None
         return found  # type: ignore[return-value]
+
+    def admin1_pid(self, candidate: Candidate) -> int | None:
+        """The pid of :meth:`admin1_of`, from the table read once (a few thousand rows), not a query each."""
+        cc, code = candidate.country_code, candidate.admin1_code
+        if not (isinstance(cc, str) and isinstance(code, str) and cc and code and candidate.kind in ("city", "admin2")):
+            return a.pid if (a := self.admin1_of(candidate)) is not None else None  # (None, but for a code not a str)
+        if self._admin1_pids is None:  # (the pairs admin1_of's join finds: (cc, code) is the table's key)
+            self._admin1_pids = shared_table(self.path, "admin1_pids", lambda: {(c, k): pid for c, k, pid in self._con.execute(
+                "SELECT a.cc, a.code, a.pid FROM admin1_codes a JOIN places p ON p.pid = a.pid")})
+        return self._admin1_pids.get((cc, code))
 
     def division(self, country_code: str, admin1_code: str) -> Candidate | None:
         """The first-level division with this GeoNames admin1 code ("US", "OH"), if the gazetteer has it."""
