@@ -145,13 +145,16 @@ def feature_matches(index: FeatureIndex, query: str, mentions: Sequence[Mention]
     """The features known under ``query`` as candidates (primary: found under its own name). A
     feature found under its name without the generic word competes only when a mention is named
     as a feature of its kind. ``known_kinds``: the mentions' :func:`mention_kinds`, when known."""
-    kinds: set[str] = set()
-    for mk in _kinds_of(mentions, known_kinds):
-        kinds |= mk
-    if the_share(mentions) > 0.5:
-        kinds |= _THE_KINDS  # "the Bagmati", "the Kosi": the river (Bagmati River), not the province
-    found = tuple(Match(fm.feature.candidate(), fm.form == "name") for fm in index.matches(query)
-                  if fm.form != "core" or fm.feature.kind in kinds)
+    named = index.matches(query)
+    found: tuple[Match, ...] = ()
+    if named:  # (what the text names the mentions as matters only to a name some feature has; most have none)
+        kinds: set[str] = set()
+        for mk in _kinds_of(mentions, known_kinds):
+            kinds |= mk
+        if the_share(mentions) > 0.5:
+            kinds |= _THE_KINDS  # "the Bagmati", "the Kosi": the river (Bagmati River), not the province
+        found = tuple(Match(fm.feature.candidate(), fm.form == "name") for fm in named
+                      if fm.form != "core" or fm.feature.kind in kinds)
     if not found and any(_the_sea(m) for m in mentions):
         # "the Baltic", "the Caspian coast": the sea named without its word
         found = tuple(Match(fm.feature.candidate(), False) for fm in index.matches(f"{query} Sea")
