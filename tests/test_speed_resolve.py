@@ -170,3 +170,44 @@ def test_a_town_s_division_pid_is_that_of_its_division(gazetteer):
         assert gazetteer.admin1_pid(c) == (a.pid if a is not None else None), c
         found += a is not None
     assert found > 20 and len(towns) > 50
+
+
+def _nearest_by_nearest_points(feature, lat, lon):
+    """nearest_point as it was defined: shapely's nearest_points on the shape scaled at ``lat``."""
+    import math
+
+    import shapely
+    from shapely.ops import nearest_points
+
+    from geo.evaluate import haversine_km
+    from geo.gazetteer._features import _geometry
+
+    geom = _geometry(feature)
+    if geom.geom_type in ("Polygon", "MultiPolygon") and geom.covers(shapely.Point(lon, lat)):
+        return lat, lon, 0.0
+    k = max(0.05, math.cos(math.radians(lat)))
+    near = nearest_points(shapely.transform(geom, lambda xy: xy * (k, 1.0)), shapely.Point(lon * k, lat))[0]
+    nlat, nlon = near.y, max(-180.0, min(180.0, near.x / k))
+    return nlat, nlon, haversine_km(lat, lon, nlat, nlon)
+
+
+def test_nearest_point_of_a_feature_is_that_of_nearest_points(gazetteer):
+    from geo.gazetteer._features import feature_index, nearest_point
+
+    index = feature_index(gazetteer)
+    features = [f for name in ("Nile", "Danube", "Black Sea", "Andes", "Lake Victoria", "Sahara", "Mississippi River",
+                               "Kilimanjaro", "Bering Sea", "Mediterranean Sea") for f in index.named(name)]
+    kinds = {f.kind for f in features}
+    assert len(features) >= 10 and {"river", "sea", "range", "lake", "desert"} <= kinds
+    rnd = random.Random(9)
+    inside = 0
+    for f in features:
+        w, s, e, n = f.bbox
+        points = [(f.lat, f.lon), (89.9, 10.0), (-89.5, 179.9), (0.0, -180.0)]
+        points += [(rnd.uniform(max(-90, s - 5), min(90, n + 5)), rnd.uniform(max(-180, w - 5), min(180, e + 5)))
+                   for _ in range(12)]
+        for lat, lon in points:
+            p = nearest_point(f, lat, lon)
+            assert (p.lat, p.lon, p.km) == _nearest_by_nearest_points(f, lat, lon), (f.name, lat, lon)
+            inside += p.km == 0.0
+    assert inside > 5  # points inside an outline were tried too

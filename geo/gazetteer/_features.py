@@ -322,18 +322,18 @@ def nearest_point(feature: Feature, lat: float, lon: float) -> FeaturePoint:
     near the point asked about, where it matters.
     """
     import shapely
-    from shapely.ops import nearest_points
 
     from geo.evaluate import haversine_km
 
     geom = _geometry(feature)
-    point = shapely.Point(lon, lat)
-    if geom.geom_type in ("Polygon", "MultiPolygon") and geom.covers(point):
+    if geom.geom_type in ("Polygon", "MultiPolygon") and geom.covers(shapely.Point(lon, lat)):
         return FeaturePoint(lat, lon, 0.0)
     k = max(0.05, math.cos(math.radians(lat)))
     scaled = shapely.transform(geom, lambda xy: xy * (k, 1.0))
-    near = nearest_points(scaled, shapely.Point(lon * k, lat))[0]
-    nlat, nlon = near.y, max(-180.0, min(180.0, near.x / k))
+    # the first point of the shortest line from the shape to the point: what nearest_points gives as its
+    # first point, without the two Point objects it makes
+    x, y = shapely.get_coordinates(shapely.shortest_line(scaled, shapely.Point(lon * k, lat)))[0].tolist()
+    nlat, nlon = y, max(-180.0, min(180.0, x / k))
     return FeaturePoint(nlat, nlon, haversine_km(lat, lon, nlat, nlon))
 
 
