@@ -19,9 +19,11 @@ from geo.gazetteer import Gazetteer
 from geo.types import FEATURE_KINDS, Candidate, Match, Mention
 
 __all__ = ["Group", "Article", "Pass", "readings", "document_context", "containers", "sentence_containers",
-           "local_cells", "LOCAL_KINDS"]
+           "local_cells", "LOCAL_KINDS", "FEATURE_SET"]
 
 LOCAL_KINDS = ("city", "admin2", "place")
+#: FEATURE_KINDS as a set ("in" a set is one hash look-up, not a comparison with each kind)
+FEATURE_SET = frozenset(FEATURE_KINDS)
 _CONTAINER_GAP = re.compile(r"^\s*(?:,|\bin\b(?:\s+the)?|\bof\b)\s*$", re.I)
 
 
@@ -85,7 +87,7 @@ def document_context(gazetteer: Gazetteer, groups: dict[str, Group]) -> tuple[Co
         if treated_as_feature(g.mentions, g.matches):
             continue  # "the White Nile": a river, not the division of that name
         # the features of a name say nothing of the country: a river crosses several
-        matches = tuple(m for m in g.matches if m.candidate.kind not in FEATURE_KINDS)
+        matches = tuple(m for m in g.matches if m.candidate.kind not in FEATURE_SET)
         kinds = {m.candidate.kind for m in matches}
         n = len(g.mentions)
         if g.key.startswith("country:"):

@@ -31,6 +31,7 @@ from geo._distance import haversine_km as _haversine
 from geo._features_resolve import ArticleFeatures, feature_point, feature_score, restrict
 from geo._nearby import Anchors, Shares
 from geo._resolve_context import (
+    FEATURE_SET,
     LOCAL_KINDS,
     Article,
     Group,
@@ -43,12 +44,18 @@ from geo._resolve_context import (
 from geo._resolve_context import containers as find_containers
 from geo._resolve_places import places_of
 from geo.gazetteer import Gazetteer
-from geo.types import FEATURE_KINDS, Candidate, Match, Mention, Place
+from geo.types import Candidate, Match, Mention, Place
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.candidates import Fallback, Name
 
 __all__ = ["Resolver", "Weights"]
+
+#: the kinds of the tests of every candidate, as sets: a set answers "in" in one hash look-up (a kind read from
+#: the file is a string of its own, compared to each member of a tuple in turn)
+_TOWNS = frozenset({"city", "admin2"})
+_NEAR_KINDS = frozenset({"city", "admin2", "admin1", "place"})
+_LOCAL = frozenset(LOCAL_KINDS)
 
 _DIVISION_WORDS = {"province", "governorate", "county", "district", "region", "state", "parish", "oblast",
                    "prefecture", "department"}
@@ -94,7 +101,7 @@ def _names_a_division(m: Mention) -> bool:
 def _place_features(art: Article) -> None:
     """Each feature chosen is placed at its point nearest to the article's other places."""
     others = [g.choice for g in art.groups.values() if g.choice is not None
-              and g.choice.kind not in FEATURE_KINDS and g.choice.kind not in ("country", "continent")]
+              and g.choice.kind not in FEATURE_SET and g.choice.kind not in ("country", "continent")]
     for g in art.groups.values():
         if g.choice is not None and g.choice.fid is not None:
             g.choice = feature_point(art.features, g.choice, others)
@@ -104,7 +111,7 @@ def _abroad_codes(art: Article, choice: Candidate) -> tuple[tuple[str, ...], flo
     """For a reading that may lie abroad (a village, a river, a lake …), its countries and the weight
     of other countries that makes it so; None for the others (a sea, a range, a region is named
     from abroad too: "the Black Sea", "Darfur"; a town, a division, a country is kept)."""
-    if choice.kind in FEATURE_KINDS:
+    if choice.kind in FEATURE_SET:
         f = art.features.feature(choice)
         codes = f.countries if f is not None else ((choice.country_code,) if choice.country_code else ())
         if choice.kind not in ("river", "lake", "mountain", "island") or not codes or (f and f.size_km > 500):
@@ -203,7 +210,7 @@ class Resolver:
             c = m.candidate
             kind = c.kind
             s = 0.0
-            if kind not in FEATURE_KINDS:  # (a feature's score is feature_score's)
+            if kind not in FEATURE_SET:  # (a feature's score is feature_score's)
                 s = w.population * math.log10(c.population + 1) + bonus.get(kind, 0.0)
                 if m.primary:
                     s += w.primary_name
@@ -264,7 +271,7 @@ class Resolver:
         """The score of ``g``'s ``i``-th candidate ``m`` in a pass: its priors (``g.priors``) and what
         the pass knows of the article."""
         w, c = self.w, m.candidate
-        if c.kind in FEATURE_KINDS:
+        if c.kind in FEATURE_SET:
             return feature_score(w, art.features, c, m.primary, g, p.countries, p.anchors)
         s = g.priors[i]
         if c.country_code and c.kind != "continent":
@@ -272,7 +279,7 @@ class Resolver:
             share = max(0.0, p.countries.get(c.country_code, 0) - own) / p.total
             s += w.country_context * min(1.0, 2 * share)
         admin1s = p.admin1s
-        if c.kind in ("city", "admin2") and admin1s:
+        if c.kind in _TOWNS and admin1s:
             a = g.divisions[i]  # type: ignore[index]  # (asked in _choose when admin1s is not empty)
             if a is not None and a in admin1s:
                 # a division the text names outright counts fully; one guessed in pass 1 by its weight
@@ -289,10 +296,10 @@ class Resolver:
                 s += w.container / 2
                 break
         near = 0.0
-        if p.anchors and c.kind in ("city", "admin2", "admin1", "place"):
+        if p.anchors and c.kind in _NEAR_KINDS:
             d = p.anchors.nearest_km(c.lat, c.lon, 100.0)  # type: ignore[attr-defined]  # pass 2's Anchors
             near = w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)
-        if c.kind in LOCAL_KINDS and art.cells and not g.names_a_country:
+        if c.kind in _LOCAL and art.cells and not g.names_a_country:
             # the same neighbours, counted once: confident choices or likely namesakes
             near = max(near, self._namesakes_near(art, c, g))
         s += near
