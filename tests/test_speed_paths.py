@@ -52,6 +52,19 @@ def test_normalize_matches_its_definition_on_random_text():
         assert normalize(name) == _normalize_by_definition(name), repr(name)
 
 
+def test_normalize_of_a_long_text_matches_its_definition():
+    """Texts of 1,000 characters and more (the gazetteer build's names joined) take the path of
+    one replace per character of the tables."""
+    rnd = random.Random(1016)
+    alphabet = [chr(i) for i in range(0x20, 0x2100)] + list(" \t\u00a0\u2028-_/.,'\u2013\u0131\u00df\u0142\u0153") * 40
+    for size in (999, 1000, 5000, 60_000):
+        text = "".join(rnd.choice(alphabet) for _ in range(size)) + "".join(_TRICKY)
+        assert normalize(text) == _normalize_by_definition(text)
+    names = _TRICKY * 40  # as the build joins them
+    assert len("\0".join(names)) > 1000
+    assert [p.strip() for p in normalize("\0".join(names)).split("\0")] == [normalize(n) for n in names]
+
+
 def _by_pattern(text: str, names: list[str], before: str = r"\-") -> list[tuple[int, int]]:
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return [m.span() for m in re.finditer(rf"(?<![\w{before}])(?:{alternatives})(?![\w\-])", text)]

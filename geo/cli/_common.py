@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
-from contextlib import contextmanager
-from typing import Iterator
+from contextlib import AbstractContextManager
 
 __all__ = ["add_quiet", "add_model", "show_progress", "progress_choice", "model_name", "emit", "collector_paused"]
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused() -> AbstractContextManager[None]:
     """Run a block that makes long-lived objects (imports, the spaCy model) with the cyclic garbage
     collector paused, then move everything made so far to its permanent generation.
 
@@ -23,14 +20,9 @@ def collector_paused() -> Iterator[None]:
     than all of geo's own work). Frozen objects are still freed by reference counting; only the
     collector's passes skip them. Later objects (a long text's documents) are collected as usual.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    from geo._collector import collector_paused as paused
+
+    return paused(freeze=True)
 
 
 def add_quiet(p) -> None:

@@ -20,6 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
+from geo._collector import collector_paused
 from geo._distance import haversine_km
 from geo._text import is_latin, normalize
 from geo.errors import GazetteerError
@@ -364,8 +365,7 @@ def _meta(con: sqlite3.Connection, versions: dict, feature_counts: dict, seconds
 
 
 def build(path: Path, *, progress: bool | None = None) -> dict:
-    """Build the gazetteer at ``path`` (atomically: into a temporary file, journal and syncs off,
-    renamed into place when complete) and return its ``meta`` table."""
+    """Build the gazetteer at ``path`` atomically (a temporary file, renamed when complete); return its meta."""
     from geo._atomic import AtomicPath
     from geo.gazetteer._integrity import write_stamp
 
@@ -379,7 +379,8 @@ def build(path: Path, *, progress: bool | None = None) -> dict:
         try:
             con.execute("PRAGMA journal_mode=OFF")
             con.execute("PRAGMA synchronous=OFF")
-            feature_counts = _fill(con, step)
+            with collector_paused():  # some twenty million short-lived objects, none in a cycle
+                feature_counts = _fill(con, step)
             meta = _meta(con, versions, feature_counts, time.perf_counter() - started)
             con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
             con.commit()
