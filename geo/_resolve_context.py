@@ -21,7 +21,8 @@ from geo.types import FEATURE_KINDS, Candidate, Match, Mention
 __all__ = ["Group", "Article", "Pass", "readings", "document_context", "containers", "sentence_containers",
            "local_cells", "LOCAL_KINDS", "FEATURE_SET"]
 
-LOCAL_KINDS = ("city", "admin2", "place")
+#: the kinds of places whose namesakes nearby count (a set: tested for every candidate)
+LOCAL_KINDS = frozenset({"city", "admin2", "place"})
 #: FEATURE_KINDS as a set ("in" a set is one hash look-up, not a comparison with each kind)
 FEATURE_SET = frozenset(FEATURE_KINDS)
 _CONTAINER_GAP = re.compile(r"^\s*(?:,|\bin\b(?:\s+the)?|\bof\b)\s*$", re.I)

@@ -55,7 +55,6 @@ __all__ = ["Resolver", "Weights"]
 #: the file is a string of its own, compared to each member of a tuple in turn)
 _TOWNS = frozenset({"city", "admin2"})
 _NEAR_KINDS = frozenset({"city", "admin2", "admin1", "place"})
-_LOCAL = frozenset(LOCAL_KINDS)
 
 _DIVISION_WORDS = {"province", "governorate", "county", "district", "region", "state", "parish", "oblast",
                    "prefecture", "department"}
@@ -299,7 +298,7 @@ class Resolver:
         if p.anchors and c.kind in _NEAR_KINDS:
             d = p.anchors.nearest_km(c.lat, c.lon, 100.0)  # type: ignore[attr-defined]  # pass 2's Anchors
             near = w.near_100km if d < 100 else (w.near_500km if d < 500 else 0.0)
-        if c.kind in _LOCAL and art.cells and not g.names_a_country:
+        if c.kind in LOCAL_KINDS and art.cells and not g.names_a_country:
             # the same neighbours, counted once: confident choices or likely namesakes
             near = max(near, self._namesakes_near(art, c, g))
         s += near
