@@ -86,6 +86,36 @@ def test_a_pipeline_without_an_entity_recogniser_is_refused(tmp_path, monkeypatc
         load_model(str(tmp_path / "blank"))
 
 
+def test_the_tokenizer_is_read_whole_from_the_pipeline_and_tokenizes_as_spacy_loads_it(geoparser, monkeypatch):
+    """The pipeline's tokenizer is built empty and filled by ``from_disk`` (no default tokenizer built
+    only to be replaced): the very tokenizer ``spacy.load`` gives, rules, prefixes and all."""
+    import spacy
+
+    monkeypatch.delenv("GEO_MODEL", raising=False)
+    nlp = geoparser.nlp
+    assert nlp.config["nlp"]["tokenizer"] == {"@tokenizers": "geo.tokenizer_read_from_disk.v1"}
+    plain = spacy.load(model_name(), exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    assert plain.config["nlp"]["tokenizer"] == {"@tokenizers": "spacy.Tokenizer.v1"}
+    assert nlp.tokenizer.to_bytes(exclude=["vocab"]) == plain.tokenizer.to_bytes(exclude=["vocab"])
+    text = ("U.S.-backed forces can't reach Deir ez-Zor (Syria) by 5 p.m.; see https://example.org/a?b=1, "
+            "e-mail ops@example.org. N.Y.C.'s mayor, St. Louis, \"Côte d'Ivoire\" — 12km, 3.5mm, :) Mt. Kenya")
+    assert [(t.text, t.idx) for t in nlp.make_doc(text)] == [(t.text, t.idx) for t in plain.make_doc(text)]
+
+
+def test_a_pipeline_with_a_tokenizer_of_its_own_is_loaded_as_it_says(tmp_path):
+    import spacy
+
+    from geo.recognize._model import _tokenizer_override
+
+    spacy.blank("en").to_disk(tmp_path / "en")
+    spacy.blank("zh").to_disk(tmp_path / "zh")  # (its own tokenizer, spacy.zh.ChineseTokenizer)
+    (tmp_path / "none").mkdir()
+    assert _tokenizer_override(str(tmp_path / "en")) == {"nlp": {"tokenizer": {"@tokenizers": "geo.tokenizer_read_from_disk.v1"}}}
+    assert _tokenizer_override(str(tmp_path / "zh")) == {}
+    assert _tokenizer_override(str(tmp_path / "none")) == {}
+    assert _tokenizer_override("geo_no_such_pipeline") == {}
+
+
 def test_model_info_names_the_default_pipeline_and_its_version(geoparser, monkeypatch):
     monkeypatch.delenv("GEO_MODEL", raising=False)
     info = model_info()

