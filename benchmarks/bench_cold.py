@@ -9,7 +9,14 @@ and is not counted). ``geo map`` runs twice: as it is (its renderer forked when 
 counts both processes. Printed: the median and the range of the wall time and of the child's CPU time
 (user + system, from ``os.wait4``), and the load average before and after, since on a shared
 machine the wall time says more about the neighbours than about geo; the CPU time is what a quiet
-machine would see as wall time, give or take the disk.
+machine would see as wall time, give or take the disk. ``geo`` is the console script beside this
+interpreter (``sys.executable``), not whatever ``geo`` is first on ``PATH``.
+
+geo's modules are compiled to bytecode first (``compileall``, into ``geo/**/__pycache__``), as Python
+caches them on a user's machine after the first run (and ``pip install`` does at once): with
+``PYTHONDONTWRITEBYTECODE`` set, as in some sandboxes, an editable install would otherwise compile
+every module again on every run. ``--no-compile`` leaves them as they are (the line printed says
+whether the bytecode is there).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import time
 from pathlib import Path
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article.txt"
+PACKAGE = Path(__file__).resolve().parents[1] / "geo"
 
 
 def run(cmd: list[str]) -> tuple[float, float]:
@@ -42,6 +50,25 @@ def run(cmd: list[str]) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
+def geo_script() -> str:
+    """The ``geo`` console script of this interpreter: a version manager's shim on ``PATH`` (pyenv's is a
+    shell script that runs ``pyenv exec``) would add its own start-up to every run."""
+    script = Path(sys.executable).parent / "geo"
+    return str(script) if script.exists() else "geo"
+
+
+def bytecode(compile_first: bool) -> str:
+    """Compile geo's modules when asked; say how many of them have their bytecode cached."""
+    import compileall
+    import importlib.util
+
+    if compile_first:
+        compileall.compile_dir(str(PACKAGE), quiet=1)
+    modules = list(PACKAGE.rglob("*.py"))
+    cached = sum(Path(importlib.util.cache_from_source(str(m))).is_file() for m in modules)
+    return f"bytecode of geo's modules: {cached} of {len(modules)} cached" + (" (compiled first)" if compile_first else "")
+
+
 def _summary(values: list[float]) -> str:
     return f"{statistics.median(values):5.2f} s (min {min(values):.2f}, max {max(values):.2f})"
 
@@ -50,17 +77,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("article", nargs="?", default=str(SEED), help="the article (default: the seed)")
     ap.add_argument("-n", "--runs", type=int, default=5, help="runs of each command (default 5)")
+    ap.add_argument("--no-compile", action="store_true", help="do not compile geo's modules to bytecode first")
     opts = ap.parse_args()
     if not Path(opts.article).is_file():
         sys.exit(f"no article at {opts.article} (the seed lives in ../shared, beside the repository; see README)")
+    geo = geo_script()
     with tempfile.TemporaryDirectory(prefix="geo-bench-cold-") as tmp:
         out = Path(tmp) / "map.html"
         commands = {
-            "geo map ARTICLE -o OUT.html": ["geo", "map", opts.article, "-o", str(out), "-q", "--no-sidecar"],
-            "  the same, GEO_FORK=0": ["GEO_FORK=0", "geo", "map", opts.article, "-o", str(out), "-q",
+            "geo map ARTICLE -o OUT.html": [geo, "map", opts.article, "-o", str(out), "-q", "--no-sidecar"],
+            "  the same, GEO_FORK=0": ["GEO_FORK=0", geo, "map", opts.article, "-o", str(out), "-q",
                                        "--no-sidecar"],
-            "geo places ARTICLE -f csv": ["geo", "places", opts.article, "-f", "csv", "-q", "--no-sidecar"],
+            "geo places ARTICLE -f csv": [geo, "places", opts.article, "-f", "csv", "-q", "--no-sidecar"],
         }
+        print(bytecode(not opts.no_compile))
         run(commands["geo places ARTICLE -f csv"])  # the gazetteer exists after this one
         print(f"{os.cpu_count()} CPUs; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start; "
               f"{opts.runs} runs each, interleaved")
