@@ -114,6 +114,7 @@ def test_a_pipeline_with_a_tokenizer_of_its_own_is_loaded_as_it_says(tmp_path):
     assert _tokenizer_override(str(tmp_path / "zh")) == {}
     assert _tokenizer_override(str(tmp_path / "none")) == {}
     assert _tokenizer_override("geo_no_such_pipeline") == {}
+    assert _tokenizer_override("geo_no_such.pipeline") == {}
 
 
 def test_model_info_names_the_default_pipeline_and_its_version(geoparser, monkeypatch):

@@ -111,7 +111,10 @@ def _data_dir(chosen: str) -> Path | None:
     (where spaCy's ``load_model_from_init_py`` looks); None when neither is there."""
     if Path(chosen).is_dir():
         return Path(chosen) if (Path(chosen) / "config.cfg").is_file() else None
-    spec = importlib.util.find_spec(chosen)
+    try:
+        spec = importlib.util.find_spec(chosen)
+    except (ImportError, ValueError):  # ("a.b" imports "a" first; "" and ".a" are no names)
+        return None
     if spec is None or not spec.submodule_search_locations:
         return None
     package = Path(next(iter(spec.submodule_search_locations)))
