@@ -109,6 +109,28 @@ def test_choose_pin_drop_download_and_the_round_trip(geoparser, gazetteer, open_
     assert _shown(open_map(again, tiles="fail").page) == shown
 
 
+def test_a_reading_chosen_while_the_map_zooms_still_moves_the_map_to_it(geoparser, gazetteer, open_map):  # noqa: F811
+    """Leaflet 1.9 drops a setView asked during a zoom animation: the choice is clicked at the very
+    start of one (the zoom button's), and the map must still end on the chosen reading."""
+    _frame, document = _map(geoparser, gazetteer)
+    opened = open_map(document, tiles="fail")
+    page = opened.page
+    washington = _id(page, "Washington")
+    alt = page.evaluate(f"geoMap.places[{washington}].alt")[0]
+    page.locator(f"button.geo-place[data-place='{washington}']").first.click()
+    page.locator(".leaflet-popup-content button.geo-alt").nth(0).wait_for()
+    page.wait_for_function("() => !document.querySelector('[data-geo-moving]')")
+    clicked_while_zooming = page.evaluate("""() => new Promise((done) => {
+        const map = geoMap.map, button = document.querySelector('.leaflet-popup-content button.geo-alt');
+        map.once('zoomanim', () => { button.click(); done(map._animatingZoom === true); });
+        map.zoomIn();
+    })""")
+    assert clicked_while_zooming is True
+    page.wait_for_function(f"""() => {{ const c = geoMap.map.getCenter();
+        return Math.abs(c.lat - {alt[7]}) < 1e-3 && Math.abs(c.lng - {alt[8]}) < 1e-3; }}""", timeout=5000)
+    assert opened.errors == []
+
+
 def test_places_to_check_are_hollow_listed_first_and_keyboard_reachable(geoparser, gazetteer, open_map):  # noqa: F811
     frame, document = _map(geoparser, gazetteer)
     page = open_map(document).page

@@ -228,6 +228,10 @@
   }
 
   function flyTo(id) {
+    whenStill(function () { moveTo(id); });
+  }
+
+  function moveTo(id) {
     var p = places[id];
     var outline = outlines[id];
     if (outline && outline.getBounds && outline.getBounds().isValid()) {
@@ -321,6 +325,15 @@
 
   map.on("movestart", function () { root.setAttribute("data-geo-moving", "true"); });
   map.on("moveend", function () { root.removeAttribute("data-geo-moving"); });
+
+  /* Leaflet 1.9 drops a setView asked while a zoom animation runs (the wheel's, a cluster's, the
+   * zoom buttons'): a move asked then is made when that zoom ends. */
+  var zooming = false;
+  map.on("zoomanim", function () { zooming = true; });
+  map.on("zoomend", function () { zooming = false; });
+  function whenStill(move) {
+    if (zooming) { map.once("zoomend", move); } else { move(); }
+  }
 
   var container = map.getContainer();
   container.setAttribute("role", "region");
@@ -450,7 +463,7 @@
 
   window.geoMap = {map: map, places: places, markers: markers, outlines: outlines, select: select,
                    mentionsById: mentionsById, listById: listById, popupHooks: popupHooks, baseStyle: baseStyle,
-                   openPopup: openPopup, announce: announce, note: note, el: el, describe: describe,
+                   openPopup: openPopup, announce: announce, note: note, el: el, describe: describe, whenStill: whenStill,
                    kindLabel: kindLabel, markerGroup: markerGroup, markerStyle: markerStyle,
                    active: function () { return active; }};
   root.setAttribute("data-geo-ready", "true");

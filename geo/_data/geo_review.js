@@ -189,7 +189,7 @@
     if (!a) { return; }
     var label = edits[id] && edits[id].label;
     edit(id, {op: "alt", k: k, label: label || undefined}, places[id].name + " now means " + altText(a) + ".");
-    if (map) { map.setView([a.lat, a.lon], Math.max(map.getZoom(), cfg.zoomByKind[a.kind] || 8)); }
+    if (map) { G.whenStill(function () { map.setView([a.lat, a.lon], Math.max(map.getZoom(), cfg.zoomByKind[a.kind] || 8)); }); }
   }
 
   function drop(id) { edit(id, {op: "drop"}, places[id].name + " dropped: not a place of this article."); }
