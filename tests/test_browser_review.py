@@ -112,7 +112,7 @@ def test_choose_pin_drop_download_and_the_round_trip(geoparser, gazetteer, open_
 def test_a_reading_chosen_while_the_map_zooms_still_moves_the_map_to_it(geoparser, gazetteer, open_map):  # noqa: F811
     """Leaflet 1.9 drops a setView asked during a zoom animation: the choice is clicked at the very
     start of one (the zoom button's), and the map must still end on the chosen reading."""
-    _frame, document = _map(geoparser, gazetteer)
+    document = _map(geoparser, gazetteer)[1]
     opened = open_map(document, tiles="fail")
     page = opened.page
     washington = _id(page, "Washington")
