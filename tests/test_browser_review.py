@@ -131,6 +131,29 @@ def test_a_reading_chosen_while_the_map_zooms_still_moves_the_map_to_it(geoparse
     assert opened.errors == []
 
 
+def test_a_place_selected_while_the_map_zooms_is_still_flown_to_with_reduced_motion(geoparser, gazetteer,
+                                                                                     open_map):  # noqa: F811
+    """With reduced motion the flight is a setView, which a zoom animation under way would drop."""
+    document = _map(geoparser, gazetteer)[1]
+    opened = open_map(document, tiles="fail")
+    page = opened.page
+    page.emulate_media(reduced_motion="reduce")
+    page.reload()
+    page.wait_for_selector("html[data-geo-ready='true']")
+    town = _id(page, "Chillicothe")
+    where = page.evaluate(f"(() => {{ const l = geoMap.markers[{town}].getLatLng(); return [l.lat, l.lng]; }})()")
+    selected_while_zooming = page.evaluate(f"""() => new Promise((done) => {{
+        const map = geoMap.map;
+        map.once('zoomanim', () => {{ geoMap.select({town}, {{fly: true}}); done(map._animatingZoom === true); }});
+        map.zoomIn();
+    }})""")
+    assert selected_while_zooming is True
+    page.wait_for_function(f"""() => {{ const c = geoMap.map.getCenter();
+        return Math.abs(c.lat - {where[0]}) < 1e-3 && Math.abs(c.lng - {where[1]}) < 1e-3; }}""", timeout=5000)
+    assert page.locator(".leaflet-popup-content").count() == 1
+    assert opened.errors == []
+
+
 def test_places_to_check_are_hollow_listed_first_and_keyboard_reachable(geoparser, gazetteer, open_map):  # noqa: F811
     frame, document = _map(geoparser, gazetteer)
     page = open_map(document).page

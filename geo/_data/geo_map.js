@@ -228,10 +228,6 @@
   }
 
   function flyTo(id) {
-    whenStill(function () { moveTo(id); });
-  }
-
-  function moveTo(id) {
     var p = places[id];
     var outline = outlines[id];
     if (outline && outline.getBounds && outline.getBounds().isValid()) {
@@ -258,17 +254,20 @@
         // Pan the popup into view once this flight has ended (panning during it would fight it).
         // The end handler is bound from the flight's own start, so the end of an earlier
         // movement still under way cannot trigger it; a flight that does not move pans at once.
-        var adjust = function () {
-          if (popup.isOpen() && typeof popup._adjustPan === "function") {
-            popup.options.autoPan = true;
-            popup._adjustPan();
-          }
-        };
-        var started = false;
-        var onStart = function () { started = true; map.once("moveend", adjust); };
-        map.once("movestart", onStart);
-        flyTo(id);
-        if (!started) { map.off("movestart", onStart); adjust(); }
+        // A zoom animation under way would drop the flight: it starts when that zoom ends.
+        whenStill(function () {
+          var adjust = function () {
+            if (popup.isOpen() && typeof popup._adjustPan === "function") {
+              popup.options.autoPan = true;
+              popup._adjustPan();
+            }
+          };
+          var started = false;
+          var onStart = function () { started = true; map.once("moveend", adjust); };
+          map.once("movestart", onStart);
+          flyTo(id);
+          if (!started) { map.off("movestart", onStart); adjust(); }
+        });
       }
       announce(p.name + ": " + describe(p));
     } else {
