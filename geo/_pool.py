@@ -22,7 +22,8 @@ def ordered_map(fn: Callable[..., R], tasks: Iterable[tuple[Any, ...]], *, worke
     """``fn(*task)`` for every task, in ``workers`` processes (forked where the platform can), in order."""
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     limit = window or 2 * workers
-    with ctx.Pool(workers, initializer=initializer, initargs=initargs) as pool:
+    pool = ctx.Pool(workers, initializer=initializer, initargs=initargs)
+    try:
         pending: deque = deque()
         for task in tasks:
             pending.append(pool.apply_async(fn, task))
@@ -30,3 +31,10 @@ def ordered_map(fn: Callable[..., R], tasks: Iterable[tuple[Any, ...]], *, worke
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+        # At the end the workers are told to stop and exit by themselves. Pool.terminate (what
+        # ``with Pool`` does) sends them SIGTERM, and now and then one survived it and its join
+        # waited for ever (a stuck `geo parse --workers 2`, parent in _terminate_pool).
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()  # an error, or a caller that stopped reading: stop the workers
