@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_pipeline import geo_command
+
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article.txt"
 PACKAGE = Path(__file__).resolve().parents[1] / "geo"
 
@@ -48,13 +50,6 @@ def run(cmd: list[str]) -> tuple[float, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode().strip() if proc.stderr else ''}")
     return wall, usage.ru_utime + usage.ru_stime
-
-
-def geo_script() -> str:
-    """The ``geo`` console script of this interpreter: a version manager's shim on ``PATH`` (pyenv's is a
-    shell script that runs ``pyenv exec``) would add its own start-up to every run."""
-    script = Path(sys.executable).parent / "geo"
-    return str(script) if script.exists() else "geo"
 
 
 def bytecode(compile_first: bool) -> str:
@@ -81,14 +76,14 @@ def main() -> int:
     opts = ap.parse_args()
     if not Path(opts.article).is_file():
         sys.exit(f"no article at {opts.article} (the seed lives in ../shared, beside the repository; see README)")
-    geo = geo_script()
+    geo = geo_command()  # (bench_pipeline's: the script beside this interpreter, not a shim on PATH)
     with tempfile.TemporaryDirectory(prefix="geo-bench-cold-") as tmp:
         out = Path(tmp) / "map.html"
         commands = {
-            "geo map ARTICLE -o OUT.html": [geo, "map", opts.article, "-o", str(out), "-q", "--no-sidecar"],
-            "  the same, GEO_FORK=0": ["GEO_FORK=0", geo, "map", opts.article, "-o", str(out), "-q",
+            "geo map ARTICLE -o OUT.html": [*geo, "map", opts.article, "-o", str(out), "-q", "--no-sidecar"],
+            "  the same, GEO_FORK=0": ["GEO_FORK=0", *geo, "map", opts.article, "-o", str(out), "-q",
                                        "--no-sidecar"],
-            "geo places ARTICLE -f csv": [geo, "places", opts.article, "-f", "csv", "-q", "--no-sidecar"],
+            "geo places ARTICLE -f csv": [*geo, "places", opts.article, "-f", "csv", "-q", "--no-sidecar"],
         }
         print(bytecode(not opts.no_compile))
         run(commands["geo places ARTICLE -f csv"])  # the gazetteer exists after this one
