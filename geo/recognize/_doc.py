@@ -6,10 +6,10 @@ import re
 from bisect import bisect_left
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
-from geo.recognize._words import JOINERS, ORG_HEADS, PARTICLES, VERBS
+from geo.recognize._words import JOINERS, KEY_WORDS, ORG_HEADS, PARTICLES, VERBS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -135,6 +135,19 @@ class Tokens:
     def punct(self, i: int) -> bool:
         """spaCy's ``Token.is_punct`` of token ``i`` (its lexeme's)."""
         return bool(self.vocab[self.words[i]].is_punct)
+
+    def at(self, words: AbstractSet[str]) -> list[int]:
+        """The indexes, in order, of the tokens whose lower case is one of ``words``. The rules' key
+        words (:data:`KEY_WORDS`) are found in one pass over the tokens for all the rules that ask."""
+        lowers = self.lowers
+        if words <= KEY_WORDS:
+            return [i for i in self._keyed if lowers[i] in words]
+        return [i for i, low in enumerate(lowers) if low in words]
+
+    @cached_property
+    def _keyed(self) -> list[int]:
+        """The indexes of the tokens whose lower case is one of :data:`KEY_WORDS`."""
+        return [i for i, low in enumerate(self.lowers) if low in KEY_WORDS]
 
     def sentences(self) -> list[tuple[int, int]]:
         """The character spans of spaCy's sentences (``doc.sents``), from :attr:`sent_firsts`."""

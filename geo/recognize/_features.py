@@ -29,6 +29,7 @@ _NOT_HERE = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PRODUCT", "WORK_OF_
 _LANDS = frozenset({"region", "desert", "range", "island"})
 _MOVING = frozenset({"reach", "reached", "entered", "across", "through", "throughout", "into"})
 _GENERIC_WORDS = GENERIC_AFTER | GENERIC_BEFORE | {"river"}
+_THE = frozenset({"the"})
 
 
 def heads_an_institution(t: Tokens, j: int) -> bool:
@@ -41,9 +42,8 @@ def generic_names(doc: Doc, ctx: Context) -> Iterator[Span]:
     """"the Scioto River", "Lake Maracaibo", "the Gulf of Aden", "the Kosi river", "the river Oder"."""
     t = ctx.tokens
     lowers = t.lowers
-    for i, low in enumerate(lowers):
-        if low not in _GENERIC_WORDS:
-            continue  # (one test for the words of neither kind: most tokens)
+    for i in t.at(_GENERIC_WORDS):
+        low = lowers[i]
         span = None
         if low in GENERIC_AFTER and i > 0 and t.title(i - 1):
             span = _before_generic(t, i, ctx)
@@ -111,8 +111,8 @@ def known_features(doc: Doc, ctx: Context) -> Iterator[Span]:
         return
     t = ctx.tokens
     n = len(t)
-    for i, low in enumerate(t.lowers):
-        if low != "the" or i + 1 >= n or not t.title(i + 1):
+    for i in t.at(_THE):
+        if i + 1 >= n or not t.title(i + 1):
             continue
         run = name_run(t, i + 1, 1)
         if run is None or heads_an_institution(t, run[1]):
@@ -132,8 +132,9 @@ def located_features(doc: Doc, ctx: Context) -> Iterator[Span]:
         return
     t = ctx.tokens
     n = len(t)
-    for i, low in enumerate(t.lowers):
-        if low not in LOCATIVE or i + 1 >= n or not t.title(i + 1) or t.ent_types[i + 1] in _NOT_HERE:
+    for i in t.at(LOCATIVE):
+        low = t.lowers[i]
+        if i + 1 >= n or not t.title(i + 1) or t.ent_types[i + 1] in _NOT_HERE:
             continue
         if t.ent_types[i + 1] == "ORG" and low not in _MOVING:
             continue

@@ -39,8 +39,8 @@ def _trigger_of(t: Tokens, i: int) -> bool:
 def trigger_before(doc: Doc, ctx: Context) -> Iterator[Span]:
     """"the village of Baghuz": the name after "<trigger> of"."""
     t = ctx.tokens
-    for i, low in enumerate(t.lowers):
-        if low in TRIGGERS_BEFORE and _trigger_of(t, i) and (run := name_run(t, i + 2, 1)) and t.lowers[run[1] - 1] not in ORG_HEADS:
+    for i in t.at(TRIGGERS_BEFORE):
+        if _trigger_of(t, i) and (run := name_run(t, i + 2, 1)) and t.lowers[run[1] - 1] not in ORG_HEADS:
             s, e = char_span(t, *run)
             yield Span(s, e, "literal", Source.TRIGGER, ctx.text[s:e])
 
@@ -48,8 +48,8 @@ def trigger_before(doc: Doc, ctx: Context) -> Iterator[Span]:
 def division_names(doc: Doc, ctx: Context) -> Iterator[Span]:
     """"Laurel County", "Anbar Province": the capitalised division word is part of the name."""
     t = ctx.tokens
-    for i, low in enumerate(t.lowers):
-        if low not in DIVISION_WORDS or not (t.title(i) and i > 0 and t.title(i - 1)):
+    for i in t.at(DIVISION_WORDS):
+        if not (t.title(i) and i > 0 and t.title(i - 1)):
             continue
         run = name_run(t, i - 1, -1)
         if run and t.lowers[run[0]] not in ("the", "a", "an") and not t.stop(run[0]):
@@ -62,8 +62,9 @@ def trigger_after(doc: Doc, ctx: Context) -> Iterator[Span]:
     """"Idlib province", "the Jordan valley": a name the gazetteer knows before a lower-case trigger
     word (any name before "province", "governorate", "district" or "county")."""
     t = ctx.tokens
-    for i, low in enumerate(t.lowers):
-        if (low not in TRIGGERS_AFTER or i == 0 or t.title(i) or _trigger_of(t, i)
+    for i in t.at(TRIGGERS_AFTER):
+        low = t.lowers[i]
+        if (i == 0 or t.title(i) or _trigger_of(t, i)
                 or t.ent_types[i - 1] in BLOCKING_LABELS):
             continue
         run = name_run(t, i - 1, -1)
@@ -101,8 +102,8 @@ def after_locative(doc: Doc, ctx: Context) -> Iterator[Span]:
     """"near al-Bab": a name the gazetteer knows, after a locative word, not already an entity."""
     t = ctx.tokens
     n = len(t)
-    for i, low in enumerate(t.lowers):
-        if low not in LOCATIVE or not _after_locative(t, i):
+    for i in t.at(LOCATIVE):
+        if not _after_locative(t, i):
             continue
         j = i + 2 if t.lowers[i + 1] == "the" and i + 2 < n else i + 1
         run = name_run(t, j, 1)
@@ -141,20 +142,16 @@ def _a_keepers_thing(t: Tokens, a: int, b: int) -> bool:
 def noun_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
     """A place name used as a modifier: "a Gainesville man", "Gainesville's mayor", "Aleppo residents"."""
     t = ctx.tokens
-    i, n = 0, len(t)
     words = t.words
-    while i < n:
-        if not words[i].istitle():  # the token's is_title
-            i += 1
-            continue
-        if t.ent_types[i] not in ("", "ORG", "PERSON") or t.stop(i):
-            i += 1
+    after = 0  # (a run read is not read again from its second word)
+    for i in [k for k, w in enumerate(words) if w.istitle()]:  # the tokens' is_title
+        if i < after or t.ent_types[i] not in ("", "ORG", "PERSON") or t.stop(i):
             continue
         run = name_run(t, i, 1)
         if not run:
-            i += 1
             continue
         a, b = run
+        after = b
         if _may_modify(t, a, b, ctx) and not _a_keepers_thing(t, a, b):
             if (looks_like_noun(t, b) or words[b] in ("'s", "’s")) and t.lowers[b] not in PERSON_HEADS:
                 s, e = char_span(t, a, b)
@@ -163,24 +160,23 @@ def noun_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
                 limit = ctx.thresholds.modifier_entity if entity else ctx.thresholds.modifier
                 if not ctx.demonym(name) and ctx.is_place_name(name, limit):
                     yield Span(s, e, "literal", Source.LOCATIVE if entity else Source.GAZETTEER, name)
-        i = b
 
 
 def capitals(doc: Doc, ctx: Context) -> Iterator[Span]:
     """Names in capitals ("COLUMBUS, Ohio (AP) —", headlines) that the gazetteer knows well."""
     t = ctx.tokens
-    i, n = 0, len(t)
+    n = len(t)
     words = t.words
-    while i < n:
-        w = words[i]  # the token's text: is_upper, is_alpha and len of the token
-        if not (w.isupper() and w.isalpha() and len(w) >= 3) or t.ent_types[i] in BLOCKING_LABELS:
-            i += 1
+    after = 0  # (a run read is not read again from its second word)
+    for i in [k for k, w in enumerate(words) if w.isupper()]:  # the token's text: is_upper, is_alpha, len
+        w = words[i]
+        if i < after or not (w.isalpha() and len(w) >= 3) or t.ent_types[i] in BLOCKING_LABELS:
             continue
         j = i
         while j < n and words[j].isupper() and words[j].isalpha():
             j += 1
+        after = j
         s, e = char_span(t, i, j)
         name = ctx.text[s:e]
         if len(name) >= 4 and not ctx.demonym(name) and ctx.is_place_name(name, ctx.thresholds.capitals):
             yield Span(s, e, "literal", Source.DATELINE, name)
-        i = j

@@ -107,6 +107,9 @@ GENERIC_AFTER = frozenset({
 #: capitalised words that open a feature's name ("Lake Maracaibo", "Gulf of Aden", "Mount Kenya")
 GENERIC_BEFORE = frozenset({"lake", "loch", "lago", "lac", "mount", "mt", "monte", "mont", "gulf", "golfo", "bay",
                             "sea", "strait", "straits", "river", "rio", "isle"})
+#: the lower-case words the rules look for in every text (``Tokens.at`` finds them all in one pass)
+KEY_WORDS = (TRIGGERS_BEFORE | TRIGGERS_AFTER | DIVISION_WORDS | LOCATIVE | GENERIC_AFTER | GENERIC_BEFORE
+             | frozenset({"the"}))
 #: lower-case words next to a name that say what kind of feature it is: (kinds, strong); a weak
 #: word counts only when the feature index knows the name as that kind ("the Donbas region")
 LOWER_GENERIC = {
