@@ -3,7 +3,6 @@ gazetteer tests they put names to. Built afresh for every document; never shared
 
 from __future__ import annotations
 
-import copy
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
@@ -144,8 +143,9 @@ class Context:
     def _but(self, name: str, value: object) -> Context:
         # A shallow copy keeps what was worked out once for the text (the cached properties), which
         # dataclasses.replace would work out again; only ``found`` and ``diseases`` ever change.
-        new = copy.copy(self)
-        object.__setattr__(new, name, value)
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)  # (what copy.copy does, without its dispatch)
+        new.__dict__[name] = value
         return new
 
     @property
