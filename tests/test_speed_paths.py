@@ -344,6 +344,9 @@ def test_token_arrays_read_what_spacy_s_tokens_say(geoparser):
     some = Entity.all_of(t, _TOKEN_TEXT, frozenset({"GPE", "PERSON"}))
     assert [(e.start, e.label) for e in some] == [(e.start, e.label_) for e in doc.ents if e.label_ in ("GPE", "PERSON")]
     assert 0 < len(some) < len(ents)
+    for other in ("ΑΘΗΝΑΣ ΟΔΟΣ: Σήμερα στην Αθήνα.", "İSTANBUL — İzmir'e gittik.", "Ölüdeniz, MUĞLA and Ἀθῆναι"):
+        doc = geoparser.nlp(other)  # (letters whose lower case depends on the word, or is longer)
+        assert list(Tokens.of(doc, other, geoparser.nlp.Defaults.stop_words).lowers) == [x.lower_ for x in doc]
     empty = geoparser.nlp("")
     assert len(Tokens.of(empty, "", geoparser.nlp.Defaults.stop_words)) == 0 and Entity.all_of(Tokens.of(empty, "", geoparser.nlp.Defaults.stop_words), "") == ()
     assert Tokens.of(empty, "", geoparser.nlp.Defaults.stop_words).sentences() == []

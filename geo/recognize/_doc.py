@@ -99,7 +99,9 @@ class Tokens:
         following[:-1], following[-1] = idx[1:], len(text)
         ends = (following - table[:, 1]).tolist()
         words = tuple([text[a:b] for a, b in zip(starts, ends)])
-        if text.isascii():  # (an ASCII text lower-cases letter by letter: its tokens' are its slices)
+        if text.isascii() or "\u0130" not in text and "\u03a3" not in text:
+            # A text lower-cases letter by letter, its tokens' lower cases are its slices, but for
+            # two letters: "İ" gives two characters, and "Σ" a final "ς" at the end of a word.
             low = text.lower()
             lowers = tuple([low[a:b] for a, b in zip(starts, ends)])
         else:
