@@ -18,7 +18,7 @@ the machine falls on both alike:
     what geo shares between the Geoparsers of a process by name, the feature index and its answers,
     is emptied too; the whole tables of the gazetteer file that a process reads once, like the model
     (``geo.gazetteer._shared``: the name filter, the demonyms, the divisions' codes and qualified
-    names), are kept: no answer for a name of the corpus is in them);
+    names, the features' names), are kept: no answer for a name of the corpus is in them);
   * spaCy's ``ner`` component alone: ``nlp.pipe`` of the same spaCy package with only what ``ner``
     needs (``ner``, plus ``tok2vec`` when ``ner`` listens to it; in the small English model ``ner``
     carries its own token-to-vector layer), same batch size.

@@ -199,10 +199,14 @@ class FeatureIndex:
                                  "read the features of the gazetteer")
 
     def _known(self) -> frozenset[str]:
-        """Every key of ``feature_names`` (a few thousand), read once: most names asked are no feature's."""
+        """Every key of ``feature_names`` (a few thousand), read once per process: most names asked are
+        no feature's."""
         known = self._names
         if known is None:
-            known = self._names = frozenset(n for (n,) in self._con.execute("SELECT DISTINCT norm FROM feature_names"))
+            from geo.gazetteer._shared import shared_table
+
+            known = self._names = shared_table(self.path, "feature_names", lambda: frozenset(
+                n for (n,) in self._con.execute("SELECT DISTINCT norm FROM feature_names")))
         return known
 
     def _rows(self, norm: str, kinds: frozenset[str] | None) -> list[tuple[Feature, int]]:

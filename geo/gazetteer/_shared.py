@@ -1,7 +1,8 @@
 """Whole tables of a gazetteer file, read once per process and shared by every :class:`Gazetteer` of
 that file (a fresh ``Geoparser`` opens a new one): the Bloom filter of names, the demonyms, the
-first-level divisions' codes and their qualified names. They are immutable data of the file, keyed
-by its path, size and modification time (a rebuilt file is read again); never a name's answer.
+first-level divisions' codes and their qualified names, the names the features are known by. They
+are immutable data of the file, keyed by its path, size and modification time (a rebuilt file is
+read again); never a name's answer.
 """
 
 from __future__ import annotations
