@@ -350,3 +350,25 @@ def test_token_arrays_read_what_spacy_s_tokens_say(geoparser):
     empty = geoparser.nlp("")
     assert len(Tokens.of(empty, "", geoparser.nlp.Defaults.stop_words)) == 0 and Entity.all_of(Tokens.of(empty, "", geoparser.nlp.Defaults.stop_words), "") == ()
     assert Tokens.of(empty, "", geoparser.nlp.Defaults.stop_words).sentences() == []
+
+
+def test_list_words_read_possessively_match_as_the_plain_pattern_does():
+    """The list pattern's words give back letters only before a hyphen (geo.recognize._lists): the
+    matches, and their groups, are those of the plain ``[\\w'’\\-]*``."""
+    import random
+    import re
+
+    from geo.recognize import _lists
+
+    plain = re.compile(_lists._LIST.pattern.replace(_lists._WORD_BODY, "[\\w'’\\-]*"))
+    assert plain.pattern != _lists._LIST.pattern
+    words = ["Kent", "Jean-Pierre", "Foo-of", "Ab-Cd", "O'Neil", "Côte", "Rio", "Bar-", "X--Y", "Mc’Do", "Congo"]
+    joins = [" ", "-", " of the ", " of ", " de ", " d'", "-of the ", " the ", " and ", " or ", ", ", ", and ", ","]
+    rng = random.Random(3)
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(words) + rng.choice(joins) for _ in range(rng.randint(2, 8))) + rng.choice(["", ".", "-"])
+        ours = [(m.span(), m.groups()) for m in _lists._LIST.finditer(text)]
+        assert ours == [(m.span(), m.groups()) for m in plain.finditer(text)], text
+        found += len(ours)
+    assert found > 1000

@@ -15,14 +15,20 @@ if TYPE_CHECKING:
 
     from geo.recognize._context import Context
 
+# A capitalised word. Its runs of letters are read possessively: nothing the patterns allow after a
+# word starts with a letter or an apostrophe, so giving letters back never helps a match, and the
+# engine would give them back one by one after every capitalised word that starts no list. A word
+# still ends before any of its hyphens when that helps ("Jean-Pierre", or "Jean" then "-Pierre"),
+# in the order the plain "[\w'’\-]*" would try it: the matches are the same.
+_WORD_BODY = r"[\w'’]*+(?:-[\w'’]*+)*"
+_WORD = rf"[A-ZÀ-ÖØ-Þ]{_WORD_BODY}"
 # One name of a list: capitalised words, with the lower-case particles that join place names
 # ("Rio Grande do Sul", "Democratic Republic of the Congo", "Côte d'Ivoire").
-_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
 ITEM = rf"{_WORD}(?:[ \-](?:{_WORD}|de|del|do|da|dos|das|du|des|la|le|el|al|of the|of|d['’]\w+)){{0,4}}"
 # The first name of a list, not glued to a word before it. The test of the character before comes
 # after the capital (as "(?<![\w'’\-])" before it would), so that the regular expression engine can
 # skip to the capitals of the text instead of trying the whole pattern at every character.
-_FIRST_ITEM = ITEM.replace(_WORD, r"[A-ZÀ-ÖØ-Þ](?<![\w'’\-].)[\w'’\-]*", 1)
+_FIRST_ITEM = ITEM.replace(_WORD, rf"[A-ZÀ-ÖØ-Þ](?<![\w'’\-].){_WORD_BODY}", 1)
 _LIST = re.compile(rf"({_FIRST_ITEM})((?:, {ITEM})*,? (?:and|or) {ITEM}|(?:, {ITEM}){{2,}})(?![\w'’\-])")
 _SEP = re.compile(r",? (?:and|or) |, ")
 _APOSTROPHE_END = re.compile(r"['’]\w{0,2}$")
