@@ -101,6 +101,18 @@ def _joined(ch: str, joiners: str) -> bool:
     return ch.isalnum() or ch in joiners  # str.isalnum() or "_": what \w matches in a str pattern
 
 
+def _whole_word(text: str, name: str, before: str, after: str) -> Iterator[tuple[int, int]]:
+    """:func:`whole_words` of one name."""
+    end, size, at = 0, len(text), text.find(name)
+    while at != -1:
+        if at >= end and not (at > 0 and _joined(text[at - 1], before)):
+            e = at + len(name)
+            if e == size or not _joined(text[e], after):
+                yield at, e
+                end = e
+        at = text.find(name, at + 1)
+
+
 def whole_words(text: str, names: Iterable[str], before: str = "_-", after: str = "_-") -> Iterator[tuple[int, int]]:
     r"""Where any of ``names`` stands in ``text`` as a whole word, left to right, longest first,
     never overlapping: the matches of ``(?<![\w<before>])(?:NAME|…)(?![\w<after>])`` (names longest
@@ -108,6 +120,9 @@ def whole_words(text: str, names: Iterable[str], before: str = "_-", after: str 
     characters besides letters, digits and ``_`` that may not touch a name on that side.
     """
     ordered = sorted({n for n in names if n}, key=len, reverse=True)
+    if len(ordered) == 1:  # (one name, as the filters ask: its occurrences are the starts, in order)
+        yield from _whole_word(text, ordered[0], before, after)
+        return
     starts: set[int] = set()
     for name in ordered:
         at = text.find(name)

@@ -223,7 +223,7 @@ def looks_like_noun(t: Tokens, j: int) -> bool:
 
 def org_follows(t: Tokens, i: int) -> bool:
     """'Syrian Democratic Forces': a capitalised run after an adjective makes it part of a name."""
-    j, n = i, len(t)
+    j, n = i, len(t.words)
     while j < n and t.words[j].istitle() and not t.sent_starts[j]:
         j += 1
     if j > i and t.lowers[j - 1] in ORG_HEADS:
@@ -245,7 +245,8 @@ def _joins(t: Tokens, j: int, step: int, toks: list[int]) -> bool:
 def name_run(t: Tokens, i: int, step: int) -> tuple[int, int] | None:
     """The token span of the run of capitalised tokens starting at token i, reading forwards
     (step 1) or backwards (step -1); at most five tokens, ending on a word."""
-    words, n = t.words, len(t)
+    words = t.words
+    n = len(words)
     toks: list[int] = []
     j = i
     if step == 1 and j + 2 < n and t.lowers[j] in PARTICLES and words[j + 1] == "-" and words[j + 2].istitle():

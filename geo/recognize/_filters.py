@@ -42,6 +42,7 @@ _DISEASE_BEFORE = re.compile(r"\b(?:(?:died|dies|die|dying|deaths?|suffering|suf
 # The words _DISEASE_BEFORE ends with: one of these ends the text before the name (tested first).
 _DISEASE_BEFORE_ENDS = ("of", "from", "with", "for", "against", "combat", "combating", "combatting", "contracted",
                         "contracting")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _ROAD = re.compile(r"\b(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Highway|Hwy|Route|Interstate|Lane|Drive|"
                    r"Parkway|Pkwy|Way|Place|Square)\b")
 
@@ -85,6 +86,8 @@ def _disease_before(text: str, s: int) -> bool:
 
 def numbered_non_place(name: str) -> bool:
     """A name with a number that is not a road's: "District 3", "3rd Ward", "H5N2", "K-8"."""
+    if name.isascii():  # (most names: an ASCII character is a digit when it is 0-9)
+        return _ASCII_DIGIT.search(name) is not None and _ROAD.search(name) is None
     return any(ch.isdigit() for ch in name) and _ROAD.search(name) is None
 
 

@@ -4,6 +4,7 @@ discourse, and the mentions."""
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -109,10 +110,17 @@ def _choose(found: list[Span], ctx: Context) -> list[Span]:
     found = sorted(found, key=_precedence)
     ctx = ctx.with_diseases(disease_names(ctx.text, {ctx.text[f.start:f.end] for f in found if f.literal}))
     kept: list[Span] = []
+    # The kept spans never overlap: ordered by start, their ends are ordered too, and a span overlaps
+    # one of them when it overlaps the last that starts before it ends.
+    starts: list[int] = []
+    ends: list[int] = []
     for span in found:
-        if any(span.overlaps(k.start, k.end) for k in kept) or dropped(span, ctx, FILTERS):
+        i = bisect_left(starts, span.end)
+        if i and ends[i - 1] > span.start or dropped(span, ctx, FILTERS):
             continue
         kept.append(span)
+        starts.insert(i, span.start)
+        ends.insert(i, span.end)
     return kept
 
 

@@ -143,6 +143,7 @@ def noun_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
     """A place name used as a modifier: "a Gainesville man", "Gainesville's mayor", "Aleppo residents"."""
     t = ctx.tokens
     words = t.words
+    n = len(words)
     after = 0  # (a run read is not read again from its second word)
     for i in [k for k, w in enumerate(words) if w.istitle()]:  # the tokens' is_title
         if i < after or t.ent_types[i] not in ("", "ORG", "PERSON") or t.stop(i):
@@ -152,14 +153,16 @@ def noun_modifiers(doc: Doc, ctx: Context) -> Iterator[Span]:
             continue
         a, b = run
         after = b
+        # the noun after the run first: most runs are followed by none
+        if b >= n or not (looks_like_noun(t, b) or words[b] in ("'s", "’s")) or t.lowers[b] in PERSON_HEADS:
+            continue
         if _may_modify(t, a, b, ctx) and not _a_keepers_thing(t, a, b):
-            if (looks_like_noun(t, b) or words[b] in ("'s", "’s")) and t.lowers[b] not in PERSON_HEADS:
-                s, e = char_span(t, a, b)
-                name = ctx.text[s:e]
-                entity = bool(t.ent_types[a])
-                limit = ctx.thresholds.modifier_entity if entity else ctx.thresholds.modifier
-                if not ctx.demonym(name) and ctx.is_place_name(name, limit):
-                    yield Span(s, e, "literal", Source.LOCATIVE if entity else Source.GAZETTEER, name)
+            s, e = char_span(t, a, b)
+            name = ctx.text[s:e]
+            entity = bool(t.ent_types[a])
+            limit = ctx.thresholds.modifier_entity if entity else ctx.thresholds.modifier
+            if not ctx.demonym(name) and ctx.is_place_name(name, limit):
+                yield Span(s, e, "literal", Source.LOCATIVE if entity else Source.GAZETTEER, name)
 
 
 def capitals(doc: Doc, ctx: Context) -> Iterator[Span]:
