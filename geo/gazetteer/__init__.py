@@ -60,8 +60,9 @@ _COLS = "p.pid, p.geonameid, p.name, p.kind, p.cc, p.admin1, p.lat, p.lon, p.pop
 
 def _candidate(row) -> Candidate:
     pid, gid, name, kind, cc, admin1, lat, lon, pop, source = row[:10]
-    return Candidate(geonameid=gid, name=name, kind=kind, lat=lat, lon=lon, country_code=cc,
-                     admin1_code=admin1, population=pop or 0, source=source, pid=pid)
+    # (by position: a few thousand per article; geonameid, name, kind, lat, lon, country_code,
+    # admin1_code, population, source, raw, pid)
+    return Candidate(gid, name, kind, lat, lon, cc, admin1, pop or 0, source, None, pid)
 
 
 def merge_matches(base: tuple[Match, ...], imported: Iterable[Match], extra: Iterable[Match]) -> tuple[Match, ...]:

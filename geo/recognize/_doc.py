@@ -21,8 +21,11 @@ def sentence_spans(text: str, spans: list[tuple[int, int]]) -> tuple[tuple[int, 
     """Sentences split again at line breaks (headlines, datelines) and trimmed of white space."""
     out = []
     for s, e in spans:
-        for part in _LINE.finditer(text[s:e]):
-            a, b = s + part.start(), s + part.end()
+        if text.find("\n", s, e) == -1:  # (most sentences: no line break, the one part _LINE finds)
+            parts = [(s, e)] if e > s else []
+        else:
+            parts = [m.span() for m in _LINE.finditer(text, s, e)]
+        for a, b in parts:
             while a < b and text[a].isspace():
                 a += 1
             while b > a and text[b - 1].isspace():
