@@ -95,12 +95,13 @@ class Tokens:
         # live in its lexeme, one more memory read per token. The tokens tile the text, each followed
         # by its one trailing space or none (SPACY), so a token ends where the next one starts, less
         # that space.
+        # (each numpy call costs a microsecond or two whatever its length: a short text pays mostly
+        # for their number)
         table = doc.to_array(attrs)
         idx = table[:, 0]
         starts = idx.tolist()
-        following = np.empty_like(idx)  # (where the next token starts; the text's end after the last)
-        following[:-1], following[-1] = idx[1:], len(text)
-        ends = (following - table[:, 1]).tolist()
+        ends = (idx[1:] - table[:-1, 1]).tolist()  # where the next token starts, less the space
+        ends.append(len(text) - int(table[-1, 1]))  # (the last one: the text's end)
         words = tuple([text[a:b] for a, b in zip(starts, ends)])
         if text.isascii() or "\u0130" not in text and "\u03a3" not in text:
             # A text lower-cases letter by letter, its tokens' lower cases are its slices, but for
@@ -111,20 +112,22 @@ class Tokens:
             lowers = tuple([w.lower() for w in words])
         # the columns of hashes and flags are read in numpy: made Python ints one by one, 64-bit
         # hashes and SENT_START's -1 (stored as 2**64 - 1) are big ints
-        inside = np.flatnonzero(table[:, 3])  # the tokens of entities: their labels' hashes
+        hashes = table[:, 3]
+        inside = hashes.nonzero()[0].tolist()  # the tokens of entities: their labels' hashes
         ent_types = [""] * len(starts)
         strings, labels = doc.vocab.strings, dict[int, str]()
-        for i, h in zip(inside.tolist(), table[inside, 3].tolist()):
+        for i, h in zip(inside, hashes[inside].tolist()):
             ent_types[i] = labels[h] if h in labels else labels.setdefault(h, strings[h])
         sent = table[:, 4]
-        sent_starts: tuple[bool | None, ...] = tuple((sent == 1).tolist())
-        if (sent == 0).any():  # unknown: None, as spaCy's Token.is_sent_start says
+        first = sent == 1
+        sent_starts: tuple[bool | None, ...] = tuple(first.tolist())
+        if 0 in sent:  # unknown: None, as spaCy's Token.is_sent_start says
             sent_starts = tuple([None if v == 0 else v == 1 for v in sent.tolist()])
-        iob = table[:, 2]
+        iobs = tuple(_iob_table()[table[:, 2]].tolist())
         return cls(words=words, lowers=lowers, starts=tuple(starts), ent_types=tuple(ent_types),
-                   iobs=tuple(_iob_table()[iob].tolist()), sent_starts=sent_starts,
-                   ent_firsts=tuple(np.flatnonzero((iob == 3) & (table[:, 3] != 0)).tolist()),
-                   sent_firsts=tuple(np.flatnonzero(sent[1:] == 1).__add__(1).tolist()), stop_words=stop_words,
+                   iobs=iobs, sent_starts=sent_starts,
+                   ent_firsts=tuple([i for i in inside if iobs[i] == "B"]),  # (IOB "B" with a label)
+                   sent_firsts=tuple((first[1:].nonzero()[0] + 1).tolist()), stop_words=stop_words,
                    vocab=doc.vocab)
 
     def __len__(self) -> int:
