@@ -47,12 +47,11 @@ def _iob_table() -> Any:
 
 
 @cache
-def _arrays() -> tuple[Any, list[int | str]]:
-    """numpy, and the spaCy attributes :meth:`Tokens.of` reads, imported once."""
-    import numpy as np
+def _attrs() -> list[int | str]:
+    """The spaCy attributes :meth:`Tokens.of` reads, imported once."""
     from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, SENT_START, SPACY
 
-    return np, [IDX, SPACY, ENT_IOB, ENT_TYPE, SENT_START]
+    return [IDX, SPACY, ENT_IOB, ENT_TYPE, SENT_START]
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ class Tokens:
     def of(cls, doc: Doc, text: str, stop_words: AbstractSet[str]) -> Tokens:
         """The tokens of ``doc``, made from ``text``; their strings cut from it at their offsets.
         ``stop_words``: the language's (``nlp.Defaults.stop_words``, what spaCy's ``is_stop`` tests)."""
-        np, attrs = _arrays()
+        attrs = _attrs()
         if not len(doc):
             return cls((), (), (), (), (), (), stop_words=stop_words, vocab=doc.vocab)
         # Only the tokens' own fields are read: a token's length, stop-word flag and punctuation flag
