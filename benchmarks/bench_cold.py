@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_pipeline import geo_command
+from bench_pipeline import geo_command, python_speed
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article.txt"
 PACKAGE = Path(__file__).resolve().parents[1] / "geo"
@@ -88,7 +88,7 @@ def main() -> int:
         print(bytecode(not opts.no_compile))
         run(commands["geo places ARTICLE -f csv"])  # the gazetteer exists after this one
         print(f"{os.cpu_count()} CPUs; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the start; "
-              f"{opts.runs} runs each, interleaved")
+              f"{opts.runs} runs each, interleaved; {python_speed()}")
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(opts.runs):
             for name, cmd in commands.items():

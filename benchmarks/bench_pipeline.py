@@ -30,7 +30,8 @@ Target (issue 16): geo >= 0.90x ner alone on both corpora.
 ``--build`` also times a gazetteer build into a temporary directory (a child process); ``--cli``
 the cold ``geo map`` and ``geo places`` of the seed article (``../shared/seed/article.txt``), each
 run a new process, median of ``--runs`` (``benchmarks/bench_cold.py`` is the cold-start benchmark).
-The load average is printed at the start and the end: other work on the machine skews every figure.
+The load average is printed at the start and the end: other work on the machine skews every figure, and so
+does the machine's speed at Python itself, printed at the start (:func:`python_speed`).
 """
 
 from __future__ import annotations
@@ -82,6 +83,17 @@ def run_child(cmd: list[str], env: dict | None = None) -> tuple[float, int, int,
 
 def mib(kib: int) -> str:
     return f"{kib / 1024:,.0f} MiB"
+
+
+def python_speed() -> str:
+    """How fast this machine runs Python itself: the best of five ``sum(range(10**6))``, in ms. geo's own
+    work is Python and the model's is mostly compiled code, so a machine slow at Python (a slow core, an
+    interpreter built without PGO) shows a lower geo / ner ratio and a slower cold start than a fast one:
+    quote this figure beside theirs."""
+    import timeit
+
+    best = min(timeit.repeat("sum(range(10**6))", number=1, repeat=5))
+    return f"Python speed: sum(range(10**6)) in {best * 1000:.1f} ms (best of 5)"
 
 
 def geo_command() -> list[str]:
@@ -331,7 +343,7 @@ def main(argv=None) -> int:
 
     load0 = os.getloadavg()
     print(f"bench_pipeline: {os.cpu_count()} CPUs, load average {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}, "
-          f"Python {sys.version.split()[0]}", flush=True)
+          f"Python {sys.version.split()[0]}; {python_speed()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as d:
         tmp = Path(d)
         gazetteer, build_rows = bench_build(tmp) if args.build else existing_gazetteer()
